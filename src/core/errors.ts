@@ -1,0 +1,98 @@
+// The stable error vocabulary. Every error a client or operator sees carries one of these codes,
+// an HTTP status, and a message in Chinese and English. Codes never change meaning once shipped;
+// docs/PROTOCOL.md lists them for other implementers.
+
+export interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+export const ERRORS = {
+  E_INVALID_REQUEST: { status: 400, zh: '请求格式或内容无效', en: 'The request is malformed or invalid' },
+  E_INVALID_CONFIG: { status: 400, zh: '配置无效', en: 'The configuration is invalid' },
+  E_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  E_UNAUTHENTICATED: { status: 401, zh: '未认证或凭据无效', en: 'Authentication is missing or invalid' },
+  E_FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'Not permitted' },
+  E_NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
+  E_SIGNATURE: { status: 401, zh: '签名验证失败', en: 'The signature does not verify' },
+  E_NOT_TRUSTED: { status: 403, zh: '签名者不在可信列表中', en: 'The signer is not on the trust list' },
+  E_TRUST_LIST_EXPIRED: { status: 503, zh: '可信成员清单已过期', en: 'The trust list has expired' },
+  E_REGION_TAKEN: { status: 409, zh: '该区划代码已被其他节点占用', en: 'The region code is already held by another node' },
+  E_MEMBERSHIP_PENDING: { status: 409, zh: '入网申请待审批', en: 'The membership request is awaiting approval' },
+  E_MEMBERSHIP_REJECTED: { status: 403, zh: '入网申请已被拒绝', en: 'The membership request was rejected' },
+  E_CONFLICT: { status: 409, zh: '状态冲突,操作无法执行', en: 'The operation conflicts with the current state' },
+  E_CLOCK_SKEW: { status: 401, zh: '请求时间超出允许范围', en: 'The request time is outside the accepted window' },
+  E_REPLAY: { status: 409, zh: '重复的消息标识', en: 'The message id has already been used' },
+  E_HUB_UNAVAILABLE: { status: 503, zh: '国家枢纽暂时不可达', en: 'The hub is unreachable' },
+  E_DATABASE_UNAVAILABLE: { status: 503, zh: '数据库不可达', en: 'The database is unreachable' },
+  E_PORT_IN_USE: { status: 500, zh: '端口已被占用', en: 'The port is already in use' },
+  E_DATA_MISMATCH: { status: 409, zh: '数据目录与请求的参数不一致', en: 'The data directory does not match the requested parameters' },
+  E_INTERNAL: { status: 500, zh: '内部错误', en: 'Internal error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    messageZh: string;
+    messageEn: string;
+    detail?: string;
+  };
+}
+
+/** An error from the vocabulary. `detail` is for the operator: what exactly was wrong, never personal data. */
+export class TongbanError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    super(detail ? `${code}: ${detail}` : `${code}: ${ERRORS[code].en}`, options);
+    this.name = 'TongbanError';
+    this.code = code;
+    this.detail = detail;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  toBody(lang: 'zh-CN' | 'en' = 'zh-CN'): ErrorBody {
+    const spec = ERRORS[this.code];
+    return {
+      error: {
+        code: this.code,
+        message: lang === 'en' ? spec.en : spec.zh,
+        messageZh: spec.zh,
+        messageEn: spec.en,
+        ...(this.detail ? { detail: this.detail } : {}),
+      },
+    };
+  }
+}
+
+export function isTongbanError(e: unknown): e is TongbanError {
+  return e instanceof TongbanError;
+}
+
+/** The JSON Schema every route declares for its error responses, so the OpenAPI document shows it. */
+export const errorBodySchema = {
+  $id: 'ErrorBody',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'messageZh', 'messageEn'],
+      properties: {
+        code: { type: 'string', enum: Object.keys(ERRORS) },
+        message: { type: 'string' },
+        messageZh: { type: 'string' },
+        messageEn: { type: 'string' },
+        detail: { type: 'string' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,143 @@
+// store: opening a database on either engine behind one Kysely type. A database is named by a URL:
+//   sqlite:PATH            embedded default (WAL), PATH relative to the caller's base directory
+//   sqlite::memory:        in-memory (tests)
+//   postgres://…           production; `?schema=NAME` keeps Tongban's tables in their own schema
+// Every caller goes through openDatabase, so pragmas, pool settings and connection errors live here.
+
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { TongbanError } from '../core/errors.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface DatabaseTarget {
+  engine: Engine;
+  /** sqlite: absolute file path or ':memory:'; postgres: connection string without our own params */
+  location: string;
+  /** postgres only: schema for search_path */
+  schema?: string;
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  engine: Engine;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Parses a database URL; throws E_INVALID_CONFIG naming what is wrong. */
+export function parseDatabaseUrl(url: string, baseDir = process.cwd()): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) throw new TongbanError('E_INVALID_CONFIG', 'database: "sqlite:" needs a file path, e.g. sqlite:./data/node.db');
+    if (path === ':memory:') return { engine: 'sqlite', location: ':memory:' };
+    return { engine: 'sqlite', location: isAbsolute(path) ? path : resolve(baseDir, path) };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new TongbanError('E_INVALID_CONFIG', 'database: not a valid postgres:// URL');
+    }
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+      throw new TongbanError('E_INVALID_CONFIG', `database: schema "${schema}" must be lower-case letters, digits and _`);
+    }
+    parsed.searchParams.delete('schema');
+    return { engine: 'postgres', location: parsed.toString(), ...(schema ? { schema } : {}) };
+  }
+  throw new TongbanError('E_INVALID_CONFIG', 'database: must start with sqlite: or postgres://');
+}
+
+export interface OpenOptions {
+  baseDir?: string;
+  /** postgres pool size (default 10) */
+  poolSize?: number;
+  /** create the postgres schema if it does not exist (default true) */
+  createSchema?: boolean;
+}
+
+export async function openDatabase<DB>(url: string, opts: OpenOptions = {}): Promise<Database<DB>> {
+  const target = parseDatabaseUrl(url, opts.baseDir);
+  return target.engine === 'sqlite' ? openSqlite<DB>(target) : openPostgres<DB>(target, opts);
+}
+
+function openSqlite<DB>(target: DatabaseTarget): Database<DB> {
+  let handle: SQLite.Database;
+  try {
+    if (target.location !== ':memory:') mkdirSync(dirname(target.location), { recursive: true });
+    handle = new SQLite(target.location);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+  } catch (e) {
+    throw new TongbanError('E_DATABASE_UNAVAILABLE', `cannot open SQLite database ${target.location}: ${(e as Error).message}`, { cause: e });
+  }
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    engine: 'sqlite',
+    target,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres<DB>(target: DatabaseTarget, opts: OpenOptions): Promise<Database<DB>> {
+  const poolConfig: pg.PoolConfig = {
+    connectionString: target.location,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    // a stuck claim must not hold locks forever (stack.md, queue hygiene)
+    idle_in_transaction_session_timeout: 60_000,
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+  };
+  const pool = new pg.Pool(poolConfig);
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      if (target.schema && opts.createSchema !== false) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      }
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new TongbanError('E_DATABASE_UNAVAILABLE', `cannot connect to PostgreSQL at ${redactUrl(target.location)}: ${describePgError(e)}`, {
+      cause: e,
+    });
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', target, close: () => db.destroy() };
+}
+
+function describePgError(e: unknown): string {
+  const err = e as { code?: string; message?: string; errors?: Array<{ message?: string }> };
+  if (err.errors?.length) return err.errors.map((x) => x.message).join('; ');
+  return [err.code, err.message].filter(Boolean).join(' ') || String(e);
+}
+
+/** Hides the password in a connection string for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+  }
+}
+
+/** Cheap liveness probe for /readyz. */
+export async function pingDatabase(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
