@@ -23,6 +23,8 @@ export interface DatabaseTarget {
 
 export interface Database<DB> {
   db: Kysely<DB>;
+  /** postgres: the schema in use ('public' unless the URL names one) */
+  schema?: string;
   engine: Engine;
   target: DatabaseTarget;
   close(): Promise<void>;
@@ -117,7 +119,7 @@ async function openPostgres<DB>(target: DatabaseTarget, opts: OpenOptions): Prom
     });
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', target, close: () => db.destroy() };
+  return { db, engine: 'postgres', target, schema: target.schema ?? 'public', close: () => db.destroy() };
 }
 
 function describePgError(e: unknown): string {
@@ -138,6 +140,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Cheap liveness probe for /readyz. */
-export async function pingDatabase(db: Kysely<unknown>): Promise<void> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- works on any schema type
+export async function pingDatabase(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);
 }

@@ -1,0 +1,68 @@
+// The server configuration file (JSON or YAML) as a JSON Schema. One schema for both roles: the
+// hub ignores what only nodes need and vice versa; loadConfig checks role-specific requirements.
+
+import { Type, type Static } from 'typebox';
+import { SUITE_NAMES } from '../core/crypto/suite.js';
+
+const RegionCode = Type.String({ pattern: '^[0-9]{6}$', description: 'GB/T 2260 division code, 6 digits' });
+
+export const ConfigSchema = Type.Object(
+  {
+    role: Type.Optional(Type.Enum(['hub', 'node'])),
+    region: Type.Optional(
+      Type.Object(
+        {
+          code: RegionCode,
+          name: Type.String({ minLength: 1, maxLength: 64 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    listen: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: 'how other servers reach this one' })),
+    database: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', description: 'sqlite:PATH or postgres://…' }),
+    dataDir: Type.Optional(Type.String({ minLength: 1, description: 'keys and tokens; default: directory of the config file + /data' })),
+    hub: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://[^\\s]+$' }),
+          keyId: Type.Optional(Type.String({ pattern: '^(ed25519|sm2-sm3):[0-9a-f]{32}$', description: 'pinned hub key id' })),
+          refreshSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    crypto: Type.Optional(
+      Type.Object({ suite: Type.Enum([...SUITE_NAMES]) }, { additionalProperties: false }),
+    ),
+    trustList: Type.Optional(
+      Type.Object(
+        {
+          validitySeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    registries: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', description: 'synthetic registries (demo)' })),
+    log: Type.Optional(
+      Type.Object(
+        {
+          level: Type.Optional(Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+          file: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type RawConfig = Static<typeof ConfigSchema>;

@@ -1,0 +1,69 @@
+// Signed documents: the member list, join requests and (later) the directory all travel as
+// { payload, signature } where the signature covers the RFC 8785 canonical bytes of the payload
+// exactly as received. One module signs and verifies them.
+
+import { canonicalBytes } from './jcs.js';
+import { keyIdOf, suiteFor, type CryptoSuite, type SuiteName } from './crypto/index.js';
+import { TongbanError } from './errors.js';
+
+export interface SignatureBlock {
+  suite: SuiteName;
+  keyId: string;
+  /** base64 of the raw signature bytes (SM2: DER) */
+  value: string;
+}
+
+export interface SignedDocument<P> {
+  payload: P;
+  signature: SignatureBlock;
+}
+
+export interface Signer {
+  suite: CryptoSuite;
+  keyId: string;
+  privateKeyPem: string;
+  publicKeyPem: string;
+}
+
+export function makeSigner(suite: CryptoSuite, privateKeyPem: string): Signer {
+  const publicKeyPem = suite.publicKeyFromPrivate(privateKeyPem);
+  return { suite, keyId: keyIdOf(suite, publicKeyPem), privateKeyPem, publicKeyPem };
+}
+
+export function signDocument<P>(payload: P, signer: Signer): SignedDocument<P> {
+  const value = signer.suite.sign(signer.privateKeyPem, canonicalBytes(payload)).toString('base64');
+  return { payload, signature: { suite: signer.suite.name, keyId: signer.keyId, value } };
+}
+
+export interface VerificationKey {
+  suite: string;
+  keyId: string;
+  publicKeyPem: string;
+}
+
+/**
+ * Verifies a signed document against the one key the caller trusts for it. Throws E_NOT_TRUSTED
+ * when the document names another key, E_SIGNATURE when the bytes do not verify.
+ */
+export function verifyDocument<P>(doc: unknown, key: VerificationKey): SignedDocument<P> {
+  const d = assertSignedShape<P>(doc);
+  if (d.signature.keyId !== key.keyId || d.signature.suite !== key.suite) {
+    throw new TongbanError('E_NOT_TRUSTED', `signed by ${d.signature.keyId}, expected ${key.keyId}`);
+  }
+  const suite = suiteFor(key.suite);
+  const ok = suite.verify(key.publicKeyPem, canonicalBytes(d.payload), Buffer.from(d.signature.value, 'base64'));
+  if (!ok) throw new TongbanError('E_SIGNATURE', `signature by ${key.keyId} does not verify`);
+  return d;
+}
+
+export function assertSignedShape<P>(doc: unknown): SignedDocument<P> {
+  const d = doc as Partial<SignedDocument<P>> | null;
+  const s = d?.signature;
+  if (
+    !d || typeof d !== 'object' || d.payload === undefined || d.payload === null || typeof d.payload !== 'object' ||
+    !s || typeof s !== 'object' || typeof s.suite !== 'string' || typeof s.keyId !== 'string' || typeof s.value !== 'string'
+  ) {
+    throw new TongbanError('E_INVALID_REQUEST', 'expected a signed document { payload, signature: { suite, keyId, value } }');
+  }
+  return d as SignedDocument<P>;
+}

@@ -1,0 +1,137 @@
+// federation: the documents hub and nodes exchange about membership — the join request a node
+// signs, and the member list (trust list) the hub signs. Pure: building, checking and reading
+// them; storage and HTTP live in src/hub and src/node. docs/PROTOCOL.md §2 specifies both.
+
+import { keyIdOf, suiteFor, isSuiteName, type SuiteName } from '../core/crypto/index.js';
+import { TongbanError } from '../core/errors.js';
+import { assertSignedShape, signDocument, verifyDocument, type SignedDocument, type Signer } from '../core/signed-document.js';
+
+export const JOIN_REQUEST_TYPE = 'tongban.join-request';
+export const TRUST_LIST_TYPE = 'tongban.trust-list';
+export const FORMAT_VERSION = 1;
+/** A join request older or newer than this is refused, so a captured one cannot be replayed later. */
+export const JOIN_CLOCK_WINDOW_MS = 5 * 60 * 1000;
+
+export interface PublicKeyEntry {
+  keyId: string;
+  suite: SuiteName;
+  publicKey: string;
+}
+
+export interface JoinRequestPayload {
+  type: typeof JOIN_REQUEST_TYPE;
+  formatVersion: typeof FORMAT_VERSION;
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  key: PublicKeyEntry;
+  requestedAt: string;
+  nonce: string;
+}
+
+export type JoinRequest = SignedDocument<JoinRequestPayload>;
+
+export interface TrustListMemberKey extends PublicKeyEntry {
+  status: 'active' | 'retired';
+  addedAt: string;
+}
+
+export interface TrustListMember {
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  status: 'active' | 'suspended';
+  keys: TrustListMemberKey[];
+}
+
+export interface TrustListPayload {
+  type: typeof TRUST_LIST_TYPE;
+  formatVersion: typeof FORMAT_VERSION;
+  version: number;
+  issuedAt: string;
+  expiresAt: string;
+  hub: { name: string; url: string; keys: PublicKeyEntry[] };
+  members: TrustListMember[];
+}
+
+export type TrustList = SignedDocument<TrustListPayload>;
+
+export function buildJoinRequest(
+  signer: Signer,
+  fields: { regionCode: string; name: string; endpoint: string; nonce: string },
+  at = new Date(),
+): JoinRequest {
+  const payload: JoinRequestPayload = {
+    type: JOIN_REQUEST_TYPE,
+    formatVersion: FORMAT_VERSION,
+    regionCode: fields.regionCode,
+    name: fields.name,
+    endpoint: fields.endpoint,
+    key: { keyId: signer.keyId, suite: signer.suite.name, publicKey: signer.publicKeyPem },
+    requestedAt: at.toISOString(),
+    nonce: fields.nonce,
+  };
+  return signDocument(payload, signer);
+}
+
+/**
+ * Checks a join request as received: shape, proof of possession (signed by the key it announces),
+ * key id, and clock window. Returns the payload; throws a vocabulary error naming what is wrong.
+ */
+export function verifyJoinRequest(doc: unknown, now = new Date()): JoinRequestPayload {
+  const d = assertSignedShape<JoinRequestPayload>(doc);
+  const p = d.payload;
+  const problems: string[] = [];
+  if (p.type !== JOIN_REQUEST_TYPE) problems.push(`payload.type must be "${JOIN_REQUEST_TYPE}"`);
+  if (p.formatVersion !== FORMAT_VERSION) problems.push(`payload.formatVersion must be ${FORMAT_VERSION}`);
+  if (typeof p.regionCode !== 'string' || !/^[0-9]{6}$/.test(p.regionCode)) problems.push('payload.regionCode must be 6 digits');
+  if (typeof p.name !== 'string' || p.name.length < 1 || p.name.length > 64) problems.push('payload.name must be 1–64 characters');
+  if (typeof p.endpoint !== 'string' || !/^https?:\/\/\S+$/.test(p.endpoint)) problems.push('payload.endpoint must be an http(s) URL');
+  if (typeof p.nonce !== 'string' || p.nonce.length < 8 || p.nonce.length > 128) problems.push('payload.nonce must be 8–128 characters');
+  if (!p.key || typeof p.key !== 'object' || !isSuiteName(p.key.suite) || typeof p.key.publicKey !== 'string') {
+    problems.push('payload.key must carry suite (ed25519|sm2-sm3), keyId and publicKey (PEM)');
+  }
+  const at = Date.parse(p.requestedAt);
+  if (typeof p.requestedAt !== 'string' || Number.isNaN(at)) problems.push('payload.requestedAt must be an ISO-8601 time');
+  if (problems.length > 0) throw new TongbanError('E_INVALID_REQUEST', problems.join('; '));
+  if (Math.abs(now.getTime() - at) > JOIN_CLOCK_WINDOW_MS) {
+    throw new TongbanError('E_CLOCK_SKEW', `requestedAt ${p.requestedAt} is more than 5 minutes from the hub's clock`);
+  }
+  const suite = suiteFor(p.key.suite);
+  let expectedKeyId: string;
+  try {
+    expectedKeyId = keyIdOf(suite, p.key.publicKey);
+  } catch {
+    throw new TongbanError('E_INVALID_REQUEST', `payload.key.publicKey is not a ${p.key.suite} public key`);
+  }
+  if (p.key.keyId !== expectedKeyId) throw new TongbanError('E_INVALID_REQUEST', `payload.key.keyId should be ${expectedKeyId}`);
+  verifyDocument(d, { suite: p.key.suite, keyId: expectedKeyId, publicKeyPem: p.key.publicKey });
+  return p;
+}
+
+export interface TrustAnchor {
+  /** the hub key id the node trusts (pinned in config, or first seen) */
+  keyId: string;
+}
+
+/**
+ * Verifies a member list against the pinned hub key. The key material comes from the list itself,
+ * but only the key whose id is pinned is accepted, so a forged list would need the hub's private key.
+ */
+export function verifyTrustList(doc: unknown, anchor: TrustAnchor): TrustListPayload {
+  const d = assertSignedShape<TrustListPayload>(doc);
+  const p = d.payload;
+  if (p.type !== TRUST_LIST_TYPE || p.formatVersion !== FORMAT_VERSION || !Array.isArray(p.members) || !p.hub || !Array.isArray(p.hub.keys)) {
+    throw new TongbanError('E_INVALID_REQUEST', 'not a tongban.trust-list document of format version 1');
+  }
+  const key = p.hub.keys.find((k) => k.keyId === anchor.keyId);
+  if (!key) throw new TongbanError('E_NOT_TRUSTED', `the member list does not carry the pinned hub key ${anchor.keyId}`);
+  const suite = suiteFor(key.suite);
+  if (keyIdOf(suite, key.publicKey) !== key.keyId) throw new TongbanError('E_NOT_TRUSTED', 'hub key id does not match its public key');
+  verifyDocument(d, { suite: key.suite, keyId: key.keyId, publicKeyPem: key.publicKey });
+  return p;
+}
+
+export function isExpired(p: Pick<TrustListPayload, 'expiresAt'>, now = new Date()): boolean {
+  return Date.parse(p.expiresAt) <= now.getTime();
+}

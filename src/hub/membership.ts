@@ -1,0 +1,194 @@
+// Hub membership: join requests, the operator's decisions, and the member list they produce.
+// Every change is one transaction: the member row, its key and the history event land together.
+
+import type { Kysely, Transaction } from 'kysely';
+import { TongbanError } from '../core/errors.js';
+import { nowIso } from '../core/time.js';
+import type { TongbanDB, HubMemberTable } from '../store/schema.js';
+import { verifyJoinRequest, type JoinRequestPayload } from '../federation/documents.js';
+
+export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+
+export interface MemberView {
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  suite: string;
+  status: MemberStatus;
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  reason: string | null;
+  keys: Array<{ keyId: string; suite: string; status: string; addedAt: string }>;
+}
+
+export interface JoinOutcome {
+  status: MemberStatus;
+  regionCode: string;
+  keyId: string;
+  /** true when this request created or changed something */
+  changed: boolean;
+}
+
+export interface JoinPolicy {
+  /** region codes this hub refuses (its own pseudo-code, for instance) */
+  reservedCodes: string[];
+  /** extra check of the region code (GB/T 2260), returns a reason when invalid */
+  checkRegionCode?: (code: string) => string | undefined;
+}
+
+/**
+ * Handles a signed join request. A region code is held by one key: a second node claiming it gets
+ * E_REGION_TAKEN. The same key asking again is idempotent (and may update its endpoint and name).
+ * A region whose request was rejected may ask again with a new key.
+ */
+export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, policy: JoinPolicy, now = new Date()): Promise<JoinOutcome> {
+  const p = verifyJoinRequest(doc, now);
+  if (policy.reservedCodes.includes(p.regionCode)) {
+    throw new TongbanError('E_INVALID_REQUEST', `region code ${p.regionCode} is reserved`);
+  }
+  const reason = policy.checkRegionCode?.(p.regionCode);
+  if (reason) throw new TongbanError('E_INVALID_REQUEST', `region code ${p.regionCode}: ${reason}`);
+
+  return db.transaction().execute(async (tx) => {
+    const at = nowIso(now);
+    const member = await tx.selectFrom('hub_member').selectAll().where('region_code', '=', p.regionCode).executeTakeFirst();
+    if (!member) {
+      await insertPending(tx, p, at);
+      return { status: 'pending', regionCode: p.regionCode, keyId: p.key.keyId, changed: true };
+    }
+    const key = await tx
+      .selectFrom('hub_member_key')
+      .select(['key_id', 'status'])
+      .where('region_code', '=', p.regionCode)
+      .where('key_id', '=', p.key.keyId)
+      .executeTakeFirst();
+    const status = member.status as MemberStatus;
+    if (status === 'rejected') {
+      if (key) throw new TongbanError('E_MEMBERSHIP_REJECTED', member.reason ?? `request for ${p.regionCode} was rejected`);
+      // a fresh request with a new key after a rejection
+      await tx.updateTable('hub_member_key').set({ status: 'retired', retired_at: at }).where('region_code', '=', p.regionCode).execute();
+      await tx
+        .updateTable('hub_member')
+        .set({ name: p.name, endpoint: p.endpoint, suite: p.key.suite, status: 'pending', requested_at: at, decided_at: null, decided_by: null, reason: null, updated_at: at })
+        .where('region_code', '=', p.regionCode)
+        .execute();
+      await insertKey(tx, p, at);
+      await appendEvent(tx, p.regionCode, at, 'requested', `node:${p.key.keyId}`, 'new request after rejection');
+      return { status: 'pending', regionCode: p.regionCode, keyId: p.key.keyId, changed: true };
+    }
+    if (!key || key.status !== 'active') {
+      throw new TongbanError('E_REGION_TAKEN', `region ${p.regionCode} is already held by another key (${status})`);
+    }
+    let changed = false;
+    if (member.endpoint !== p.endpoint || member.name !== p.name) {
+      await tx.updateTable('hub_member').set({ endpoint: p.endpoint, name: p.name, updated_at: at }).where('region_code', '=', p.regionCode).execute();
+      await appendEvent(tx, p.regionCode, at, 'updated', `node:${p.key.keyId}`, `endpoint ${member.endpoint} → ${p.endpoint}`);
+      changed = true;
+    }
+    return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed };
+  });
+}
+
+async function insertPending(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: string): Promise<void> {
+  await tx
+    .insertInto('hub_member')
+    .values({
+      region_code: p.regionCode, name: p.name, endpoint: p.endpoint, suite: p.key.suite, status: 'pending',
+      requested_at: at, decided_at: null, decided_by: null, reason: null, updated_at: at,
+    })
+    .execute();
+  await insertKey(tx, p, at);
+  await appendEvent(tx, p.regionCode, at, 'requested', `node:${p.key.keyId}`, null);
+}
+
+async function insertKey(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: string): Promise<void> {
+  const exists = await tx.selectFrom('hub_member_key').select('region_code').where('key_id', '=', p.key.keyId).executeTakeFirst();
+  if (exists) {
+    // a key belongs to one region forever; re-using it for another region is refused
+    if (exists.region_code !== p.regionCode) throw new TongbanError('E_CONFLICT', `key ${p.key.keyId} is registered to region ${exists.region_code}`);
+    await tx.updateTable('hub_member_key').set({ status: 'active', retired_at: null }).where('key_id', '=', p.key.keyId).execute();
+    return;
+  }
+  await tx
+    .insertInto('hub_member_key')
+    .values({ key_id: p.key.keyId, region_code: p.regionCode, suite: p.key.suite, public_key_pem: p.key.publicKey, status: 'active', added_at: at, retired_at: null })
+    .execute();
+}
+
+async function appendEvent(tx: Transaction<TongbanDB>, regionCode: string, at: string, action: string, actor: string, detail: string | null) {
+  await tx.insertInto('hub_member_event').values({ region_code: regionCode, at, action, actor, detail }).execute();
+}
+
+export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate';
+
+const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; event: string }> = {
+  approve: { from: ['pending'], to: 'approved', event: 'approved' },
+  reject: { from: ['pending'], to: 'rejected', event: 'rejected' },
+  suspend: { from: ['approved'], to: 'suspended', event: 'suspended' },
+  reinstate: { from: ['suspended'], to: 'approved', event: 'reinstated' },
+};
+
+/** The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). */
+export async function decideMembership(
+  db: Kysely<TongbanDB>,
+  regionCode: string,
+  decision: Decision,
+  actor: string,
+  reason?: string,
+  now = new Date(),
+): Promise<MemberView> {
+  const rule = TRANSITIONS[decision];
+  if (decision === 'reject' && !reason) throw new TongbanError('E_INVALID_REQUEST', 'a rejection needs a reason');
+  await db.transaction().execute(async (tx) => {
+    const member = await tx.selectFrom('hub_member').select(['status']).where('region_code', '=', regionCode).executeTakeFirst();
+    if (!member) throw new TongbanError('E_NOT_FOUND', `no membership request for region ${regionCode}`);
+    if (!rule.from.includes(member.status as MemberStatus)) {
+      throw new TongbanError('E_CONFLICT', `cannot ${decision} region ${regionCode}: it is ${member.status}`);
+    }
+    const at = nowIso(now);
+    const updated = await tx
+      .updateTable('hub_member')
+      .set({ status: rule.to, decided_at: at, decided_by: actor, reason: reason ?? null, updated_at: at })
+      .where('region_code', '=', regionCode)
+      .where('status', '=', member.status)
+      .executeTakeFirst();
+    // a concurrent decision changed it first
+    if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode} changed meanwhile; try again`);
+    await appendEvent(tx, regionCode, at, rule.event, actor, reason ?? null);
+  });
+  const view = await getMember(db, regionCode);
+  if (!view) throw new TongbanError('E_INTERNAL', 'member vanished after decision');
+  return view;
+}
+
+export async function listMembers(db: Kysely<TongbanDB>, status?: MemberStatus): Promise<MemberView[]> {
+  let q = db.selectFrom('hub_member').selectAll().orderBy('region_code');
+  if (status) q = q.where('status', '=', status);
+  const rows = await q.execute();
+  const keys = await db.selectFrom('hub_member_key').select(['key_id', 'region_code', 'suite', 'status', 'added_at']).orderBy('added_at').execute();
+  return rows.map((r) => toView(r, keys.filter((k) => k.region_code === r.region_code)));
+}
+
+export async function getMember(db: Kysely<TongbanDB>, regionCode: string): Promise<MemberView | undefined> {
+  return (await listMembers(db)).find((m) => m.regionCode === regionCode);
+}
+
+export async function memberHistory(db: Kysely<TongbanDB>, regionCode: string) {
+  return db.selectFrom('hub_member_event').selectAll().where('region_code', '=', regionCode).orderBy('id').execute();
+}
+
+function toView(r: HubMemberTable, keys: Array<{ key_id: string; suite: string; status: string; added_at: string }>): MemberView {
+  return {
+    regionCode: r.region_code,
+    name: r.name,
+    endpoint: r.endpoint,
+    suite: r.suite,
+    status: r.status as MemberStatus,
+    requestedAt: r.requested_at,
+    decidedAt: r.decided_at,
+    decidedBy: r.decided_by,
+    reason: r.reason,
+    keys: keys.map((k) => ({ keyId: k.key_id, suite: k.suite, status: k.status, addedAt: k.added_at })),
+  };
+}

@@ -1,0 +1,199 @@
+// Hub HTTP surface: the join endpoint nodes call, the signed member list they fetch, and the
+// operator's membership API (bearer operator token).
+
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TongbanError } from '../core/errors.js';
+import { tokenMatches } from '../keys/index.js';
+import type { TongbanDB } from '../store/schema.js';
+import { errorResponses, type App } from '../http/app.js';
+import { decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
+import { currentTrustList, type TrustListContext } from './trust-list.js';
+import { isExpired } from '../federation/documents.js';
+import { FederationMembersSchema, InfoSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
+
+export interface HubRouteContext {
+  db: Kysely<TongbanDB>;
+  trust: TrustListContext;
+  joinPolicy: JoinPolicy;
+  info: () => Record<string, unknown>;
+  operatorTokenHash: () => Promise<string | undefined>;
+}
+
+const MemberView = Type.Object({
+  regionCode: Type.String(),
+  name: Type.String(),
+  endpoint: Type.String(),
+  suite: Type.String(),
+  status: Type.String(),
+  requestedAt: Type.String(),
+  decidedAt: Type.Union([Type.String(), Type.Null()]),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  keys: Type.Array(Type.Object({ keyId: Type.String(), suite: Type.String(), status: Type.String(), addedAt: Type.String() })),
+});
+
+const RegionParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
+
+export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
+  app.get('/api/info', { schema: { tags: ['federation'], summary: "This server's identity", response: { 200: InfoSchema } } }, async () => ctx.info() as never);
+
+  app.post(
+    '/api/hub/members/join',
+    {
+      schema: {
+        tags: ['hub'],
+        summary: 'A node asks to join (or re-asserts its membership): a join request signed by the key it announces',
+        body: SignedDocumentSchema,
+        response: {
+          200: Type.Object({ status: Type.String(), regionCode: Type.String(), keyId: Type.String() }),
+          202: Type.Object({ status: Type.String(), regionCode: Type.String(), keyId: Type.String() }),
+          ...errorResponses(400, 401, 403, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      const outcome = await handleJoinRequest(ctx.db, req.body, ctx.joinPolicy);
+      req.log.info({ regionCode: outcome.regionCode, status: outcome.status, changed: outcome.changed }, 'join request');
+      const body = { status: outcome.status, regionCode: outcome.regionCode, keyId: outcome.keyId };
+      if (outcome.status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${outcome.regionCode} is suspended`);
+      return reply.code(outcome.status === 'approved' ? 200 : 202).send(body);
+    },
+  );
+
+  app.get(
+    '/api/hub/trust-list',
+    {
+      schema: {
+        tags: ['hub'],
+        summary: 'The signed member list (trust list): members, their endpoints and keys; supports If-None-Match',
+        response: { 200: SignedDocumentSchema },
+      },
+    },
+    async (req, reply) => {
+      const current = await currentTrustList(ctx.trust);
+      reply.header('etag', current.etag).header('cache-control', 'no-cache');
+      if (req.headers['if-none-match'] === current.etag) return (reply as FastifyReply).code(304).send();
+      return current.doc as never;
+    },
+  );
+
+  app.get(
+    '/api/federation/members',
+    { schema: { tags: ['federation'], summary: 'Members as the hub knows them, with pending requests', response: { 200: FederationMembersSchema } } },
+    async () => {
+      const current = await currentTrustList(ctx.trust);
+      const all = await listMembers(ctx.db);
+      const p = current.doc.payload;
+      return {
+        source: 'self' as const,
+        trustList: { version: p.version, issuedAt: p.issuedAt, expiresAt: p.expiresAt, expired: isExpired(p) },
+        members: p.members.map((m) => ({
+          regionCode: m.regionCode,
+          name: m.name,
+          endpoint: m.endpoint,
+          status: m.status,
+          suite: m.keys.find((k) => k.status === 'active')?.suite ?? m.keys[0]?.suite ?? '',
+          keyIds: m.keys.filter((k) => k.status === 'active').map((k) => k.keyId),
+          online: null,
+          lastSeenAt: null,
+          self: false,
+        })),
+        pending: all
+          .filter((m) => m.status === 'pending')
+          .map((m) => ({
+            regionCode: m.regionCode,
+            name: m.name,
+            endpoint: m.endpoint,
+            suite: m.suite,
+            keyId: m.keys.find((k) => k.status === 'active')?.keyId ?? '',
+            requestedAt: m.requestedAt,
+          })),
+      };
+    },
+  );
+
+  // ---- operator API ------------------------------------------------------------------------
+  await app.register(async (instance) => {
+    const op = instance.withTypeProvider<TypeBoxTypeProvider>();
+    op.addHook('onRequest', async (req) => {
+      await requireOperator(req, ctx);
+    });
+    // decisions may be posted without a body (curl -X POST); treat that as {}
+    op.addHook('preValidation', async (req) => {
+      if (req.method === 'POST' && req.body === undefined) req.body = {};
+    });
+
+    op.get(
+      '/api/hub/members',
+      {
+        schema: {
+          tags: ['hub operator'],
+          summary: 'All membership requests and members',
+          security: [{ operatorToken: [] }],
+          querystring: Type.Object({ status: Type.Optional(Type.Enum(['pending', 'approved', 'rejected', 'suspended'])) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ members: Type.Array(MemberView) }), ...errorResponses(401) },
+        },
+      },
+      async (req) => ({ members: await listMembers(ctx.db, req.query.status as MemberStatus | undefined) }),
+    );
+
+    op.get(
+      '/api/hub/members/:code',
+      {
+        schema: {
+          tags: ['hub operator'],
+          summary: 'One member with its decision history',
+          security: [{ operatorToken: [] }],
+          params: RegionParams,
+          response: {
+            200: Type.Object({
+              member: MemberView,
+              history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), actor: Type.String(), detail: Type.Union([Type.String(), Type.Null()]) })),
+            }),
+            ...errorResponses(401, 404),
+          },
+        },
+      },
+      async (req) => {
+        const member = await getMember(ctx.db, req.params.code);
+        if (!member) throw new TongbanError('E_NOT_FOUND', `no member ${req.params.code}`);
+        const history = (await memberHistory(ctx.db, req.params.code)).map((e) => ({ at: e.at, action: e.action, actor: e.actor, detail: e.detail }));
+        return { member, history };
+      },
+    );
+
+    for (const decision of ['approve', 'reject', 'suspend', 'reinstate'] as const satisfies readonly Decision[]) {
+      op.post(
+        `/api/hub/members/:code/${decision}`,
+        {
+          schema: {
+            tags: ['hub operator'],
+            summary: `${decision[0]!.toUpperCase()}${decision.slice(1)} a member${decision === 'reject' ? ' (reason required)' : ''}`,
+            security: [{ operatorToken: [] }],
+            params: RegionParams,
+            body: (Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),
+            response: { 200: MemberView, ...errorResponses(400, 401, 404, 409) },
+          },
+        },
+        async (req) => {
+          const reason = (req.body as { reason?: string } | undefined)?.reason;
+          const member = await decideMembership(ctx.db, req.params.code, decision, 'operator-api', reason);
+          req.log.info({ regionCode: member.regionCode, decision }, 'membership decision');
+          return member;
+        },
+      );
+    }
+  });
+}
+
+async function requireOperator(req: FastifyRequest, ctx: HubRouteContext): Promise<void> {
+  const header = req.headers.authorization;
+  const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const expected = await ctx.operatorTokenHash();
+  if (!token || !expected || !tokenMatches(token, expected)) {
+    throw new TongbanError('E_UNAUTHENTICATED', 'operator token required (Authorization: Bearer …)');
+  }
+}

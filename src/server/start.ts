@@ -1,0 +1,196 @@
+// server: starting one hub or node from a validated config — database and migrations, keys,
+// the HTTP app with the role's routes, listening, background work — and stopping it cleanly.
+
+import type { Logger } from 'pino';
+import { TongbanError } from '../core/errors.js';
+import { packageVersion } from '../paths.js';
+import { resolvePublicUrl, type ServerConfig } from '../config/index.js';
+import { openDatabase, migrateToLatest, pingDatabase, getMeta, setMeta, type Database, type TongbanDB } from '../store/index.js';
+import { loadOrCreateIdentity, newOperatorToken, hashToken, operatorTokenPath, writeSecretFile, type Identity } from '../keys/index.js';
+import { buildApp, type App } from '../http/app.js';
+import { createLogger } from '../http/logger.js';
+import { hubRoutes } from '../hub/routes.js';
+import { HUB_IDENTITY } from '../config/index.js';
+import { isExpired } from '../federation/documents.js';
+import { NodeFederation } from '../node/federation.js';
+import { nodeRoutes } from '../node/routes.js';
+
+export interface RunningServer {
+  config: ServerConfig;
+  url: string;
+  port: number;
+  app: App;
+  store: Database<TongbanDB>;
+  identity: Identity;
+  logger: Logger;
+  /** nodes only */
+  federation?: NodeFederation;
+  /** hubs only, and only on the start that created it */
+  newOperatorToken?: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** node: peer probe interval in seconds (0 disables) */
+  probeSeconds?: number;
+}
+
+export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger({ level: cfg.log.level, ...(cfg.log.file ? { file: cfg.log.file } : {}), base: { role: cfg.role, region: cfg.region.code } });
+  const store = await openDatabase<TongbanDB>(cfg.database);
+  let app: App | undefined;
+  let federation: NodeFederation | undefined;
+  try {
+    await migrateToLatest(store);
+    await claimDatabase(store, cfg);
+    const identity = loadOrCreateIdentity(cfg.dataDir, cfg.suite);
+    if (identity.created) logger.info({ keyId: identity.keyId, suite: cfg.suite }, 'generated a new signing key');
+    let createdToken: string | undefined;
+    if (cfg.role === 'hub') createdToken = await ensureOperatorToken(store, cfg);
+
+    let publicUrl = cfg.publicUrl ?? '';
+    const info = () => ({
+      role: cfg.role,
+      regionCode: cfg.region.code,
+      regionName: cfg.region.name,
+      suite: cfg.suite,
+      keyId: identity.keyId,
+      version: packageVersion(),
+      publicUrl,
+      ...(cfg.hub ? { hubUrl: cfg.hub.url } : {}),
+      ...(federation
+        ? { membership: { status: federation.current.membership, ...(federation.current.membershipDetail ? { detail: federation.current.membershipDetail } : {}) } }
+        : {}),
+    });
+
+    const readiness = [{ name: 'database', check: async () => (await pingDatabase(store.db), { ok: true }) }];
+    if (cfg.role === 'node') {
+      readiness.push(
+        { name: 'membership', check: async () => ({ ok: federation?.current.membership === 'approved', detail: federation?.current.membership ?? 'unknown' }) },
+        {
+          name: 'trustList',
+          check: async () => {
+            const l = federation?.current.trustList;
+            if (!l) return { ok: false, detail: 'no member list yet' };
+            return isExpired(l) ? { ok: false, detail: `expired at ${l.expiresAt}` } : { ok: true, detail: `version ${l.version} (${federation?.current.source})` };
+          },
+        },
+      );
+    }
+    app = await buildApp({
+      logger,
+      title: cfg.role === 'hub' ? 'Tongban hub API' : `Tongban node API — ${cfg.region.name} ${cfg.region.code}`,
+      description:
+        cfg.role === 'hub'
+          ? 'Membership, the signed member list (trust list) and the operator API of the federation hub. Errors use the stable vocabulary in docs/PROTOCOL.md.'
+          : 'Application API of a region node. Errors use the stable vocabulary in docs/PROTOCOL.md.',
+      readiness,
+    });
+
+    if (cfg.role === 'hub') {
+      const trust = {
+        db: store.db,
+        signer: identity,
+        hubName: cfg.region.name,
+        get hubUrl() {
+          return publicUrl;
+        },
+        validitySeconds: cfg.trustListValiditySeconds,
+      };
+      await app.register(hubRoutes, {
+        db: store.db,
+        trust,
+        joinPolicy: { reservedCodes: [HUB_IDENTITY.code, cfg.region.code] },
+        info,
+        operatorTokenHash: () => getMeta(store.db, 'operator.token_sha256'),
+      });
+    } else {
+      // created before listening so routes can read it; started once the URL is known
+      federation = new NodeFederation({
+        db: store.db,
+        identity,
+        region: cfg.region,
+        get publicUrl() {
+          return publicUrl;
+        },
+        hub: cfg.hub!,
+        logger: logger.child({ component: 'federation' }),
+        probeSeconds: opts.probeSeconds ?? 15,
+      });
+      await app.register(nodeRoutes, { db: store.db, federation, regionCode: cfg.region.code, info });
+    }
+
+    const port = await listen(app, cfg);
+    publicUrl = resolvePublicUrl(cfg, port);
+    logger.info({ url: publicUrl, keyId: identity.keyId }, `${cfg.role} listening`);
+    if (federation) await federation.start();
+
+    const server: RunningServer = {
+      config: cfg,
+      url: publicUrl,
+      port,
+      app,
+      store,
+      identity,
+      logger,
+      ...(federation ? { federation } : {}),
+      ...(createdToken ? { newOperatorToken: createdToken } : {}),
+      close: async () => {
+        await federation?.stop();
+        await app!.close();
+        await store.close();
+        logger.flush?.();
+      },
+    };
+    return server;
+  } catch (e) {
+    await federation?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A database belongs to one server: refuse to run a node on another region's (or the hub's) data. */
+async function claimDatabase(store: Database<TongbanDB>, cfg: ServerConfig): Promise<void> {
+  const owner = `${cfg.role}:${cfg.region.code}`;
+  const existing = await getMeta(store.db, 'owner');
+  if (existing && existing !== owner) {
+    throw new TongbanError('E_DATA_MISMATCH', `database ${describe(cfg.database)} belongs to ${existing}, not ${owner}`);
+  }
+  if (!existing) await setMeta(store.db, 'owner', owner);
+}
+
+function describe(url: string): string {
+  return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+}
+
+/** The hub operator's API token: created on first start, only its hash is stored. */
+async function ensureOperatorToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string | undefined> {
+  if (await getMeta(store.db, 'operator.token_sha256')) return undefined;
+  return rotateOperatorToken(store, cfg);
+}
+
+/** Issues a new operator token (the old one stops working) and writes it to data/operator.token. */
+export async function rotateOperatorToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string> {
+  const token = newOperatorToken();
+  writeSecretFile(operatorTokenPath(cfg.dataDir), `${token}\n`);
+  await setMeta(store.db, 'operator.token_sha256', hashToken(token));
+  return token;
+}
+
+async function listen(app: App, cfg: ServerConfig): Promise<number> {
+  try {
+    await app.listen({ host: cfg.listen.host, port: cfg.listen.port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new TongbanError('E_PORT_IN_USE', `port ${cfg.listen.port} on ${cfg.listen.host} is already in use`);
+    if (code === 'EACCES') throw new TongbanError('E_PORT_IN_USE', `no permission to listen on port ${cfg.listen.port}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new TongbanError('E_INVALID_CONFIG', `listen.host ${cfg.listen.host} is not an address of this machine`);
+    throw e;
+  }
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server has no TCP address');
+  return addr.port;
+}

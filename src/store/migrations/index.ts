@@ -1,0 +1,8 @@
+// The one migration set, applied in order on both engines. Add a file, register it here; never
+// edit a migration that has shipped.
+import type { Migration } from 'kysely';
+import { foundation } from './001_foundation.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_foundation': foundation,
+};

@@ -1,0 +1,142 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines } from '../helpers/engines.js';
+import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { decideMembership, listMembers } from '../../src/hub/membership.js';
+import { buildJoinRequest } from '../../src/federation/documents.js';
+import { makeSigner } from '../../src/core/signed-document.js';
+import { suiteFor } from '../../src/core/crypto/index.js';
+
+for (const engine of await engines()) {
+  test(`${engine}: nodes join, the operator approves, nodes hold the signed member list and survive a hub outage`, async () => {
+    let hub: Started | undefined;
+    let sh: Started | undefined;
+    let ah: Started | undefined;
+    try {
+      hub = await startHub(engine, { suite: 'sm2-sm3' });
+      const anchor = { url: hub.server.url, keyId: hub.server.identity.keyId };
+      sh = await startNode(engine, anchor, { code: '310000', name: '上海' }, { suite: 'sm2-sm3' });
+      ah = await startNode(engine, anchor, { code: '340000', name: '安徽' }, { suite: 'ed25519' });
+      await sh.server.federation!.waitFor((s) => s.membership === 'pending');
+      await ah.server.federation!.waitFor((s) => s.membership === 'pending');
+
+      // not ready before approval
+      const notReady = await fetch(`${sh.server.url}/readyz`);
+      assert.equal(notReady.status, 503);
+
+      const pending = await listMembers(hub.server.store.db, 'pending');
+      assert.deepEqual(pending.map((m) => m.regionCode), ['310000', '340000']);
+      assert.equal(pending[0]!.keys[0]!.keyId, sh.server.identity.keyId);
+
+      // approve through the operator API with the token, the other through the domain function (CLI path)
+      const token = hub.server.newOperatorToken!;
+      assert.match(token, /^tbop_/);
+      const unauth = await fetch(`${hub.server.url}/api/hub/members/310000/approve`, { method: 'POST' });
+      assert.equal(unauth.status, 401);
+      assert.equal(((await unauth.json()) as { error: { code: string } }).error.code, 'E_UNAUTHENTICATED');
+      const ok = await fetch(`${hub.server.url}/api/hub/members/310000/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(ok.status, 200);
+      assert.equal(((await ok.json()) as { status: string }).status, 'approved');
+      await decideMembership(hub.server.store.db, '340000', 'approve', 'test');
+      await Promise.all([sh.server.federation!.syncNow(), ah.server.federation!.syncNow()]);
+
+      const s = await sh.server.federation!.waitFor((st) => st.membership === 'approved' && (st.trustList?.members.length ?? 0) === 2);
+      assert.equal(s.source, 'hub');
+      assert.deepEqual(s.trustList!.members.map((m) => [m.regionCode, m.status]), [['310000', 'active'], ['340000', 'active']]);
+      const ready = await fetch(`${sh.server.url}/readyz`);
+      assert.equal(ready.status, 200);
+
+      // approving twice is a conflict, and changes nothing
+      const again = await fetch(`${hub.server.url}/api/hub/members/310000/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(again.status, 409);
+
+      // the node's own API shows the members
+      const members = (await (await fetch(`${sh.server.url}/api/federation/members`)).json()) as {
+        source: string; members: Array<{ regionCode: string; self: boolean; keyIds: string[] }>; trustList: { version: number };
+      };
+      assert.equal(members.source, 'hub');
+      assert.equal(members.members.find((m) => m.self)!.regionCode, '310000');
+      assert.deepEqual(members.members.find((m) => m.regionCode === '340000')!.keyIds, [ah.server.identity.keyId]);
+
+      // hub goes down: the node keeps serving the cached list, marked as such
+      const version = members.trustList.version;
+      await hub.server.close();
+      await sh.server.federation!.syncNow();
+      const down = sh.server.federation!.current;
+      assert.equal(down.hubReachable, false);
+      assert.equal(down.source, 'cache');
+      assert.equal(down.trustList!.version, version);
+      const cached = (await (await fetch(`${sh.server.url}/api/federation/members`)).json()) as { source: string; members: unknown[]; hubError?: string };
+      assert.equal(cached.source, 'cache');
+      assert.equal(cached.members.length, 2);
+      assert.ok(cached.hubError);
+      assert.equal((await fetch(`${sh.server.url}/readyz`)).status, 200);
+
+      // and a node restarted while the hub is down starts from its cache
+      await sh.server.close();
+      sh = await startNode(engine, anchor, { code: '310000', name: '上海' }, { suite: 'sm2-sm3', database: sh.database, dataDir: sh.dataDir });
+      const restarted = sh.server.federation!.current;
+      assert.equal(restarted.source, 'cache');
+      assert.equal(restarted.membership, 'approved');
+      assert.equal(restarted.trustList!.members.length, 2);
+      await sh.server.federation!.syncNow();
+      assert.equal(sh.server.federation!.current.hubReachable, false);
+      assert.equal((await fetch(`${sh.server.url}/readyz`)).status, 200);
+    } finally {
+      await stopAll(sh, ah, hub);
+      await cleanupAll(sh, ah, hub);
+    }
+  });
+
+  test(`${engine}: a second node claiming a taken region code is refused; bad join requests change nothing`, async () => {
+    let hub: Started | undefined;
+    let first: Started | undefined;
+    let second: Started | undefined;
+    try {
+      hub = await startHub(engine);
+      const anchor = { url: hub.server.url, keyId: hub.server.identity.keyId };
+      first = await startNode(engine, anchor, { code: '520000', name: '贵州' });
+      await first.server.federation!.waitFor((s) => s.membership === 'pending');
+      second = await startNode(engine, anchor, { code: '520000', name: '贵州(冒名)' });
+      const s = await second.server.federation!.waitFor((st) => st.membership === 'rejected');
+      assert.match(s.membershipDetail ?? '', /already held by another key/);
+
+      const join = (body: unknown) =>
+        fetch(`${hub!.server.url}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const signer = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
+      const good = buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' });
+
+      const cases: Array<[string, unknown, number, string]> = [
+        ['bad signature', { ...good, signature: { ...good.signature, value: Buffer.alloc(64, 1).toString('base64') } }, 401, 'E_SIGNATURE'],
+        ['payload altered after signing', { ...good, payload: { ...good.payload, name: '浙江省' } }, 401, 'E_SIGNATURE'],
+        ['unknown field', { ...good, extra: 1 }, 400, 'E_INVALID_REQUEST'],
+        ['not a signed document', { hello: 'world' }, 400, 'E_INVALID_REQUEST'],
+        ['key id that is not the key', { ...good, payload: { ...good.payload, key: { ...good.payload.key, keyId: 'ed25519:' + '0'.repeat(32) } } }, 400, 'E_INVALID_REQUEST'],
+        ['stale request', buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }, new Date(Date.now() - 3_600_000)), 401, 'E_CLOCK_SKEW'],
+        ['reserved hub code', buildJoinRequest(signer, { regionCode: '000000', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
+      ];
+      for (const [name, body, status, code] of cases) {
+        const res = await join(body);
+        const b = (await res.json()) as { error?: { code: string; messageZh: string; messageEn: string } };
+        assert.equal(res.status, status, name);
+        assert.equal(b.error?.code, code, name);
+        assert.ok(b.error?.messageZh && b.error.messageEn, name);
+      }
+      const malformed = await fetch(`${hub.server.url}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payload":' });
+      assert.equal(malformed.status, 400);
+      assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'E_INVALID_REQUEST');
+      const huge = await join({ payload: { x: 'x'.repeat(2 * 1024 * 1024) }, signature: good.signature });
+      assert.equal(huge.status, 413);
+      assert.equal(((await huge.json()) as { error: { code: string } }).error.code, 'E_PAYLOAD_TOO_LARGE');
+
+      const all = await listMembers(hub.server.store.db);
+      assert.deepEqual(all.map((m) => m.regionCode), ['520000'], 'nothing but the first 贵州 request was written');
+      // the genuine request goes through
+      const res = await join(good);
+      assert.equal(res.status, 202);
+    } finally {
+      await stopAll(second, first, hub);
+      await cleanupAll(second, first, hub);
+    }
+  });
+}
