@@ -14,6 +14,7 @@ import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
 import { NodeFederation } from '../node/federation.js';
 import { nodeRoutes } from '../node/routes.js';
+import { assertPortsFree } from './ports.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -38,6 +39,8 @@ export interface StartOptions {
 
 export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: cfg.log.level, ...(cfg.log.file ? { file: cfg.log.file } : {}), base: { role: cfg.role, region: cfg.region.code } });
+  // checked first so that a taken port leaves nothing behind (no database, no key)
+  await assertPortsFree(cfg.listen.host, [cfg.listen.port]);
   const store = await openDatabase<TongbanDB>(cfg.database);
   let app: App | undefined;
   let federation: NodeFederation | undefined;
