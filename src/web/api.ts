@@ -1,0 +1,171 @@
+// Client for the node's own JSON endpoints (same origin). Types mirror the server contract:
+// GET /api/info, GET /api/federation/members, GET /readyz. Errors arrive as
+// { error: { code, message, messageZh, messageEn, detail? } } and are surfaced as ApiError.
+
+export type Role = 'hub' | 'node';
+export type MembershipStatus = 'pending' | 'approved' | 'rejected' | 'unknown';
+
+export interface NodeInfo {
+  role: Role;
+  regionCode: string;
+  regionName: string;
+  suite: 'ed25519' | 'sm2-sm3' | string;
+  keyId: string;
+  version: string;
+  hubUrl?: string;
+  membership?: { status: MembershipStatus; detail?: string };
+}
+
+export interface TrustListSummary {
+  version: number;
+  issuedAt: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface Member {
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  status: 'active' | 'suspended' | string;
+  suite: string;
+  keyIds: string[];
+  online: boolean | null;
+  lastSeenAt: string | null;
+  self: boolean;
+}
+
+export interface PendingRequest {
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  suite: string;
+  keyId: string;
+  requestedAt: string;
+}
+
+export type MemberListSource = 'hub' | 'cache' | 'self';
+
+export interface MembersResponse {
+  source: MemberListSource;
+  trustList: TrustListSummary | null;
+  members: Member[];
+  pending?: PendingRequest[];
+}
+
+export interface Readiness {
+  status: 'ready' | 'not-ready';
+  checks: Record<string, unknown>;
+  httpStatus: number;
+}
+
+export type ApiErrorKind = 'network' | 'http' | 'api' | 'format';
+
+/** A failed call, carrying the server's bilingual message when it sent one. */
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  readonly status: number | null;
+  readonly code: string | null;
+  readonly messageZh: string | null;
+  readonly messageEn: string | null;
+  readonly detail: unknown;
+
+  constructor(init: {
+    kind: ApiErrorKind;
+    message: string;
+    status?: number | null;
+    code?: string | null;
+    messageZh?: string | null;
+    messageEn?: string | null;
+    detail?: unknown;
+  }) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.kind = init.kind;
+    this.status = init.status ?? null;
+    this.code = init.code ?? null;
+    this.messageZh = init.messageZh ?? null;
+    this.messageEn = init.messageEn ?? null;
+    this.detail = init.detail;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/** Turns the server's error envelope (or whatever came back) into an ApiError. */
+function errorFromBody(status: number, body: unknown): ApiError {
+  const e = isRecord(body) && isRecord(body.error) ? body.error : null;
+  if (e) {
+    return new ApiError({
+      kind: 'api',
+      status,
+      code: str(e.code),
+      message: str(e.message) ?? str(e.messageEn) ?? `HTTP ${status}`,
+      messageZh: str(e.messageZh),
+      messageEn: str(e.messageEn),
+      detail: e.detail,
+    });
+  }
+  return new ApiError({ kind: 'http', status, message: `HTTP ${status}` });
+}
+
+async function request(path: string, signal: AbortSignal | undefined, okStatuses: readonly number[]): Promise<{ status: number; body: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError({ kind: 'network', message: String(err) });
+  }
+  let body: unknown = null;
+  const text = await res.text();
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!res.ok && !okStatuses.includes(res.status)) throw errorFromBody(res.status, body);
+  if (body === undefined || body === null) {
+    throw new ApiError({ kind: 'format', status: res.status, message: `${path}: response is not JSON` });
+  }
+  return { status: res.status, body };
+}
+
+function formatError(path: string, what: string): ApiError {
+  return new ApiError({ kind: 'format', message: `${path}: ${what}` });
+}
+
+export async function fetchInfo(signal?: AbortSignal): Promise<NodeInfo> {
+  const { body } = await request('/api/info', signal, []);
+  if (!isRecord(body) || (body.role !== 'hub' && body.role !== 'node') || typeof body.regionCode !== 'string') {
+    throw formatError('/api/info', 'unexpected shape');
+  }
+  return body as unknown as NodeInfo;
+}
+
+export async function fetchMembers(signal?: AbortSignal): Promise<MembersResponse> {
+  const { body } = await request('/api/federation/members', signal, []);
+  if (!isRecord(body) || !Array.isArray(body.members) || typeof body.source !== 'string') {
+    throw formatError('/api/federation/members', 'unexpected shape');
+  }
+  if (body.pending !== undefined && !Array.isArray(body.pending)) {
+    throw formatError('/api/federation/members', 'pending is not a list');
+  }
+  return body as unknown as MembersResponse;
+}
+
+/** /readyz answers 503 with a normal body when not ready; both are results, not errors. */
+export async function fetchReadiness(signal?: AbortSignal): Promise<Readiness> {
+  const { status, body } = await request('/readyz', signal, [503]);
+  if (!isRecord(body) || typeof body.status !== 'string') throw formatError('/readyz', 'unexpected shape');
+  const checks = isRecord(body.checks) ? body.checks : {};
+  return { status: body.status === 'ready' && status === 200 ? 'ready' : 'not-ready', checks, httpStatus: status };
+}

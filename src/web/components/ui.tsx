@@ -1,0 +1,162 @@
+// Small presentational building blocks shared by the pages: cards, tags, banners, the
+// loading / empty / error states, description lists.
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../api';
+import { formatDateTime, formatRelative } from '../format';
+import { useLang } from '../i18n';
+import { Icon } from './Icon';
+import type { IconName } from './Icon';
+
+export type Tone = 'ok' | 'warn' | 'error' | 'info' | 'neutral' | 'brand';
+
+export function Tag({ tone, children, dot = true, title }: { tone: Tone; children: ReactNode; dot?: boolean; title?: string }) {
+  return (
+    <span className={`tag tag--${tone}`} title={title}>
+      {dot && <span className="tag__dot" aria-hidden="true" />}
+      {children}
+    </span>
+  );
+}
+
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+  testId,
+  flush,
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+  flush?: boolean;
+}) {
+  return (
+    <section className={`card${className ? ` ${className}` : ''}`} data-testid={testId}>
+      <header className="card__head">
+        <h2 className="card__title">{title}</h2>
+        {actions && <div className="card__actions">{actions}</div>}
+      </header>
+      <div className={flush ? 'card__body card__body--flush' : 'card__body'}>{children}</div>
+    </section>
+  );
+}
+
+const bannerIcon: Record<'ok' | 'warn' | 'error' | 'info', IconName> = {
+  ok: 'check',
+  warn: 'alert',
+  error: 'error',
+  info: 'info',
+};
+
+export function Banner({
+  tone,
+  title,
+  children,
+  testId,
+  attrs,
+}: {
+  tone: 'ok' | 'warn' | 'error' | 'info';
+  title: ReactNode;
+  children?: ReactNode;
+  testId?: string;
+  attrs?: Record<`data-${string}`, string>;
+}) {
+  return (
+    <div className={`banner banner--${tone}`} role={tone === 'error' || tone === 'warn' ? 'alert' : 'status'} data-testid={testId} {...attrs}>
+      <Icon name={bannerIcon[tone]} size={18} className="banner__icon" />
+      <div className="banner__text">
+        <div className="banner__title">{title}</div>
+        {children && <div className="banner__body">{children}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function DescList({ items }: { items: Array<{ label: ReactNode; value: ReactNode; key: string }> }) {
+  return (
+    <dl className="desc">
+      {items.map((it) => (
+        <div className="desc__row" key={it.key}>
+          <dt>{it.label}</dt>
+          <dd>{it.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function Loading({ lines = 3 }: { lines?: number }) {
+  const { t } = useTranslation();
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="visually-hidden">{t('common.loading')}</span>
+      {Array.from({ length: lines }, (_, i) => (
+        <div className="skeleton" key={i} style={{ width: `${90 - i * 17}%` }} />
+      ))}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <div className="empty__title">{title}</div>
+      {children && <div className="empty__body">{children}</div>}
+    </div>
+  );
+}
+
+/** The server's bilingual message when it sent one, else a message for the failure kind. */
+export function useErrorText(): (err: ApiError) => string {
+  const { t } = useTranslation();
+  const lang = useLang();
+  return (err) => {
+    if (err.kind === 'api') {
+      const own = lang === 'en' ? (err.messageEn ?? err.messageZh) : (err.messageZh ?? err.messageEn);
+      return own ?? err.message;
+    }
+    if (err.kind === 'network') return t('error.network');
+    if (err.kind === 'format') return t('error.format');
+    return t('error.http', { status: err.status ?? '?' });
+  };
+}
+
+export function ErrorPanel({ title, error, onRetry }: { title: ReactNode; error: ApiError; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const text = useErrorText();
+  return (
+    <div className="error-panel" role="alert">
+      <Icon name="error" size={20} className="error-panel__icon" />
+      <div className="error-panel__text">
+        <div className="error-panel__title">{title}</div>
+        <div className="error-panel__body">
+          {text(error)}
+          {error.code && <code className="error-code">{error.code}</code>}
+          {error.status !== null && error.kind === 'format' && <span className="muted"> · HTTP {error.status}</span>}
+        </div>
+      </div>
+      {onRetry && (
+        <button type="button" className="btn btn--small" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** An ISO time shown in Beijing time (or relative, "3 分钟前"), with the full value on hover. */
+export function Time({ value, relative }: { value: string | null | undefined; relative?: boolean }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  if (!value) return <span className="muted">—</span>;
+  const abs = formatDateTime(value, lang);
+  return (
+    <time dateTime={value} title={abs}>
+      {relative ? formatRelative(value, lang, t('common.justNow')) : abs}
+    </time>
+  );
+}

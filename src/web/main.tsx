@@ -1,0 +1,35 @@
+// Entry point of the web UI served by every node and by the hub.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import './i18n';
+import './styles.css';
+import { Layout } from './Layout';
+import { pages } from './nav';
+import { NodeInfoProvider } from './nodeInfo';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { RouteError } from './pages/RouteError';
+
+const router = createBrowserRouter([
+  {
+    path: '/',
+    element: <Layout />,
+    errorElement: <RouteError />,
+    children: [
+      ...pages.map((p) => (p.path === '/' ? { index: true, element: p.element } : { path: p.path.slice(1), element: p.element })),
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root missing from index.html');
+
+createRoot(container).render(
+  <StrictMode>
+    <NodeInfoProvider>
+      <RouterProvider router={router} />
+    </NodeInfoProvider>
+  </StrictMode>,
+);
