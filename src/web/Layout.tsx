@@ -31,7 +31,7 @@ function NodeIdentity() {
   }
   return (
     <div className="identity" data-testid="node-identity" data-role={info.role} data-region={info.regionCode}>
-      <span className="identity__name" title={info.role === 'hub' ? info.regionCode : undefined}>
+      <span className="identity__name" title={info.role === 'hub' ? info.regionCode : (identity ?? undefined)}>
         {identity}
       </span>
       <span className={`role-badge role-badge--${info.role}`} data-testid="role-badge">

@@ -104,12 +104,20 @@ function MembersTable({ members }: { members: Member[] }) {
       <table className="table table--cards" data-testid="members-table">
         <thead>
           <tr>
-            <th scope="col">{col.code}</th>
-            <th scope="col">{col.name}</th>
+            <th scope="col" className="col-code">
+              {col.code}
+            </th>
+            <th scope="col" className="col-name">
+              {col.name}
+            </th>
             <th scope="col">{col.endpoint}</th>
-            <th scope="col">{col.status}</th>
+            <th scope="col" className="col-status">
+              {col.status}
+            </th>
             <th scope="col">{col.keys}</th>
-            <th scope="col">{col.online}</th>
+            <th scope="col" className="col-online">
+              {col.online}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -188,11 +196,17 @@ function PendingTable({ pending }: { pending: PendingRequest[] }) {
       <table className="table table--cards" data-testid="pending-table">
         <thead>
           <tr>
-            <th scope="col">{col.code}</th>
-            <th scope="col">{col.name}</th>
+            <th scope="col" className="col-code">
+              {col.code}
+            </th>
+            <th scope="col" className="col-name">
+              {col.name}
+            </th>
             <th scope="col">{col.endpoint}</th>
             <th scope="col">{col.keys}</th>
-            <th scope="col">{col.requestedAt}</th>
+            <th scope="col" className="col-time">
+              {col.requestedAt}
+            </th>
           </tr>
         </thead>
         <tbody>

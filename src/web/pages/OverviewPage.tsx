@@ -28,7 +28,9 @@ function Tile({ label, tone, value, sub, testId }: { label: ReactNode; tone: Ton
     <div className={`tile tile--${tone}`} data-testid={testId}>
       <div className="tile__label">{label}</div>
       <div className="tile__value">{value}</div>
-      <div className="tile__sub">{sub ?? '\u00a0'}</div>
+      <div className="tile__sub" title={typeof sub === 'string' ? sub : undefined}>
+        {sub ?? '\u00a0'}
+      </div>
     </div>
   );
 }
