@@ -120,13 +120,15 @@ async function appendEvent(tx: Transaction<TongbanDB>, regionCode: string, at: s
   await tx.insertInto('hub_member_event').values({ region_code: regionCode, at, action, actor, detail }).execute();
 }
 
-export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate';
+export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate' | 'revoke';
 
 const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; event: string }> = {
   approve: { from: ['pending'], to: 'approved', event: 'approved' },
   reject: { from: ['pending'], to: 'rejected', event: 'rejected' },
   suspend: { from: ['approved'], to: 'suspended', event: 'suspended' },
   reinstate: { from: ['suspended'], to: 'approved', event: 'reinstated' },
+  // ends a membership (e.g. a lost key); the region may then join again with a new key
+  revoke: { from: ['approved', 'suspended'], to: 'rejected', event: 'revoked' },
 };
 
 /** The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). */
@@ -139,7 +141,7 @@ export async function decideMembership(
   now = new Date(),
 ): Promise<MemberView> {
   const rule = TRANSITIONS[decision];
-  if (decision === 'reject' && !reason) throw new TongbanError('E_INVALID_REQUEST', 'a rejection needs a reason');
+  if ((decision === 'reject' || decision === 'revoke') && !reason) throw new TongbanError('E_INVALID_REQUEST', `${decision === 'reject' ? 'a rejection' : 'a revocation'} needs a reason`);
   await db.transaction().execute(async (tx) => {
     const member = await tx.selectFrom('hub_member').select(['status']).where('region_code', '=', regionCode).executeTakeFirst();
     if (!member) throw new TongbanError('E_NOT_FOUND', `no membership request for region ${regionCode}`);

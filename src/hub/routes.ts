@@ -165,13 +165,13 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
       },
     );
 
-    for (const decision of ['approve', 'reject', 'suspend', 'reinstate'] as const satisfies readonly Decision[]) {
+    for (const decision of ['approve', 'reject', 'suspend', 'reinstate', 'revoke'] as const satisfies readonly Decision[]) {
       op.post(
         `/api/hub/members/:code/${decision}`,
         {
           schema: {
             tags: ['hub operator'],
-            summary: `${decision[0]!.toUpperCase()}${decision.slice(1)} a member${decision === 'reject' ? ' (reason required)' : ''}`,
+            summary: `${decision[0]!.toUpperCase()}${decision.slice(1)} a member${decision === 'reject' || decision === 'revoke' ? ' (reason required)' : ''}`,
             security: [{ operatorToken: [] }],
             params: RegionParams,
             body: (Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),

@@ -1,0 +1,93 @@
+// `tongban members …`: the hub operator's membership decisions from the command line. Works on the
+// hub's database directly (the running hub serves the new member list on the next fetch).
+import type { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import { decideMembership, getMember, listMembers, memberHistory, type Decision, type MemberStatus, type MemberView } from '../hub/membership.js';
+import { TongbanError } from '../core/errors.js';
+import { userInfo } from 'node:os';
+
+async function withHubDb<T>(configPath: string, fn: (db: import('kysely').Kysely<TongbanDB>) => Promise<T>): Promise<T> {
+  const cfg = loadConfig(configPath, 'hub');
+  const store = await openDatabase<TongbanDB>(cfg.database);
+  try {
+    await migrateToLatest(store);
+    return await fn(store.db);
+  } finally {
+    await store.close();
+  }
+}
+
+function printMembers(members: MemberView[], json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(members, null, 2));
+    return;
+  }
+  if (members.length === 0) {
+    console.log('(none)');
+    return;
+  }
+  const rows = members.map((m) => [m.regionCode, m.name, m.status, m.suite, m.keys.find((k) => k.status === 'active')?.keyId ?? '-', m.endpoint, m.requestedAt]);
+  const head = ['code', 'name', 'status', 'suite', 'key', 'endpoint', 'requested'];
+  printTable(head, rows);
+}
+
+export function printTable(head: string[], rows: string[][]): void {
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+  const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+export function registerMemberCommands(program: Command): void {
+  const members = program.command('members').description("hub operator: list and decide on members' requests to join");
+
+  members
+    .command('list')
+    .description('list membership requests and members')
+    .requiredOption('-c, --config <file>', 'the hub configuration file')
+    .option('--status <status>', 'only pending | approved | rejected | suspended')
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { config: string; status?: string; json: boolean }) => {
+      if (opts.status && !['pending', 'approved', 'rejected', 'suspended'].includes(opts.status)) {
+        throw new TongbanError('E_INVALID_REQUEST', `--status must be pending, approved, rejected or suspended (got ${opts.status})`);
+      }
+      printMembers(await withHubDb(opts.config, (db) => listMembers(db, opts.status as MemberStatus | undefined)), opts.json);
+    });
+
+  members
+    .command('show <code>')
+    .description('one member with its keys and decision history')
+    .requiredOption('-c, --config <file>', 'the hub configuration file')
+    .action(async (code: string, opts: { config: string }) => {
+      await withHubDb(opts.config, async (db) => {
+        const m = await getMember(db, code);
+        if (!m) throw new TongbanError('E_NOT_FOUND', `no member or request for region ${code}`);
+        console.log(JSON.stringify({ member: m, history: await memberHistory(db, code) }, null, 2));
+      });
+    });
+
+  for (const decision of ['approve', 'reject', 'suspend', 'reinstate', 'revoke'] as const satisfies readonly Decision[]) {
+    members
+      .command(`${decision} <code>`)
+      .description(`${decision} the member or request for a region code`)
+      .requiredOption('-c, --config <file>', 'the hub configuration file')
+      .option('--reason <text>', decision === 'reject' || decision === 'revoke' ? 'why (required)' : 'why (recorded in the history)')
+      .action(async (code: string, opts: { config: string; reason?: string }) => {
+        if (!/^[0-9]{6}$/.test(code)) throw new TongbanError('E_INVALID_REQUEST', `region code must be 6 digits (got ${code})`);
+        const actor = `cli:${safeUser()}`;
+        const m = await withHubDb(opts.config, (db) => decideMembership(db, code, decision, actor, opts.reason));
+        console.log(`✓ ${m.regionCode} ${m.name}: ${m.status}`);
+      });
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
