@@ -9,6 +9,7 @@ import { TongbanError } from '../core/errors.js';
 import type { SuiteName } from '../core/crypto/suite.js';
 import { parseDatabaseUrl } from '../store/db.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
+import { validateDivisionCode } from '../core/ids/index.js';
 
 export type Role = 'hub' | 'node';
 
@@ -92,6 +93,10 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
     if (!raw.hub) problems.push('hub: a node needs hub.url (the federation hub it joins)');
   }
   if (opts.role === 'hub' && raw.hub) problems.push('hub: a hub does not join another hub; remove the hub section');
+  if (opts.role === 'node' && raw.region) {
+    const v = validateDivisionCode(raw.region.code);
+    if (!v.valid) problems.push(`region.code: ${v.reason}`);
+  }
   try {
     parseDatabaseUrl(raw.database, opts.baseDir);
     if (raw.registries) parseDatabaseUrl(raw.registries, opts.baseDir);

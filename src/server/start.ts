@@ -15,6 +15,7 @@ import { isExpired } from '../federation/documents.js';
 import { NodeFederation } from '../node/federation.js';
 import { nodeRoutes } from '../node/routes.js';
 import { assertPortsFree } from './ports.js';
+import { validateDivisionCode } from '../core/ids/index.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -104,7 +105,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await app.register(hubRoutes, {
         db: store.db,
         trust,
-        joinPolicy: { reservedCodes: [HUB_IDENTITY.code, cfg.region.code] },
+        joinPolicy: {
+          reservedCodes: [HUB_IDENTITY.code, cfg.region.code],
+          checkRegionCode: (code) => {
+            const v = validateDivisionCode(code);
+            return v.valid ? undefined : v.reason;
+          },
+        },
         info,
         operatorTokenHash: () => getMeta(store.db, 'operator.token_sha256'),
       });

@@ -52,6 +52,7 @@ const bad: Array<[string, string, 'hub' | 'node', RegExp]> = [
   ['nodb.yaml', 'listen: { port: 1 }', 'hub', /database: is required/],
   ['suite.yaml', 'database: sqlite:x\ncrypto: { suite: rsa }', 'hub', /crypto\.suite: must be one of "ed25519", "sm2-sm3"/],
   ['code.yaml', 'database: sqlite:x\nregion: { code: "34", name: 安徽 }\nhub: { url: "http://h" }', 'node', /region\.code: must be a 6-digit GB\/T 2260 division code/],
+  ['nodiv.yaml', 'database: sqlite:x\nregion: { code: "349900", name: 安徽 }\nhub: { url: "http://h" }', 'node', /region\.code: 349900 is not a current GB\/T 2260 division/],
   ['nohub.yaml', 'database: sqlite:x\nregion: { code: "340000", name: 安徽 }', 'node', /hub: a node needs hub\.url/],
   ['role.yaml', 'role: node\ndatabase: sqlite:x', 'hub', /the file is for a node, but it was started as a hub/],
   ['list.yaml', '- a\n- b', 'hub', /top level must be a mapping/],

@@ -113,6 +113,7 @@ for (const engine of await engines()) {
         ['not a signed document', { hello: 'world' }, 400, 'E_INVALID_REQUEST'],
         ['key id that is not the key', { ...good, payload: { ...good.payload, key: { ...good.payload.key, keyId: 'ed25519:' + '0'.repeat(32) } } }, 400, 'E_INVALID_REQUEST'],
         ['stale request', buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }, new Date(Date.now() - 3_600_000)), 401, 'E_CLOCK_SKEW'],
+        ['region code that is no division', buildJoinRequest(signer, { regionCode: '349900', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
         ['reserved hub code', buildJoinRequest(signer, { regionCode: '000000', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
       ];
       for (const [name, body, status, code] of cases) {
