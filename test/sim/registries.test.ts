@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engines, freshDatabase, type TestDatabase } from '../helpers/engines.js';
+import pg from 'pg';
+import { PG_URL, engines, freshDatabase, type TestDatabase } from '../helpers/engines.js';
 import { openDatabase } from '../../src/store/db.js';
 import { countiesOf, validateIdNumber, validateUscc } from '../../src/core/ids/index.js';
 import {
@@ -78,6 +79,7 @@ for (const engine of ENGINES) {
           assert.match(p.ethnicity, /^\d{2}$/);
           assert.ok(['正常', '迁出', '死亡'].includes(p.status));
           assert.match(p.current_residence_code, /^\d{6}$/);
+          assert.ok(p.updated_at.slice(0, 10) >= p.birth_date, `${p.id_number} updated before birth`);
         }
         // households: one 户主 per family household, matching head_id_number
         const households = await db.selectFrom('hukou_household').selectAll().execute();
@@ -239,6 +241,14 @@ for (const engine of ENGINES) {
       const url = await fresh(engine, 'reg_none', cleanups);
       assert.equal(await registrySummary(url), null);
       if (engine === 'sqlite') assert.equal(existsSync(url.slice('sqlite:'.length)), false, 'asking does not create the file');
+      else {
+        const schema = new URL(url).searchParams.get('schema');
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        const r = await c.query('select count(*)::int as n from information_schema.schemata where schema_name = $1', [schema]);
+        await c.end();
+        assert.equal(r.rows[0].n, 0, 'asking does not create the schema');
+      }
     } finally {
       for (const c of cleanups) await c.cleanup();
     }

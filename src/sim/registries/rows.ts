@@ -81,7 +81,8 @@ export class RegionRows {
 
     for (const m of hh.members) {
       const name = names[m.slot]!;
-      const updated = DAY_2015_01_01 + r.int(AS_OF - DAY_2015_01_01 + 1);
+      const since = Math.max(DAY_2015_01_01, m.birth);
+      const updated = since + r.int(AS_OF - since + 1);
       const secs = r.int(86400);
       const time = `${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}`;
       writer.add('hukou_person', [

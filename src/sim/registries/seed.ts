@@ -367,7 +367,8 @@ export function* residentsFrom(seed: string, homeRegion: string, citizens: numbe
 export async function registrySummary(url: string): Promise<RegistrySummary | null> {
   const target = parseDatabaseUrl(url);
   if (target.engine === 'sqlite' && target.location !== ':memory:' && !existsSync(target.location)) return null;
-  const database = await openDatabase<RegistryDB>(url);
+  // asking must not create anything: no schema on PostgreSQL (the file check above covers SQLite)
+  const database = await openDatabase<RegistryDB>(url, { createSchema: false });
   try {
     if (!(await tableExists(database.db, database.engine, 'registry_meta'))) return null;
     const row = await database.db.selectFrom('registry_meta').selectAll().executeTakeFirst();
