@@ -10,7 +10,7 @@
 // names, addresses or rows for everybody else.
 
 import { countiesOf, idCheckDigit, lookupDivision, type Division } from '../../core/ids/index.js';
-import { addYears, civilFromDays, daysFromCivil, isoDate, jan1 } from './calendar.js';
+import { civilFromDays, daysFromCivil, isoDate, jan1 } from './calendar.js';
 import { migrationModel, provinceCodeOf, residenceCounties, type MigrationModel } from './migration.js';
 import { hashString, Rng, weighted, type Weighted } from './rng.js';
 import { birthYears, givenName, maleShareAtBirth, surnameTable } from './vocab.js';
@@ -461,12 +461,3 @@ export function householdNames(ctx: RegionContext, hh: Household): string[] {
   };
   return hh.members.map((m) => surnameOf(m.slot, 0) + givenName(r, m.male, civilFromDays(m.birth)[0]));
 }
-
-/** Age in whole years on AS_OF. */
-export function ageOn(birth: number, at = AS_OF): number {
-  const [by, bm, bd] = civilFromDays(birth);
-  const [ay, am, ad] = civilFromDays(at);
-  return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
-}
-
-export { addYears };

@@ -38,7 +38,8 @@ const prefixOf = (code: string) => code.slice(0, code.endsWith('0000') ? 2 : cod
 
 /**
  * People living in this registry's region with their household registered in another region: holders
- * of this region's residence permits (居住证), optionally only those registered in `hukouProvince`.
+ * of this region's residence permits (居住证) valid on the data date (2024-12-31), optionally only those
+ * registered in `hukouProvince`.
  * A clerk here can look them up in the home region's hukou_person table.
  */
 export async function sampleMigrants(url: string, opts: { hukouProvince?: string; limit?: number } = {}): Promise<MigrantSample[]> {

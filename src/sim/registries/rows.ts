@@ -3,7 +3,7 @@
 // household's DETAILS stream, plus a few counters kept in household order (certificate serials,
 // divorced singles waiting for a match), so the rows are a pure function of (seed, region, N).
 
-import type { Division } from '../../core/ids/index.js';
+import { lookupDivision, type Division } from '../../core/ids/index.js';
 import { collectiveAddress, ruralAddress, urbanAddress } from './addresses.js';
 import { addYears, civilFromDays, daysFromCivil, isoDate, isoMonth, jan1, monthsInclusive } from './calendar.js';
 import { localName, type EntityPlan } from './entities.js';
@@ -142,7 +142,7 @@ export class RegionRows {
       const day = this.marriageDay(h, w, firstChild - 60, r);
       married.set(h.slot, day);
       married.set(w.slot, day);
-      const office = r.chance(0.7) ? county : (this.ctx.provinceCounties.find((d) => d.code === h.idCounty) ?? county);
+      const office = r.chance(0.7) ? county : (lookupDivision(h.idCounty) ?? county);
       this.writer.add('marriage_registration', [
         this.certNo('J', office, day), h.idNumber, names[h.slot]!, w.idNumber, names[w.slot]!, isoDate(day),
         `${localName(office)}民政局婚姻登记处`, '结婚',
