@@ -1,13 +1,14 @@
 // `tongban members …`: the hub operator's membership decisions from the command line. Works on the
 // hub's database directly (the running hub serves the new member list on the next fetch).
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/index.js';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
 import { decideMembership, getMember, listMembers, memberHistory, type Decision, type MemberStatus, type MemberView } from '../hub/membership.js';
 import { TongbanError } from '../core/errors.js';
 import { userInfo } from 'node:os';
 
-async function withHubDb<T>(configPath: string, fn: (db: import('kysely').Kysely<TongbanDB>) => Promise<T>): Promise<T> {
+async function withHubDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>) => Promise<T>): Promise<T> {
   const cfg = loadConfig(configPath, 'hub');
   const store = await openDatabase<TongbanDB>(cfg.database);
   try {

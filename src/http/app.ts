@@ -3,6 +3,7 @@
 // Role-specific routes are registered by src/hub and src/node as encapsulated plugins.
 
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -16,13 +17,7 @@ import { maskPersonalData } from '../core/mask.js';
 import { packageVersion, webRoot } from '../paths.js';
 import type { Logger } from './logger.js';
 
-export type App = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
 
 export interface ReadinessCheck {
   name: string;

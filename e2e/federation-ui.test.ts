@@ -1,0 +1,69 @@
+// End-to-end: the demo federation (hub + five province nodes, real servers on 127.0.0.1), and the
+// 上海 node's federation page in Debian's Chromium through playwright-core.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startDemo, DEMO_REGIONS, type RunningDemo } from '../src/sim/demo.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results');
+
+test('the 上海 node shows the five members of the demo federation, in Chinese and in English, and survives a hub outage', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
+  mkdirSync(SHOTS, { recursive: true });
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  try {
+    demo = await startDemo({ dataDir: dir, basePort: 0, citizens: 1000, suite: 'sm2-sm3', seed: 'e2e', probeSeconds: 0 });
+    const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    await page.goto(`${sh.url}/federation`);
+    await page.getByTestId('members-table').waitFor();
+    for (const r of DEMO_REGIONS) await page.getByTestId(`member-row-${r.code}`).waitFor();
+    assert.equal(await page.locator('[data-testid^="member-row-"]').count(), 5);
+    assert.equal(await page.getByTestId('member-row-310000').getAttribute('data-self'), 'true');
+    // every other member was probed and is online
+    for (const r of DEMO_REGIONS.filter((x) => x.code !== '310000')) {
+      assert.equal(await page.getByTestId(`member-row-${r.code}`).getAttribute('data-online'), 'true', r.code);
+    }
+    assert.equal(await page.getByTestId('source-banner').getAttribute('data-source'), 'hub');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    assert.match(await page.getByTestId('member-row-340000').innerText(), /安徽/);
+    assert.match(await page.getByTestId('nav-federation').innerText(), /联邦成员/);
+    await page.screenshot({ path: join(SHOTS, 'federation-zh-CN.png'), fullPage: true });
+
+    // English on request
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.match(await page.getByTestId('nav-federation').innerText(), /Federation/);
+    await page.screenshot({ path: join(SHOTS, 'federation-en.png'), fullPage: true });
+
+    // the hub stops: the node keeps serving its cached, signed member list and says so
+    await demo.hub.close();
+    await sh.federation!.syncNow();
+    await page.getByTestId('refresh').click();
+    await page.waitForFunction(`document.querySelector('[data-testid="source-banner"]')?.getAttribute('data-source') === 'cache'`);
+    assert.equal(await page.locator('[data-testid^="member-row-"]').count(), 5);
+    await page.screenshot({ path: join(SHOTS, 'federation-cache-en.png'), fullPage: true });
+
+    // overview page in Chinese via ?lang
+    await page.goto(`${sh.url}/?lang=zh-CN`);
+    await page.getByTestId('page-overview').waitFor();
+    assert.equal(await page.getByTestId('node-identity').getAttribute('data-region'), '310000');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

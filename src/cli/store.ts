@@ -1,0 +1,40 @@
+// `tongban migrate` and `tongban operator-token`: storage chores on a server's own database.
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadConfig, type Role } from '../config/index.js';
+import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import { rotateOperatorToken } from '../server/start.js';
+
+export function registerStoreCommands(program: Command, roleOf: (path: string) => Role): void {
+  program
+    .command('migrate')
+    .description("bring a server's database schema to the latest version (servers also do this at start)")
+    .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+    .addOption(new Option('--role <role>', 'hub or node (default: from the file)').choices(['hub', 'node']))
+    .action(async (opts: { config: string; role?: Role }) => {
+      const cfg = loadConfig(opts.config, opts.role ?? roleOf(opts.config));
+      const store = await openDatabase<TongbanDB>(cfg.database);
+      try {
+        const r = await migrateToLatest(store);
+        console.log(r.applied.length ? `✓ applied ${r.applied.join(', ')}` : `✓ already at ${r.current}`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('operator-token')
+    .description("issue a new hub operator token (the old one stops working); written to <dataDir>/operator.token")
+    .requiredOption('-c, --config <file>', 'the hub configuration file')
+    .action(async (opts: { config: string }) => {
+      const cfg = loadConfig(opts.config, 'hub');
+      const store = await openDatabase<TongbanDB>(cfg.database);
+      try {
+        await migrateToLatest(store);
+        await rotateOperatorToken(store, cfg);
+        console.log(`✓ new operator token written to ${cfg.dataDir}/operator.token`);
+      } finally {
+        await store.close();
+      }
+    });
+}
