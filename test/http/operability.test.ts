@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromObject } from '../../src/config/index.js';
+import { startServer } from '../../src/server/start.js';
+import { createLogger } from '../../src/http/logger.js';
+import { ERRORS } from '../../src/core/errors.js';
+
+test('every server: healthz, readyz, OpenAPI 3.1 from the route schemas, API docs, error vocabulary, web UI fallback, masked logs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-ops-'));
+  const logFile = join(dir, 'server.log');
+  const logger = createLogger({ level: 'info', file: logFile });
+  const cfg = configFromObject({ database: `sqlite:${join(dir, 'hub.db')}`, dataDir: dir, listen: { port: 0 } }, { baseDir: dir, role: 'hub', source: 'test' });
+  const hub = await startServer(cfg, { logger });
+  try {
+    const base = hub.url;
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(((await ready.json()) as { checks: object }).checks, { database: { ok: true } });
+
+    const spec = (await (await fetch(`${base}/api/openapi.json`)).json()) as {
+      openapi: string; paths: Record<string, Record<string, { summary?: string; responses?: object }>>; components: { schemas: Record<string, unknown> };
+    };
+    assert.equal(spec.openapi, '3.1.0');
+    for (const p of ['/healthz', '/readyz', '/api/info', '/api/hub/members/join', '/api/hub/trust-list', '/api/hub/members/{code}/approve', '/api/federation/members']) {
+      assert.ok(spec.paths[p], `OpenAPI documents ${p}`);
+    }
+    assert.ok(spec.paths['/api/hub/members/join']!.post!.summary);
+    assert.ok(JSON.stringify(spec.components.schemas).includes('E_REGION_TAKEN'), 'the error vocabulary is in the document');
+
+    const docs = await fetch(`${base}/api/docs`);
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /swagger/i);
+
+    // unknown API path: the vocabulary, in the caller's language
+    const nf = await fetch(`${base}/api/nope?idNumber=110105194912310021`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    assert.equal(nf.status, 404);
+    const body = (await nf.json()) as { error: { code: string; message: string; messageZh: string } };
+    assert.equal(body.error.code, 'E_NOT_FOUND');
+    assert.equal(body.error.message, ERRORS.E_NOT_FOUND.en);
+    assert.equal(body.error.messageZh, ERRORS.E_NOT_FOUND.zh);
+    assert.ok(nf.headers.get('x-request-id'));
+    const zh = (await (await fetch(`${base}/api/nope`)).json()) as { error: { message: string } };
+    assert.equal(zh.error.message, ERRORS.E_NOT_FOUND.zh);
+
+    // client-side routes of the UI get index.html; no stack traces anywhere
+    const page = await fetch(`${base}/federation`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<div id="root">/);
+  } finally {
+    await hub.close();
+  }
+  // the request log masks the ID number in the query string
+  const log = readFileSync(logFile, 'utf8');
+  assert.ok(log.length > 0);
+  assert.ok(!log.includes('110105194912310021'), 'no ID number in clear in the log');
+  assert.ok(log.includes('1101**********0021'));
+  for (const line of log.trim().split('\n')) JSON.parse(line); // structured JSON, one object a line
+  rmSync(dir, { recursive: true, force: true });
+});
