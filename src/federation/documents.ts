@@ -135,3 +135,21 @@ export function verifyTrustList(doc: unknown, anchor: TrustAnchor): TrustListPay
 export function isExpired(p: Pick<TrustListPayload, 'expiresAt'>, now = new Date()): boolean {
   return Date.parse(p.expiresAt) <= now.getTime();
 }
+
+/** The list's header as the federation API shows it. */
+export function trustListSummary(p: TrustListPayload, now = new Date()) {
+  return { version: p.version, issuedAt: p.issuedAt, expiresAt: p.expiresAt, expired: isExpired(p, now) };
+}
+
+/** A member as the federation API shows it: its active keys, and the suite they use. */
+export function memberSummary(m: TrustListMember) {
+  const active = m.keys.filter((k) => k.status === 'active');
+  return {
+    regionCode: m.regionCode,
+    name: m.name,
+    endpoint: m.endpoint,
+    status: m.status,
+    suite: active[0]?.suite ?? m.keys[0]?.suite ?? '',
+    keyIds: active.map((k) => k.keyId),
+  };
+}

@@ -11,7 +11,7 @@ import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
 import { decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
 import { currentTrustList, type TrustListContext } from './trust-list.js';
-import { isExpired } from '../federation/documents.js';
+import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
 
 export interface HubRouteContext {
@@ -89,14 +89,9 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
       const p = current.doc.payload;
       return {
         source: 'self' as const,
-        trustList: { version: p.version, issuedAt: p.issuedAt, expiresAt: p.expiresAt, expired: isExpired(p) },
+        trustList: trustListSummary(p),
         members: p.members.map((m) => ({
-          regionCode: m.regionCode,
-          name: m.name,
-          endpoint: m.endpoint,
-          status: m.status,
-          suite: m.keys.find((k) => k.status === 'active')?.suite ?? m.keys[0]?.suite ?? '',
-          keyIds: m.keys.filter((k) => k.status === 'active').map((k) => k.keyId),
+          ...memberSummary(m),
           online: null,
           lastSeenAt: null,
           self: false,

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { TongbanDB } from '../store/schema.js';
 import type { App } from '../http/app.js';
-import { isExpired } from '../federation/documents.js';
+import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema } from '../federation/api-schemas.js';
 import type { NodeFederation } from './federation.js';
 
@@ -32,18 +32,13 @@ export async function nodeRoutes(app: App, ctx: NodeRouteContext): Promise<void>
       const byCode = new Map(peers.map((p) => [p.region_code, p]));
       return {
         source: s.source ?? 'cache',
-        trustList: list ? { version: list.version, issuedAt: list.issuedAt, expiresAt: list.expiresAt, expired: isExpired(list) } : null,
+        trustList: list ? trustListSummary(list) : null,
         ...(s.hubReachable === false && s.hubError ? { hubError: s.hubError } : {}),
         members: (list?.members ?? []).map((m) => {
           const self = m.regionCode === ctx.regionCode;
           const peer = byCode.get(m.regionCode);
           return {
-            regionCode: m.regionCode,
-            name: m.name,
-            endpoint: m.endpoint,
-            status: m.status,
-            suite: m.keys.find((k) => k.status === 'active')?.suite ?? m.keys[0]?.suite ?? '',
-            keyIds: m.keys.filter((k) => k.status === 'active').map((k) => k.keyId),
+            ...memberSummary(m),
             online: self ? true : peer ? peer.online === 1 : null,
             lastSeenAt: self ? new Date().toISOString() : (peer?.last_seen_at ?? null),
             self,

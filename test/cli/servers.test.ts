@@ -4,10 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, spawnCli } from '../helpers/cli.js';
+import { killAllChildren, runCli, spawnCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tongban-cli-'));
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(() => {
+  killAllChildren();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 test('a malformed config exits 1 with the field named, in both languages', async () => {
   writeFileSync(join(dir, 'bad.yaml'), 'database: sqlite:./hub.db\nlisten: { port: "abc" }\n');

@@ -4,6 +4,15 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+// Every child started here is killed when the test file ends, pass or fail, so a failed assertion
+// never leaves a server running that would keep the test process (and CI) alive.
+const children = new Set<ChildProcess>();
+export function killAllChildren(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+}
+process.on('exit', killAllChildren);
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -13,6 +22,7 @@ export interface CliResult {
 export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1' } });
+    children.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -32,6 +42,7 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number 
 export function spawnCli(args: string[], ready: RegExp, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<{ child: ChildProcess; stderr: () => string; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1' } });
+    children.add(child);
     let stderr = '';
     let stdout = '';
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
