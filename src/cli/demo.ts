@@ -106,8 +106,10 @@ Tour:
   } catch {
     // the tour line is a nicety; the federation is up regardless
   }
+  // handlers first, then the line a user (or a supervisor) reacts to
+  const stopped = runUntilSignal([], () => console.error('\nstopping…'));
   console.log('\nPress Ctrl-C to stop.');
-  await runUntilSignal([], () => console.error('\nstopping…'));
+  await stopped;
   await demo.close();
   console.error('stopped cleanly.');
 }

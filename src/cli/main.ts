@@ -58,10 +58,11 @@ registerMemberCommands(program);
 async function runServerCommand(role: Role, configPath: string): Promise<void> {
   const cfg = loadConfig(configPath, role);
   const server = await startServer(cfg);
+  const stopped = runUntilSignal([server]);
   if (server.newOperatorToken) console.error(`operator token written to ${cfg.dataDir}/operator.token (owner-only); keep it secret`);
   // last line of start-up: supervisors and tests wait for it
   console.error(`${role === 'hub' ? '国家枢纽 hub' : `${cfg.region.name} ${cfg.region.code} node`} listening on ${server.url}  (key ${server.identity.keyId})`);
-  await runUntilSignal([server]);
+  await stopped;
 }
 
 /** The role a config file is for: its `role` field, else node if it names a hub to join. */

@@ -1,6 +1,9 @@
 import type { RunningServer } from '../server/start.js';
 
-/** Keeps servers running until SIGINT/SIGTERM, then closes them; a second signal forces exit. */
+/**
+ * Keeps servers running until SIGINT/SIGTERM, then closes them; a second signal forces exit. The
+ * handlers are installed when this is called, so call it before announcing readiness.
+ */
 export async function runUntilSignal(servers: RunningServer[], onStopping?: () => void): Promise<void> {
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -39,7 +39,7 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number 
 }
 
 /** Starts a long-running command and resolves once `ready` matches its stderr. */
-export function spawnCli(args: string[], ready: RegExp, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<{ child: ChildProcess; stderr: () => string; exited: Promise<number | null> }> {
+export function spawnCli(args: string[], ready: RegExp, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<{ child: ChildProcess; stderr: () => string; stdout: () => string; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1' } });
     children.add(child);
@@ -53,7 +53,7 @@ export function spawnCli(args: string[], ready: RegExp, opts: { cwd?: string; ti
     const check = () => {
       if (ready.test(stderr) || ready.test(stdout)) {
         clearTimeout(timer);
-        resolve({ child, stderr: () => stderr, exited });
+        resolve({ child, stderr: () => stderr, stdout: () => stdout, exited });
       }
     };
     child.stderr!.on('data', (d) => {

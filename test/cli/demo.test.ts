@@ -1,0 +1,62 @@
+// `tongban demo` (what `npm start` runs) as a user runs it: progress, a table of URLs, Ctrl-C stops
+// it cleanly, a second start reuses the data, and a mismatched second start is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { killAllChildren, runCli, spawnCli } from '../helpers/cli.js';
+import { assertPortsFree } from '../../src/server/ports.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tongban-democli-'));
+test.after(() => {
+  killAllChildren();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function freeBasePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20000 + Math.floor((process.pid * 7919 + attempt * 104729) % 40000);
+    try {
+      await assertPortsFree('127.0.0.1', [0, 1, 2, 3, 4, 5].map((i) => base + i));
+      return base;
+    } catch {
+      // taken; try another range
+    }
+  }
+  throw new Error('no six free consecutive ports');
+}
+
+test('tongban demo: starts, prints the URL table, stops on Ctrl-C, reuses its data on the next start', async () => {
+  const base = await freeBasePort();
+  const data = join(dir, 'fed');
+  const args = ['demo', '--data', data, '--port', String(base), '--citizens', '1000', '--suite', 'ed25519'];
+  const first = await spawnCli(args, /Press Ctrl-C to stop/, { timeoutMs: 120_000 });
+  const out = first.stdout();
+  assert.match(first.stderr(), /seeding synthetic registries/);
+  assert.match(first.stderr(), /安徽 340000 registries seeded in/);
+  assert.match(out, /ready in \d+\.\d s/);
+  for (let i = 0; i <= 5; i++) assert.match(out, new RegExp(`http://127\\.0\\.0\\.1:${base + i}\\b`));
+  assert.match(out, /node\s+贵州\s+520000/);
+  const members = (await (await fetch(`http://127.0.0.1:${base + 1}/api/federation/members`)).json()) as { members: unknown[]; source: string };
+  assert.equal(members.members.length, 5);
+  assert.equal(members.source, 'hub');
+  first.child.kill('SIGINT');
+  assert.equal(await first.exited, 0);
+  assert.match(first.stderr(), /stopped cleanly/);
+  for (const code of ['hub', '310000', '520000']) assert.ok(existsSync(join(data, code, code === 'hub' ? 'hub.yaml' : 'node.yaml')));
+
+  // the operator commands work on the demo's hub config
+  const listed = await runCli(['members', 'list', '-c', join(data, 'hub', 'hub.yaml')]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal((listed.stdout.match(/approved/g) ?? []).length, 5);
+
+  const second = await spawnCli(args, /Press Ctrl-C to stop/, { timeoutMs: 60_000 });
+  assert.match(second.stderr(), /registries reused/);
+  second.child.kill('SIGTERM');
+  assert.equal(await second.exited, 0);
+
+  const mismatch = await runCli(['demo', '--data', data, '--port', String(base), '--citizens', '2000']);
+  assert.equal(mismatch.code, 1);
+  assert.match(mismatch.stderr, /E_DATA_MISMATCH: .* holds a demo made with 1000 citizens \(asked for 2000\)/);
+});
