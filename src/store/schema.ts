@@ -77,7 +77,8 @@ export interface PeerStatusTable {
   last_error: string | null;
 }
 
-export interface TongbanDB {
+/** The foundation's tables (migration 001). */
+export interface FoundationTables {
   meta: MetaTable;
   hub_member: HubMemberTable;
   hub_member_key: HubMemberKeyTable;
@@ -86,3 +87,9 @@ export interface TongbanDB {
   trust_list_cache: TrustListCacheTable;
   peer_status: PeerStatusTable;
 }
+
+/**
+ * The whole schema: each capability owns its tables' types in its own folder (src/<capability>/schema.ts)
+ * and its migration (src/<capability>/migration.ts); they are composed here and in migrations/index.ts.
+ */
+export type TongbanDB = FoundationTables;
