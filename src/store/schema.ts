@@ -3,6 +3,7 @@
 // are text, booleans are 0/1 integers. Synthetic registries live in a separate database (src/sim).
 
 import type { Generated } from 'kysely';
+import type { ExchangeTables } from '../exchange/schema.js';
 
 export interface MetaTable {
   key: string;
@@ -92,4 +93,4 @@ export interface FoundationTables {
  * The whole schema: each capability owns its tables' types in its own folder (src/<capability>/schema.ts)
  * and its migration (src/<capability>/migration.ts); they are composed here and in migrations/index.ts.
  */
-export type TongbanDB = FoundationTables;
+export type TongbanDB = FoundationTables & ExchangeTables;

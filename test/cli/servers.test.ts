@@ -53,7 +53,7 @@ test('hub and node run from config files; the operator approves with the CLI; SI
   // migrate works on its own
   const m = await runCli(['migrate', '-c', hubCfg]);
   assert.equal(m.code, 0, m.stderr);
-  assert.match(m.stdout, /applied 001_foundation/);
+  assert.match(m.stdout, /applied 001_foundation, /);
 
   const hub = await spawnCli(['hub', '-c', hubCfg], /hub listening on (http:\/\/\S+)/);
   const hubUrl = /listening on (http:\/\/\S+)/.exec(hub.stderr())![1]!;

@@ -2,7 +2,9 @@
 // edit a migration that has shipped.
 import type { Migration } from 'kysely';
 import { foundation } from './001_foundation.js';
+import { exchangeMigration } from '../../exchange/migration.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
+  '004_exchange': exchangeMigration,
 };
