@@ -100,6 +100,11 @@ Tour:
   • ${sh.url}/api/docs — the API, generated from the route schemas (OpenAPI 3.1 at /api/openapi.json)
   • Hub operator: node dist/cli/main.js members list -c ${dataRel}/hub/hub.yaml (API token in ${dataRel}/hub/operator.token)
   • Logs (JSON, no personal data): ${dataRel}/<code>/server.log; data: ${dataRel}/<code>/node.db, registries.db`);
+  const clerk = demo.users['310000']?.find((u) => u.roles.includes('clerk'));
+  if (clerk) {
+    console.log(`  • Sign in as 上海's window clerk at ${sh.url}/login — user ${clerk.id}, password ${clerk.password} (${clerk.name}, ${clerk.department})
+    then 跨省调阅 at ${sh.url}/exchange; every node's demo accounts (a clerk and an admin) are in ${dataRel}/<code>/demo-users.json`);
+  }
   try {
     const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { limit: 1 });
     if (sample[0]) console.log(`  • A synthetic 居住证 holder in 上海 with household registration elsewhere: ${sample[0].idNumber} (${sample[0].hukouProvinceCode})`);

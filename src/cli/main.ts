@@ -11,6 +11,7 @@ import { startServer } from '../server/start.js';
 import { registerMemberCommands } from './members.js';
 import { registerStoreCommands } from './store.js';
 import { runDemoCommand } from './demo.js';
+import { registerCryptoCommands } from './crypto.js';
 import { runUntilSignal } from './signals.js';
 
 const program = new Command();
@@ -54,6 +55,7 @@ program
 
 registerStoreCommands(program, roleOf);
 registerMemberCommands(program);
+registerCryptoCommands(program);
 
 async function runServerCommand(role: Role, configPath: string): Promise<void> {
   const cfg = loadConfig(configPath, role);

@@ -14,6 +14,7 @@ export const ERRORS = {
   E_PAYLOAD_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
   E_UNAUTHENTICATED: { status: 401, zh: '未认证或凭据无效', en: 'Authentication is missing or invalid' },
   E_FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'Not permitted' },
+  E_RATE_LIMITED: { status: 429, zh: '尝试次数过多,请稍后再试', en: 'Too many attempts; try again later' },
   E_NOT_FOUND: { status: 404, zh: '资源不存在', en: 'Not found' },
   E_SIGNATURE: { status: 401, zh: '签名验证失败', en: 'The signature does not verify' },
   E_NOT_TRUSTED: { status: 403, zh: '签名者不在可信列表中', en: 'The signer is not on the trust list' },

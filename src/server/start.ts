@@ -14,6 +14,7 @@ import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
 import { NodeFederation } from '../node/federation.js';
 import { nodeRoutes } from '../node/routes.js';
+import { identityRoutes } from '../identity/routes.js';
 import { assertPortsFree } from './ports.js';
 import { validateDivisionCode } from '../core/ids/index.js';
 
@@ -129,6 +130,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         probeSeconds: opts.probeSeconds ?? 15,
       });
       await app.register(nodeRoutes, { db: store.db, federation, regionCode: cfg.region.code, info });
+      // sessions and requireUser() for every application route registered after it
+      await app.register(identityRoutes, {
+        db: store.db,
+        publicUrl: () => publicUrl,
+        // administrative actions (accounts created, disabled…) go to the audit log once src/audit provides one
+        onAdminAction: (e) => logger.info({ audit: { category: e.category, action: e.action, actor: e.actor, target: e.target } }, 'admin action'),
+      });
     }
 
     const port = await listen(app, cfg);

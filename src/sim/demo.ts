@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../server/start.js';
 import { assertPortsFree } from '../server/ports.js';
 import { decideMembership, getMember } from '../hub/membership.js';
 import { registrySummary, seedRegistries } from './registries/index.js';
+import { ensureDemoUsers, type DemoUser } from '../identity/demo-users.js';
 
 export const DEMO_REGIONS = [
   { code: '310000', name: '上海' },
@@ -47,6 +48,8 @@ export type DemoEvent =
 export interface RunningDemo {
   hub: RunningServer;
   nodes: RunningServer[];
+  /** the staff accounts of each node (clerk, admin) by region code, with their passwords */
+  users: Record<string, DemoUser[]>;
   /** start to all-ready */
   elapsedMs: number;
   dataDir: string;
@@ -102,6 +105,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 
     emit({ type: 'phase', phase: 'starting-nodes' });
     const nodes: RunningServer[] = [];
+    const users: Record<string, DemoUser[]> = {};
     for (const [i, region] of DEMO_REGIONS.entries()) {
       const dir = join(dataDir, region.code);
       const node = await startServer(
@@ -120,6 +124,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       );
       started.push(node);
       nodes.push(node);
+      users[region.code] = await ensureDemoUsers(node.store.db, dir, region, node.app.identity?.onAdminAction);
       emit({ type: 'server-started', role: 'node', regionCode: region.code, url: node.url });
     }
 
@@ -152,6 +157,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     return {
       hub,
       nodes,
+      users,
       elapsedMs: performance.now() - t0,
       dataDir,
       close: closeAll,

@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import { foundation } from './001_foundation.js';
 import { exchangeMigration } from '../../exchange/migration.js';
+import { identityMigration } from '../../identity/migration.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
+  '003_identity': identityMigration,
   '004_exchange': exchangeMigration,
 };

@@ -1,0 +1,146 @@
+// `tongban users …`: a node's local accounts from the command line (add, list, disable, enable,
+// reset-password). Works on the node's database directly, like `tongban members`; a running node
+// sees the change at once (sessions of a disabled user end immediately).
+
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import { loadConfig } from '../config/index.js';
+import { TongbanError } from '../core/errors.js';
+import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import type { AdminActionHook, AdminContext } from './events.js';
+import { generatePassword, passwordProblem } from './password.js';
+import { createUser, disableUser, enableUser, isUserRole, listUsers, resetPassword, USER_ROLES, type UserRole, type UserView } from './users.js';
+
+async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, region: { code: string; name: string }) => Promise<T>): Promise<T> {
+  const cfg = loadConfig(configPath, 'node');
+  const store = await openDatabase<TongbanDB>(cfg.database);
+  try {
+    await migrateToLatest(store);
+    return await fn(store.db, cfg.region);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Where the CLI's administrative actions are reported. The single place to connect the node's audit
+ * log (src/audit, category 'admin') for actions taken from the command line.
+ */
+export function cliAdminHook(_db: Kysely<TongbanDB>): AdminActionHook | undefined {
+  return undefined;
+}
+
+function adminContext(db: Kysely<TongbanDB>): AdminContext {
+  const hook = cliAdminHook(db);
+  return { actor: `cli:${osUser()}`, ...(hook ? { onAdminAction: hook } : {}) };
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) console.error('password (then Enter, Ctrl-D):');
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (!line) throw new TongbanError('E_INVALID_REQUEST', '--password-stdin: nothing on standard input');
+  return line;
+}
+
+async function choosePassword(fromStdin: boolean, userId: string): Promise<{ password: string; generated: boolean }> {
+  if (!fromStdin) return { password: generatePassword(), generated: true };
+  const password = await readPasswordFromStdin();
+  const problem = passwordProblem(password, userId);
+  if (problem) throw new TongbanError('E_INVALID_REQUEST', `${problem.en} / ${problem.zh}`);
+  return { password, generated: false };
+}
+
+function collectRole(value: string, previous: UserRole[] = []): UserRole[] {
+  if (!isUserRole(value)) throw new TongbanError('E_INVALID_REQUEST', `--role must be one of ${USER_ROLES.join(', ')} (got ${value})`);
+  return previous.includes(value) ? previous : [...previous, value];
+}
+
+function printUsers(users: UserView[], json: boolean, print: (head: string[], rows: string[][]) => void): void {
+  if (json) {
+    console.log(JSON.stringify(users, null, 2));
+    return;
+  }
+  if (users.length === 0) {
+    console.log('(no users)');
+    return;
+  }
+  print(
+    ['id', 'name', 'department', 'roles', 'status', 'created', 'last sign-in'],
+    users.map((u) => [u.id, u.name, u.department, u.roles.join(','), u.disabledAt ? 'disabled' : 'active', u.createdAt.slice(0, 16), u.lastLoginAt?.slice(0, 16) ?? '-']),
+  );
+}
+
+function showPasswordOnce(password: string): void {
+  console.log(`  password (shown once, not stored; hand it over securely): ${password}`);
+}
+
+export function registerUserCommands(program: Command, printTable: (head: string[], rows: string[][]) => void): void {
+  const users = program.command('users').description("a node's local staff accounts (window clerks, approvers, administrators, auditors)");
+
+  users
+    .command('add <id>')
+    .description('create an account; prints a generated strong password once unless --password-stdin')
+    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .requiredOption('--name <name>', 'the person\'s name, e.g. 王芳')
+    .requiredOption('--department <department>', 'e.g. "上海市浦东新区行政服务中心"')
+    .requiredOption('--role <role>', `${USER_ROLES.join(' | ')}; repeat for several`, collectRole)
+    .option('--password-stdin', 'read the password from standard input instead of generating one', false)
+    .action(async (id: string, opts: { config: string; name: string; department: string; role: UserRole[]; passwordStdin: boolean }) => {
+      const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
+      const u = await withNodeDb(opts.config, (db, region) =>
+        createUser(db, { id, name: opts.name, department: opts.department, regionCode: region.code, roles: opts.role, password }, adminContext(db)),
+      );
+      console.log(`✓ created ${u.id}: ${u.name}, ${u.department} (${u.regionCode}), roles ${u.roles.join(', ')}`);
+      if (generated) showPasswordOnce(password);
+    });
+
+  users
+    .command('list')
+    .description('list the accounts of this node')
+    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { config: string; json: boolean }) => {
+      printUsers(await withNodeDb(opts.config, (db) => listUsers(db)), opts.json, printTable);
+    });
+
+  users
+    .command('disable <id>')
+    .description('disable an account and end its sessions at once')
+    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .action(async (id: string, opts: { config: string }) => {
+      const u = await withNodeDb(opts.config, (db) => disableUser(db, id, adminContext(db)));
+      console.log(`✓ ${u.id} disabled; its sessions have ended`);
+    });
+
+  users
+    .command('enable <id>')
+    .description('enable a disabled account again')
+    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .action(async (id: string, opts: { config: string }) => {
+      const u = await withNodeDb(opts.config, (db) => enableUser(db, id, adminContext(db)));
+      console.log(`✓ ${u.id} enabled`);
+    });
+
+  users
+    .command('reset-password <id>')
+    .description('set a new password (generated and printed once unless --password-stdin); ends the sessions and clears a lockout')
+    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .option('--password-stdin', 'read the password from standard input instead of generating one', false)
+    .action(async (id: string, opts: { config: string; passwordStdin: boolean }) => {
+      const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
+      const u = await withNodeDb(opts.config, (db) => resetPassword(db, id, password, adminContext(db)));
+      console.log(`✓ new password set for ${u.id}; its sessions have ended`);
+      if (generated) showPasswordOnce(password);
+    });
+}

@@ -1,0 +1,114 @@
+// The demo federation's staff: on each province node a window clerk and an administrator, with
+// random passwords made on the first start and kept owner-only in <node dir>/demo-users.json, so a
+// later start (and the person trying the demo) finds the same credentials.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { writeSecretFile } from '../keys/index.js';
+import type { TongbanDB } from '../store/schema.js';
+import type { AdminActionHook } from './events.js';
+import { generatePassword } from './password.js';
+import { createUser, getUser, resetPassword, type UserRole } from './users.js';
+
+export interface DemoUser {
+  id: string;
+  name: string;
+  department: string;
+  roles: UserRole[];
+  password: string;
+}
+
+interface DemoUsersFile {
+  formatVersion: 1;
+  regionCode: string;
+  note: string;
+  users: DemoUser[];
+}
+
+type Preset = Omit<DemoUser, 'password'>;
+
+// Synthetic people in real kinds of offices: the window staff of a government service centre, and
+// the region's data authority.
+const PRESETS: Record<string, Preset[]> = {
+  '310000': [
+    { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', roles: ['clerk'] },
+    { id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', roles: ['admin'] },
+  ],
+  '320000': [
+    { id: 'js-clerk', name: '李娜', department: '江苏省南京市政务服务中心', roles: ['clerk'] },
+    { id: 'js-admin', name: '周建国', department: '江苏省大数据管理中心', roles: ['admin'] },
+  ],
+  '330000': [
+    { id: 'zj-clerk', name: '张丽', department: '浙江省杭州市民之家', roles: ['clerk'] },
+    { id: 'zj-admin', name: '徐明', department: '浙江省大数据发展管理局', roles: ['admin'] },
+  ],
+  '340000': [
+    { id: 'ah-clerk', name: '刘洋', department: '安徽省合肥市政务服务中心', roles: ['clerk'] },
+    { id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', roles: ['admin'] },
+  ],
+  '520000': [
+    { id: 'gz-clerk', name: '杨静', department: '贵州省贵阳市政务服务中心', roles: ['clerk'] },
+    { id: 'gz-admin', name: '罗文', department: '贵州省大数据发展管理局', roles: ['admin'] },
+  ],
+};
+
+export function demoUsersPath(nodeDir: string): string {
+  return join(nodeDir, 'demo-users.json');
+}
+
+function presetsFor(regionCode: string, regionName: string): Preset[] {
+  return (
+    PRESETS[regionCode] ?? [
+      { id: `r${regionCode}-clerk`, name: '窗口人员', department: `${regionName}政务服务中心`, roles: ['clerk'] },
+      { id: `r${regionCode}-admin`, name: '数据管理员', department: `${regionName}数据管理部门`, roles: ['admin'] },
+    ]
+  );
+}
+
+function readFile(path: string, regionCode: string): DemoUser[] | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const f = JSON.parse(readFileSync(path, 'utf8')) as DemoUsersFile;
+    if (f.formatVersion === 1 && f.regionCode === regionCode && Array.isArray(f.users)) return f.users;
+  } catch {
+    // unreadable: made again below
+  }
+  return undefined;
+}
+
+/**
+ * Makes sure the node's demo users exist and returns them with their passwords. The file is the
+ * source of the passwords; a user missing from the database is created with the file's password;
+ * when the file is new, users that already exist get the new password, so the file is always true.
+ * A password an operator changed later with `tongban users reset-password` is left alone.
+ */
+export async function ensureDemoUsers(
+  db: Kysely<TongbanDB>,
+  nodeDir: string,
+  region: { code: string; name: string },
+  onAdminAction?: AdminActionHook,
+): Promise<DemoUser[]> {
+  const path = demoUsersPath(nodeDir);
+  const known = readFile(path, region.code);
+  const users: DemoUser[] = known ?? presetsFor(region.code, region.name).map((p) => ({ ...p, password: generatePassword() }));
+  if (!known) {
+    const file: DemoUsersFile = {
+      formatVersion: 1,
+      regionCode: region.code,
+      note: 'Demo accounts of this node, made by `tongban demo`. Sign in at /login. Not for production.',
+      users,
+    };
+    writeSecretFile(path, `${JSON.stringify(file, null, 2)}\n`);
+  }
+  const ctx = { actor: 'demo', ...(onAdminAction ? { onAdminAction } : {}) };
+  for (const u of users) {
+    const existing = await getUser(db, u.id);
+    if (!existing) {
+      await createUser(db, { id: u.id, name: u.name, department: u.department, regionCode: region.code, roles: u.roles, password: u.password }, ctx);
+    } else if (!known) {
+      await resetPassword(db, u.id, u.password, ctx);
+    }
+  }
+  return users;
+}

@@ -1,0 +1,260 @@
+// Local accounts: create, list, disable/enable, reset passwords, and sign-in with the brute-force
+// throttle. Works on any Kysely<TongbanDB> (the server's pool or the CLI's own connection).
+
+import { createHash } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import { TongbanError } from '../core/errors.js';
+import { nowIso } from '../core/time.js';
+import type { TongbanDB } from '../store/schema.js';
+import type { AppUserTable } from './schema.js';
+import type { AdminAction, AdminContext } from './events.js';
+import { burnVerification, hashPassword, needsRehash, passwordProblem, verifyPassword } from './password.js';
+
+export const USER_ROLES = ['clerk', 'approver', 'admin', 'auditor'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** What a signed-in request knows about its user (`request.user`). */
+export interface SessionUser {
+  id: string;
+  name: string;
+  department: string;
+  regionCode: string;
+  roles: UserRole[];
+}
+
+export interface UserView extends SessionUser {
+  createdAt: string;
+  disabledAt: string | null;
+  lastLoginAt: string | null;
+}
+
+export const USER_ID_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
+const USER_ID = new RegExp(USER_ID_PATTERN);
+
+/** Login ids are case-insensitive: stored and compared in lower case. */
+export function normaliseUserId(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+export function isValidUserId(id: string): boolean {
+  return USER_ID.test(id);
+}
+
+export function isUserRole(r: unknown): r is UserRole {
+  return typeof r === 'string' && (USER_ROLES as readonly string[]).includes(r);
+}
+
+function parseRoles(text: string): UserRole[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter(isUserRole) : [];
+  } catch {
+    return [];
+  }
+}
+
+function toView(row: Selectable<AppUserTable>): UserView {
+  return {
+    id: row.id,
+    name: row.name,
+    department: row.department,
+    regionCode: row.region_code,
+    roles: parseRoles(row.roles),
+    createdAt: row.created_at,
+    disabledAt: row.disabled_at,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+export function sessionUserOf(u: UserView): SessionUser {
+  return { id: u.id, name: u.name, department: u.department, regionCode: u.regionCode, roles: u.roles };
+}
+
+async function report(ctx: AdminContext, action: AdminAction, target: string, regionCode: string, detail?: Record<string, unknown>): Promise<void> {
+  await ctx.onAdminAction?.({ category: 'admin', action, actor: ctx.actor, target, regionCode, at: nowIso(), ...(detail ? { detail } : {}) });
+}
+
+export interface NewUser {
+  id: string;
+  name: string;
+  department: string;
+  regionCode: string;
+  roles: UserRole[];
+  password: string;
+}
+
+function checkNewUser(u: NewUser): void {
+  if (!isValidUserId(u.id)) {
+    throw new TongbanError('E_INVALID_REQUEST', `user id "${u.id}" must be 2–64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit`);
+  }
+  if (!u.name.trim() || [...u.name].length > 64) throw new TongbanError('E_INVALID_REQUEST', 'name must be 1–64 characters');
+  if (!u.department.trim() || [...u.department].length > 128) throw new TongbanError('E_INVALID_REQUEST', 'department must be 1–128 characters');
+  if (!/^[0-9]{6}$/.test(u.regionCode)) throw new TongbanError('E_INVALID_REQUEST', 'region code must be 6 digits');
+  if (u.roles.length === 0) throw new TongbanError('E_INVALID_REQUEST', `at least one role is needed: ${USER_ROLES.join(', ')}`);
+  const bad = u.roles.filter((r) => !isUserRole(r));
+  if (bad.length) throw new TongbanError('E_INVALID_REQUEST', `unknown role ${bad.join(', ')}; roles are ${USER_ROLES.join(', ')}`);
+  const problem = passwordProblem(u.password, u.id);
+  if (problem) throw new TongbanError('E_INVALID_REQUEST', problem.en);
+}
+
+export async function createUser(db: Kysely<TongbanDB>, input: NewUser, ctx: AdminContext): Promise<UserView> {
+  const u = { ...input, id: normaliseUserId(input.id), name: input.name.trim(), department: input.department.trim(), roles: [...new Set(input.roles)] };
+  checkNewUser(u);
+  const now = nowIso();
+  const hash = await hashPassword(u.password);
+  const exists = await db.selectFrom('app_user').select('id').where('id', '=', u.id).executeTakeFirst();
+  if (exists) throw new TongbanError('E_CONFLICT', `user ${u.id} already exists`);
+  try {
+    await db
+      .insertInto('app_user')
+      .values({
+        id: u.id,
+        name: u.name,
+        department: u.department,
+        region_code: u.regionCode,
+        roles: JSON.stringify(u.roles),
+        password_hash: hash,
+        created_at: now,
+        updated_at: now,
+        disabled_at: null,
+        last_login_at: null,
+      })
+      .execute();
+  } catch (e) {
+    // a concurrent create of the same id (primary key)
+    if (await db.selectFrom('app_user').select('id').where('id', '=', u.id).executeTakeFirst()) {
+      throw new TongbanError('E_CONFLICT', `user ${u.id} already exists`, { cause: e });
+    }
+    throw e;
+  }
+  await report(ctx, 'user.created', u.id, u.regionCode, { roles: u.roles, department: u.department });
+  return (await getUser(db, u.id))!;
+}
+
+export async function getUser(db: Kysely<TongbanDB>, id: string): Promise<UserView | undefined> {
+  const row = await db.selectFrom('app_user').selectAll().where('id', '=', normaliseUserId(id)).executeTakeFirst();
+  return row ? toView(row) : undefined;
+}
+
+export async function listUsers(db: Kysely<TongbanDB>): Promise<UserView[]> {
+  const rows = await db.selectFrom('app_user').selectAll().orderBy('id').execute();
+  return rows.map(toView);
+}
+
+async function mustGet(db: Kysely<TongbanDB>, id: string): Promise<UserView> {
+  const u = await getUser(db, id);
+  if (!u) throw new TongbanError('E_NOT_FOUND', `no user ${normaliseUserId(id)}`);
+  return u;
+}
+
+/** Disables an account and ends its sessions at once. Idempotent. */
+export async function disableUser(db: Kysely<TongbanDB>, id: string, ctx: AdminContext): Promise<UserView> {
+  const u = await mustGet(db, id);
+  const now = nowIso();
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('app_user').set({ disabled_at: u.disabledAt ?? now, updated_at: now }).where('id', '=', u.id).execute();
+    await tx.deleteFrom('app_session').where('user_id', '=', u.id).execute();
+  });
+  if (!u.disabledAt) await report(ctx, 'user.disabled', u.id, u.regionCode);
+  return mustGet(db, u.id);
+}
+
+export async function enableUser(db: Kysely<TongbanDB>, id: string, ctx: AdminContext): Promise<UserView> {
+  const u = await mustGet(db, id);
+  if (u.disabledAt) {
+    await db.updateTable('app_user').set({ disabled_at: null, updated_at: nowIso() }).where('id', '=', u.id).execute();
+    await report(ctx, 'user.enabled', u.id, u.regionCode);
+  }
+  return mustGet(db, u.id);
+}
+
+/** Sets a new password (checked against the rules), ends the user's sessions and clears a lockout. */
+export async function resetPassword(db: Kysely<TongbanDB>, id: string, password: string, ctx: AdminContext): Promise<UserView> {
+  const u = await mustGet(db, id);
+  const problem = passwordProblem(password, u.id);
+  if (problem) throw new TongbanError('E_INVALID_REQUEST', problem.en);
+  const hash = await hashPassword(password);
+  const now = nowIso();
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('app_user').set({ password_hash: hash, updated_at: now }).where('id', '=', u.id).execute();
+    await tx.deleteFrom('app_session').where('user_id', '=', u.id).execute();
+    await tx.deleteFrom('app_login_throttle').where('key', '=', throttleKey(u.id)).execute();
+  });
+  await report(ctx, 'user.password-reset', u.id, u.regionCode);
+  return u;
+}
+
+// ---- sign-in and its throttle -------------------------------------------------------------------
+
+export const LOCKOUT = {
+  /** failures within the window that lock the user id */
+  maxFailures: 5,
+  windowMs: 15 * 60 * 1000,
+  lockMs: 15 * 60 * 1000,
+} as const;
+
+export type SignInResult =
+  | { ok: true; user: SessionUser }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+
+/** Throttle rows are keyed by a digest of the attempted id, so a password typed into the id field is not stored. */
+export function throttleKey(userId: string): string {
+  return createHash('sha256').update(`tongban.login:${normaliseUserId(userId)}`).digest('hex');
+}
+
+/**
+ * Checks a user id and password. The outcome says nothing about whether the id exists: unknown,
+ * disabled and wrong-password attempts take the same time, count towards the same lockout, and all
+ * come back as `invalid`. After LOCKOUT.maxFailures failures within LOCKOUT.windowMs the id is
+ * refused (`locked`) for LOCKOUT.lockMs, even with the right password.
+ */
+export async function signIn(db: Kysely<TongbanDB>, rawId: string, password: string, at: Date = new Date()): Promise<SignInResult> {
+  const id = normaliseUserId(rawId);
+  const key = throttleKey(id);
+  const now = nowIso(at);
+  const throttle = await db.selectFrom('app_login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+  if (throttle?.locked_until && throttle.locked_until > now) {
+    return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(throttle.locked_until) - at.getTime()) / 1000)) };
+  }
+  const row = isValidUserId(id) ? await db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  let good = false;
+  if (row && !row.disabled_at) good = await verifyPassword(password, row.password_hash);
+  else await burnVerification(password);
+
+  if (!good) {
+    const failures = await recordFailure(db, key, at);
+    if (failures >= LOCKOUT.maxFailures) return { ok: false, reason: 'locked', retryAfterSeconds: LOCKOUT.lockMs / 1000 };
+    return { ok: false, reason: 'invalid' };
+  }
+  const changes: { last_login_at: string; password_hash?: string } = { last_login_at: now };
+  if (needsRehash(row!.password_hash)) changes.password_hash = await hashPassword(password);
+  await db.updateTable('app_user').set(changes).where('id', '=', id).execute();
+  if (throttle) await db.deleteFrom('app_login_throttle').where('key', '=', key).execute();
+  return { ok: true, user: sessionUserOf(toView(row!)) };
+}
+
+/** Counts one failure (atomically, on both engines) and locks the id when the window is full. */
+async function recordFailure(db: Kysely<TongbanDB>, key: string, at: Date): Promise<number> {
+  const now = nowIso(at);
+  const windowStart = nowIso(new Date(at.getTime() - LOCKOUT.windowMs));
+  await db
+    .insertInto('app_login_throttle')
+    .values({ key, window_started_at: now, failures: 1, locked_until: null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        failures: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(1).else(eb('app_login_throttle.failures', '+', 1)).end(),
+        window_started_at: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(now).else(eb.ref('app_login_throttle.window_started_at')).end(),
+        locked_until: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(null).else(eb.ref('app_login_throttle.locked_until')).end(),
+      })),
+    )
+    .execute();
+  const row = await db.selectFrom('app_login_throttle').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
+  const failures = Number(row?.failures ?? 1);
+  if (failures >= LOCKOUT.maxFailures && !(row?.locked_until && row.locked_until > now)) {
+    await db.updateTable('app_login_throttle').set({ locked_until: nowIso(new Date(at.getTime() + LOCKOUT.lockMs)) }).where('key', '=', key).execute();
+  }
+  // stale rows (window over, no lock in force) are of no further use
+  await db.deleteFrom('app_login_throttle').where('window_started_at', '<', windowStart).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).execute();
+  return failures;
+}
