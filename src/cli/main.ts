@@ -8,8 +8,9 @@ import { packageVersion } from '../paths.js';
 import { loadConfig, parseConfigText, type Role } from '../config/index.js';
 import { readFileSync } from 'node:fs';
 import { startServer } from '../server/start.js';
-import { registerMemberCommands } from './members.js';
+import { printTable, registerMemberCommands } from './members.js';
 import { registerStoreCommands } from './store.js';
+import { registerUserCommands } from '../identity/cli.js';
 import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
 import { runUntilSignal } from './signals.js';
@@ -56,6 +57,7 @@ program
 registerStoreCommands(program, roleOf);
 registerMemberCommands(program);
 registerCryptoCommands(program);
+registerUserCommands(program, printTable);
 
 async function runServerCommand(role: Role, configPath: string): Promise<void> {
   const cfg = loadConfig(configPath, role);
