@@ -10,6 +10,7 @@ import type { SuiteName } from '../core/crypto/suite.js';
 import { parseDatabaseUrl } from '../store/db.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 import { validateDivisionCode } from '../core/ids/index.js';
+import type { AccessRule } from '../policy/access.js';
 
 export type Role = 'hub' | 'node';
 
@@ -26,9 +27,20 @@ export interface ServerConfig {
   suite: SuiteName;
   trustListValiditySeconds: number;
   registries?: string;
+  exchange: ExchangeSettings;
   log: { level: string; file?: string };
   /** where the config came from, for messages */
   source: string;
+}
+
+export interface ExchangeSettings {
+  clockWindowMs: number;
+  syncBudgetMs: number;
+  requestTimeoutMs: number;
+  defaultRoute: 'direct' | 'relay';
+  partners: Record<string, { route: 'direct' | 'relay' }>;
+  /** provider access rules; none means nobody may read anything (deny by default) */
+  access: AccessRule[];
 }
 
 export const HUB_IDENTITY = { code: '000000', name: '国家枢纽' } as const;
@@ -114,6 +126,14 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
     dataDir: resolvePath(raw.dataDir ?? 'data', opts.baseDir),
     suite: raw.crypto?.suite ?? 'sm2-sm3',
     trustListValiditySeconds: raw.trustList?.validitySeconds ?? DEFAULT_TRUST_LIST_VALIDITY,
+    exchange: {
+      clockWindowMs: (raw.exchange?.clockWindowSeconds ?? 300) * 1000,
+      syncBudgetMs: raw.exchange?.syncBudgetMs ?? 3000,
+      requestTimeoutMs: raw.exchange?.requestTimeoutMs ?? 15_000,
+      defaultRoute: raw.exchange?.defaultRoute ?? 'direct',
+      partners: raw.exchange?.partners ?? {},
+      access: (raw.exchange?.access ?? []) as AccessRule[],
+    },
     log: { level: raw.log?.level ?? 'info', ...(raw.log?.file ? { file: resolvePath(raw.log.file, opts.baseDir) } : {}) },
     source: opts.source,
   };

@@ -52,6 +52,33 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     registries: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', description: 'synthetic registries (demo)' })),
+    exchange: Type.Optional(
+      Type.Object(
+        {
+          clockWindowSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3600 })),
+          syncBudgetMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
+          requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+          defaultRoute: Type.Optional(Type.Enum(['direct', 'relay'])),
+          partners: Type.Optional(
+            Type.Record(Type.String({ pattern: '^[0-9]{6}$' }), Type.Object({ route: Type.Enum(['direct', 'relay']) }, { additionalProperties: false })),
+          ),
+          access: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  from: Type.Union([Type.Literal('*'), Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { minItems: 1 })]),
+                  resources: Type.Union([Type.Literal('*'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })]),
+                  fields: Type.Optional(Type.Union([Type.Literal('*'), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
+                  statutory: Type.Optional(Type.Boolean()),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     log: Type.Optional(
       Type.Object(
         {

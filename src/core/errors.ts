@@ -29,6 +29,14 @@ export const ERRORS = {
   E_DATABASE_UNAVAILABLE: { status: 503, zh: '数据库不可达', en: 'The database is unreachable' },
   E_PORT_IN_USE: { status: 500, zh: '端口已被占用', en: 'The port is already in use' },
   E_DATA_MISMATCH: { status: 409, zh: '数据目录与请求的参数不一致', en: 'The data directory does not match the requested parameters' },
+  E_NO_AGREEMENT: { status: 403, zh: '无有效的共享协议或授权规则', en: 'No agreement or access rule permits this request' },
+  E_FIELD_NOT_ALLOWED: { status: 403, zh: '请求的字段超出允许范围', en: 'A requested field is not permitted' },
+  E_NEEDS_AUTHORISATION: { status: 403, zh: '需要申请人(数据主体)授权', en: "The data subject's authorisation is required" },
+  E_SUBJECT_NOT_FOUND: { status: 404, zh: '未找到该数据主体的记录', en: 'No record of this subject' },
+  E_AMBIGUOUS_SUBJECT: { status: 409, zh: '数据主体匹配到多条记录', en: 'The subject matches more than one record' },
+  E_SOURCE_UNAVAILABLE: { status: 503, zh: '数据源暂时不可用', en: 'The data source is unavailable' },
+  E_TIMEOUT: { status: 504, zh: '请求超时', en: 'The request timed out' },
+  E_PEER_UNAVAILABLE: { status: 502, zh: '对方节点不可达', en: 'The other node is unreachable' },
   E_INTERNAL: { status: 500, zh: '内部错误', en: 'Internal error' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { withAutoId } from '../store/migrations/portable.js';
 
 export const exchangeMigration: Migration = {
   async up(db: Kysely<unknown>) {
@@ -28,6 +29,7 @@ export const exchangeMigration: Migration = {
       .addColumn('response', 'text')
       .addColumn('seal', 'text')
       .addColumn('error_code', 'varchar(64)')
+      .addColumn('error_detail', 'text')
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('completed_at', 'varchar(32)')
       .addColumn('latency_ms', 'integer')
@@ -68,9 +70,22 @@ export const exchangeMigration: Migration = {
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('completed_at', 'varchar(32)')
       .execute();
+
+    await withAutoId(db, db.schema.createTable('hub_relay_log'))
+      .addColumn('message_id', 'varchar(64)')
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+      .addColumn('from_region', 'varchar(6)')
+      .addColumn('to_region', 'varchar(6)', (c) => c.notNull())
+      .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('status', 'integer', (c) => c.notNull())
+      .addColumn('bytes_in', 'integer', (c) => c.notNull())
+      .addColumn('bytes_out', 'integer', (c) => c.notNull())
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('hub_relay_log_at').on('hub_relay_log').column('received_at').execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const t of ['exchange_conversation', 'exchange_inbox', 'exchange_outbox', 'exchange_request', 'exchange_replay']) {
+    for (const t of ['hub_relay_log', 'exchange_conversation', 'exchange_inbox', 'exchange_outbox', 'exchange_request', 'exchange_replay']) {
       await db.schema.dropTable(t).ifExists().execute();
     }
   },

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Tables of the exchange capability (migration 004_exchange).
 
 /** Provider: every authenticated request message id, accepted once (replay protection). */
@@ -31,6 +33,8 @@ export interface ExchangeRequestTable {
   /** JSON ExchangeView.result.seal, verification outcome */
   seal: string | null;
   error_code: string | null;
+  /** what went wrong when the answer was not a sealed one (transport errors) */
+  error_detail: string | null;
   created_at: string;
   completed_at: string | null;
   latency_ms: number | null;
@@ -73,7 +77,23 @@ export interface ExchangeConversationTable {
   completed_at: string | null;
 }
 
+/** Hub: metadata of every relayed message — never its content. */
+export interface HubRelayLogTable {
+  id: Generated<number>;
+  message_id: string | null;
+  /** requests | inbox | resources */
+  kind: string;
+  from_region: string | null;
+  to_region: string;
+  received_at: string;
+  status: number;
+  bytes_in: number;
+  bytes_out: number;
+  duration_ms: number;
+}
+
 export interface ExchangeTables {
+  hub_relay_log: HubRelayLogTable;
   exchange_replay: ExchangeReplayTable;
   exchange_request: ExchangeRequestTable;
   exchange_outbox: ExchangeOutboxTable;

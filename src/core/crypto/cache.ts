@@ -7,11 +7,19 @@ export class BoundedCache<K, V> {
     const hit = this.map.get(key);
     if (hit !== undefined) return hit;
     const value = create();
-    if (this.map.size >= this.limit) {
+    this.set(key, value);
+    return value;
+  }
+
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: K, value: V): void {
+    if (this.map.size >= this.limit && !this.map.has(key)) {
       const oldest = this.map.keys().next();
       if (!oldest.done) this.map.delete(oldest.value);
     }
     this.map.set(key, value);
-    return value;
   }
 }

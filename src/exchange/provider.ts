@@ -1,0 +1,208 @@
+// The provider side of an exchange: one home for every check, in the order DESIGN.md gives —
+// shape, addressee, trust list and key, signature, clock window, replay → access policy → source
+// adapter → minimise → seal → audit. A check is never repeated and never skipped.
+
+import type { Logger } from 'pino';
+import { TongbanError, isTongbanError, ERRORS } from '../core/errors.js';
+import { readSource, type ResourceRegistry } from '../adapters/index.js';
+import { evaluateAccess, type AccessRule } from '../policy/access.js';
+import type { TrustListPayload } from '../federation/documents.js';
+import {
+  acceptedPayload, assertRequestShape, errorPayload, okPayload,
+  type RequestPayload, type ResponseContext, type ResponsePayload, type SealedResponse, type SignedRequest,
+} from './envelope.js';
+import { messageHash, verifySeal, type BatchSigner } from './seal.js';
+import { trustIndexOf } from './trust.js';
+import type { ReplayGuard } from './replay.js';
+import type { AuditSink } from './audit-port.js';
+
+export interface ProviderOptions {
+  self: string;
+  trustList: () => TrustListPayload | null;
+  resources: ResourceRegistry;
+  rules: () => AccessRule[];
+  sealer: BatchSigner;
+  replay: ReplayGuard;
+  audit: AuditSink;
+  logger: Logger;
+  clockWindowMs: number;
+  /** answer 202 and deliver later when the source takes longer than this */
+  syncBudgetMs: number;
+  /** hands a finished slow exchange to durable delivery */
+  deliverLater: (to: string, response: SealedResponse, conversationId: string) => Promise<void>;
+  /** records a slow exchange before answering 202, so a restart can finish it */
+  rememberConversation: (req: SignedRequest) => Promise<void>;
+}
+
+export interface ProviderAnswer {
+  status: number;
+  doc: SealedResponse;
+}
+
+export class Provider {
+  constructor(private readonly o: ProviderOptions) {}
+
+  /** Serves one exchange request as received (already JSON-parsed, not otherwise touched). */
+  async serve(body: unknown): Promise<ProviderAnswer> {
+    let req: SignedRequest | undefined;
+    let ctx: ResponseContext = { self: this.o.self, requestHash: null };
+    let authentic = false;
+    try {
+      req = assertRequestShape(body);
+      const p = req.payload;
+      ctx = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p) };
+      if (p.to !== this.o.self) throw new TongbanError('E_INVALID_REQUEST', `addressed to ${p.to}, this node is ${this.o.self}`);
+      this.authenticate(req);
+      authentic = true;
+      this.checkClock(p);
+      await this.o.replay.claim(p.messageId, p.from, p.createdAt);
+
+      const resource = this.o.resources.get(p.resource);
+      const decision = evaluateAccess(p, resource?.def, this.o.rules());
+      if (!decision.allow) throw new TongbanError(decision.code, decision.detail);
+
+      const fetching = readSource(resource!, p.subject.id, decision.fields);
+      fetching.catch(() => undefined); // consumed below or by finishLater; never an unhandled rejection
+      const outcome = p.reply.mode === 'async' ? undefined : await raceBudget(fetching, this.o.syncBudgetMs);
+      if (!outcome) return await this.goAsync(req, ctx, fetching);
+      return await this.answerOk(ctx, req, outcome.record, resource!.def);
+    } catch (e) {
+      return this.answerError(ctx, req, e, authentic);
+    }
+  }
+
+  /** Re-runs a slow exchange remembered before a restart (its id was already claimed). */
+  async resume(req: SignedRequest): Promise<void> {
+    const p = req.payload;
+    const ctx: ResponseContext = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p) };
+    const resource = this.o.resources.get(p.resource);
+    await this.finishLater(req, ctx, resource ? readSource(resource, p.subject.id, p.fields) : Promise.reject(new TongbanError('E_INVALID_REQUEST', `unknown resource "${p.resource}"`)));
+  }
+
+  private authenticate(req: SignedRequest): void {
+    const list = this.o.trustList();
+    if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list yet');
+    const sig = req.signature;
+    const key = trustIndexOf(list).signingKey(req.payload.from, sig.keyId, sig.suite);
+    const check = verifySeal(req.payload, sig, key.publicKey);
+    if (!check.ok) throw new TongbanError('E_SIGNATURE', check.reason);
+  }
+
+  private checkClock(p: RequestPayload): void {
+    const skew = Math.abs(Date.now() - Date.parse(p.createdAt));
+    if (!(skew <= this.o.clockWindowMs)) {
+      throw new TongbanError('E_CLOCK_SKEW', `createdAt ${p.createdAt} is ${Math.round(skew / 1000)} s from this node's clock (window ±${this.o.clockWindowMs / 1000} s)`);
+    }
+  }
+
+  private async answerOk(ctx: ResponseContext, req: SignedRequest, record: Awaited<ReturnType<typeof readSource>>, def: { id: string; department: string; sourceSystem: string }): Promise<ProviderAnswer> {
+    const p = req.payload;
+    const payload = okPayload(ctx, p.resource, pick(record.values, p.fields), {
+      regionCode: this.o.self,
+      department: def.department,
+      sourceSystem: def.sourceSystem,
+      dataTime: record.dataTime,
+      retrievedAt: new Date().toISOString(),
+      quality: record.quality,
+    });
+    const doc = await this.seal(payload);
+    await this.o.audit.append(this.auditEvent(p, 'exchange.request.served', 'ok', doc.payload, ctx));
+    return { status: 200, doc };
+  }
+
+  private async goAsync(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<ProviderAnswer> {
+    const p = req.payload;
+    await this.o.rememberConversation(req);
+    void this.finishLater(req, ctx, fetching);
+    const doc = await this.seal(acceptedPayload(ctx, p.messageId));
+    await this.o.audit.append(this.auditEvent(p, 'exchange.request.accepted', 'pending', doc.payload, ctx));
+    return { status: 202, doc };
+  }
+
+  private async finishLater(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<void> {
+    const p = req.payload;
+    let doc: SealedResponse;
+    try {
+      const record = await fetching;
+      const def = this.o.resources.get(p.resource)!.def;
+      doc = await this.seal(
+        okPayload(ctx, p.resource, pick(record.values, p.fields), {
+          regionCode: this.o.self, department: def.department, sourceSystem: def.sourceSystem,
+          dataTime: record.dataTime, retrievedAt: new Date().toISOString(), quality: record.quality,
+        }),
+      );
+    } catch (e) {
+      const err = isTongbanError(e) ? e : new TongbanError('E_SOURCE_UNAVAILABLE');
+      doc = await this.seal(errorPayload(ctx, err.code, err.detail));
+    }
+    const outcome = doc.payload.status === 'ok' ? 'ok' : 'refused';
+    const action = doc.payload.status === 'ok' ? 'exchange.request.served' : 'exchange.request.refused';
+    await this.o.audit.append(this.auditEvent(p, action, outcome, doc.payload, { ...ctx, conversation: true }));
+    await this.o.deliverLater(p.from, doc, p.messageId);
+  }
+
+  private async answerError(ctx: ResponseContext, req: SignedRequest | undefined, e: unknown, authentic: boolean): Promise<ProviderAnswer> {
+    const err = isTongbanError(e) ? e : new TongbanError('E_INTERNAL');
+    if (!isTongbanError(e)) this.o.logger.error({ err: { message: (e as Error)?.message, stack: (e as Error)?.stack } }, 'exchange failed');
+    const doc = await this.seal(errorPayload(ctx, err.code, err.code === 'E_INTERNAL' ? undefined : err.detail));
+    this.o.logger.info({ code: err.code, from: req?.payload?.from, messageId: req?.payload?.messageId }, 'exchange refused');
+    const event = authentic && req
+      ? this.auditEvent(req.payload, 'exchange.request.refused', err.code === 'E_INTERNAL' || err.code === 'E_SOURCE_UNAVAILABLE' ? 'error' : 'refused', doc.payload, ctx)
+      : {
+          // not authenticated: nothing in it can be believed, so record only what arrived and why it was refused
+          category: 'security' as const,
+          action: 'exchange.request.rejected',
+          actor: { type: 'node' as const, id: typeof req?.payload?.from === 'string' ? `claimed:${req.payload.from}` : 'unknown' },
+          outcome: 'refused' as const,
+          errorCode: err.code,
+          ...(req?.payload?.messageId ? { messageId: req.payload.messageId } : {}),
+          ...(ctx.requestHash ? { requestHash: ctx.requestHash } : {}),
+          detail: { reason: (err.detail ?? ERRORS[err.code].en).slice(0, 200) },
+        };
+    await this.o.audit.append(event).catch((x: Error) => this.o.logger.error({ err: x.message }, 'audit append failed'));
+    return { status: ERRORS[err.code].status, doc };
+  }
+
+  private async seal(payload: ResponsePayload): Promise<SealedResponse> {
+    return { payload, seal: await this.o.sealer.sign(payload) };
+  }
+
+  private auditEvent(p: RequestPayload, action: string, outcome: 'ok' | 'refused' | 'error' | 'pending', response: ResponsePayload, ctx: ResponseContext & { conversation?: boolean }) {
+    return {
+      category: 'exchange' as const,
+      action,
+      actor: { type: 'user' as const, id: p.user.id, regionCode: p.from, department: p.user.department },
+      outcome,
+      ...(response.error ? { errorCode: response.error.code } : {}),
+      messageId: p.messageId,
+      ...(action === 'exchange.request.accepted' || ctx.conversation ? { conversationId: p.messageId } : {}),
+      counterparty: p.from,
+      subject: { idNumber: p.subject.id },
+      purpose: p.purpose,
+      resource: p.resource,
+      fields: p.fields,
+      ...(ctx.requestHash ? { requestHash: ctx.requestHash } : {}),
+      responseHash: messageHash(this.o.sealer.suiteName, response),
+      detail: { response: response.messageId, ...(p.authorisation ? { authorisation: `${p.authorisation.type}:${p.authorisation.reference}` } : {}) },
+    };
+  }
+}
+
+function pick(values: Record<string, string | number | null>, fields: string[]): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const f of fields) out[f] = values[f] ?? null;
+  return out;
+}
+
+/** The fetch's result if it settles within the budget; undefined if it is still running. */
+async function raceBudget<T>(p: Promise<T>, ms: number): Promise<{ record: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([p.then((record) => ({ record })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

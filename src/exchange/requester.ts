@@ -1,0 +1,334 @@
+// The requester side: a signed-in clerk's request becomes a signed envelope, travels direct
+// (桥梁式) or through the hub relay (辐射式), and the sealed answer is verified — provider key on
+// the member list, seal over the exact payload, bound to this request — before anyone sees it.
+// Slow sources answer later into the inbox, which applies each delivery once.
+
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { TongbanError, isTongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
+import { maskIdNumber } from '../core/mask.js';
+import { validateIdNumber, validateUscc } from '../core/ids/index.js';
+import { nowIso } from '../core/time.js';
+import type { TongbanDB } from '../store/schema.js';
+import type { ExchangeRequestTable } from './schema.js';
+import type { TrustListPayload } from '../federation/documents.js';
+import {
+  assertResponseShape, buildRequestPayload,
+  type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
+} from './envelope.js';
+import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
+import { trustIndexOf } from './trust.js';
+import type { PeerHttp } from './http.js';
+import type { AuditSink } from './audit-port.js';
+
+export type Route = 'direct' | 'relay';
+
+export interface ExchangeUser {
+  id: string;
+  name: string;
+  department: string;
+  roles: string[];
+}
+
+export interface ExchangeInput {
+  target: string;
+  resource: string;
+  subject: { type: 'citizen' | 'enterprise'; idNumber: string };
+  fields: string[];
+  purpose: { serviceItem: string; caseId: string; agreementId?: string };
+  authorisation?: { type: 'citizen-consent' | 'statutory'; reference: string };
+  reply?: 'sync' | 'async';
+}
+
+export interface SealView {
+  verified: boolean;
+  reason?: string;
+  suite: string;
+  keyId: string;
+  signer: { regionCode: string; name: string };
+  requestHashMatches: boolean;
+  batchSize: number;
+  sealedAt: string;
+}
+
+export interface ExchangeView {
+  messageId: string;
+  status: 'completed' | 'pending' | 'failed';
+  target: { regionCode: string; name: string };
+  resource: string;
+  fields: string[];
+  subjectMasked: string;
+  purpose: { serviceItem: string; caseId: string; agreementId?: string };
+  route: Route;
+  user: { id: string; name: string };
+  createdAt: string;
+  completedAt: string | null;
+  latencyMs: number | null;
+  result?: { record: Record<string, string | number | null>; provenance: NonNullable<ResponsePayload['provenance']>; seal: SealView };
+  error?: { code: string; message: string; messageZh: string; messageEn: string; detail?: string };
+}
+
+export interface RequesterOptions {
+  db: Kysely<TongbanDB>;
+  self: { code: string; name: string };
+  trustList: () => TrustListPayload | null;
+  hubUrl: string;
+  signer: BatchSigner;
+  audit: AuditSink;
+  http: PeerHttp;
+  logger: Logger;
+  routeFor: (regionCode: string) => Route;
+  timeoutMs: number;
+}
+
+export class Requester {
+  constructor(private readonly o: RequesterOptions) {}
+
+  /** Sends a request and returns what became of it: completed, failed, or pending (slow source). */
+  async request(input: ExchangeInput, user: ExchangeUser): Promise<ExchangeView> {
+    const target = this.checkInput(input);
+    const payload = buildRequestPayload({
+      from: this.o.self.code,
+      to: input.target,
+      user: { id: user.id, name: user.name, department: user.department, roles: user.roles },
+      purpose: input.purpose,
+      subject: { type: input.subject.type, id: input.subject.idNumber },
+      resource: input.resource,
+      fields: input.fields,
+      ...(input.authorisation ? { authorisation: input.authorisation } : {}),
+      reply: { mode: input.reply ?? 'sync' },
+    });
+    const started = performance.now();
+    const doc: SignedRequest = { payload, signature: await this.o.signer.sign(payload) };
+    const route = this.o.routeFor(input.target);
+    const url = route === 'direct' ? `${target.endpoint}/api/exchange/v1/requests` : `${this.o.hubUrl}/api/relay/v1/${input.target}/requests`;
+
+    let outcome: Outcome;
+    try {
+      const res = await this.o.http.postJson(url, JSON.stringify(doc), { timeoutMs: this.o.timeoutMs, headers: { 'x-tongban-from': this.o.self.code } });
+      outcome = this.readAnswer(payload, res.body);
+    } catch (e) {
+      outcome = { status: 'failed', error: errorInfo(isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e))) };
+    }
+    const latency = Math.round(performance.now() - started);
+    const row = this.toRow(doc, route, user, outcome, latency);
+    await this.o.db.insertInto('exchange_request').values(row).execute();
+    await this.o.audit.append({
+      category: 'exchange',
+      action: 'exchange.request.sent',
+      actor: { type: 'user', id: user.id, regionCode: this.o.self.code, department: user.department },
+      outcome: outcome.status === 'completed' ? 'ok' : outcome.status === 'pending' ? 'pending' : outcome.error?.code === 'E_PEER_UNAVAILABLE' || outcome.error?.code === 'E_TIMEOUT' ? 'error' : 'refused',
+      ...(outcome.error ? { errorCode: outcome.error.code } : {}),
+      messageId: payload.messageId,
+      counterparty: payload.to,
+      subject: { idNumber: payload.subject.id },
+      purpose: payload.purpose,
+      resource: payload.resource,
+      fields: payload.fields,
+      requestHash: row.request_hash,
+      ...(outcome.response ? { responseHash: messageHash(this.o.signer.suiteName, outcome.response.payload) } : {}),
+      detail: { route, latencyMs: latency },
+    });
+    return this.toView(row);
+  }
+
+  /** Inbox: a sealed answer delivered later (slow source). Applies once; repeats are acknowledged. */
+  async receive(body: unknown): Promise<{ duplicate: boolean }> {
+    const doc = assertResponseShape(body);
+    const p = doc.payload;
+    if (p.to !== this.o.self.code) throw new TongbanError('E_INVALID_REQUEST', `delivery addressed to ${p.to}`);
+    const seal = this.checkSeal(p.from, doc);
+    if (!seal.verified) throw new TongbanError(seal.reason?.startsWith('E_NOT_TRUSTED') ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', seal.reason);
+    if (!p.inReplyTo) throw new TongbanError('E_INVALID_REQUEST', 'delivery answers no request');
+    const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', p.inReplyTo).executeTakeFirst();
+    if (!row || row.target_region !== p.from) throw new TongbanError('E_NOT_FOUND', `no exchange ${p.inReplyTo} with ${p.from}`);
+    const request = JSON.parse(row.request) as SignedRequest;
+    const bound = p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request.payload) === p.requestHash;
+    if (!bound) throw new TongbanError('E_SIGNATURE', 'delivery is not bound to the request it names');
+    const outcome = this.outcomeOf(doc, { ...seal, requestHashMatches: bound });
+    const at = nowIso();
+    const duplicate = await this.o.db.transaction().execute(async (tx) => {
+      const fresh = await tx
+        .insertInto('exchange_inbox')
+        .values({ message_id: p.messageId, from_region: p.from, in_reply_to: p.inReplyTo!, received_at: at })
+        .onConflict((oc) => oc.column('message_id').doNothing())
+        .returning('message_id')
+        .execute();
+      if (fresh.length === 0) return true;
+      await tx
+        .updateTable('exchange_request')
+        .set({
+          status: outcome.status,
+          response: JSON.stringify(doc),
+          seal: JSON.stringify(outcome.seal ?? seal),
+          error_code: outcome.error?.code ?? null,
+          error_detail: outcome.error?.detail ?? null,
+          completed_at: at,
+          latency_ms: Date.parse(at) - Date.parse(row.created_at),
+        })
+        .where('message_id', '=', p.inReplyTo!)
+        .execute();
+      return false;
+    });
+    if (!duplicate) {
+      await this.o.audit.append({
+        category: 'exchange',
+        action: 'exchange.response.received',
+        actor: { type: 'node', id: p.from, regionCode: p.from },
+        outcome: outcome.status === 'completed' ? 'ok' : 'refused',
+        ...(outcome.error ? { errorCode: outcome.error.code } : {}),
+        messageId: p.messageId,
+        conversationId: p.inReplyTo,
+        counterparty: p.from,
+        subject: { idNumber: request.payload.subject.id },
+        purpose: request.payload.purpose,
+        resource: request.payload.resource,
+        fields: request.payload.fields,
+        requestHash: row.request_hash,
+        responseHash: messageHash(this.o.signer.suiteName, p),
+      });
+    }
+    return { duplicate };
+  }
+
+  async view(messageId: string): Promise<ExchangeView | undefined> {
+    const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+    return row ? this.toView(row) : undefined;
+  }
+
+  async list(userId: string, limit: number): Promise<ExchangeView[]> {
+    const rows = await this.o.db.selectFrom('exchange_request').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map((r) => this.toView(r));
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private checkInput(input: ExchangeInput) {
+    const list = this.o.trustList();
+    if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list yet');
+    if (input.target === this.o.self.code) throw new TongbanError('E_INVALID_REQUEST', 'target: a node does not exchange with itself; read your own registries directly');
+    const target = trustIndexOf(list).member(input.target);
+    if (!target) throw new TongbanError('E_INVALID_REQUEST', `target: ${input.target} is not a federation member`);
+    if (target.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `target: ${input.target} is ${target.status}`);
+    const id = input.subject.idNumber;
+    const verdict = input.subject.type === 'citizen' ? validateIdNumber(id) : validateUscc(id);
+    if (!verdict.valid) throw new TongbanError('E_INVALID_REQUEST', `subject: ${verdict.reason}`);
+    return target;
+  }
+
+  private readAnswer(request: RequestPayload, body: unknown): Outcome {
+    let doc: SealedResponse;
+    try {
+      doc = assertResponseShape(body);
+    } catch {
+      // not a sealed answer: an error from the transport (relay, HTTP layer) in the common error body
+      const err = (body as { error?: { code?: string; detail?: string } } | null)?.error;
+      const code = (err?.code && err.code in ERRORS ? err.code : 'E_PEER_UNAVAILABLE') as ErrorCode;
+      return { status: 'failed', error: errorInfo(new TongbanError(code, err?.detail ?? 'the answer was not a sealed exchange response')) };
+    }
+    const p = doc.payload;
+    const seal = this.checkSeal(request.to, doc);
+    const bound = p.inReplyTo === request.messageId && p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request) === p.requestHash;
+    const full = { ...seal, requestHashMatches: bound };
+    if (!seal.verified || !bound || p.from !== request.to || p.to !== request.from) {
+      const reason = !seal.verified ? seal.reason : !bound ? 'the answer is not bound to this request' : 'the answer is addressed wrongly';
+      return { status: 'failed', response: doc, seal: { ...full, verified: false, reason }, error: errorInfo(new TongbanError('E_SIGNATURE', reason)) };
+    }
+    return this.outcomeOf(doc, full);
+  }
+
+  private outcomeOf(doc: SealedResponse, seal: SealView): Outcome {
+    const p = doc.payload;
+    if (p.status === 'ok') return { status: 'completed', response: doc, seal };
+    if (p.status === 'accepted') return { status: 'pending', response: doc, seal };
+    return { status: 'failed', response: doc, seal, error: p.error! };
+  }
+
+  private checkSeal(from: string, doc: SealedResponse): SealView {
+    const s = doc.seal;
+    const list = this.o.trustList();
+    const base: SealView = {
+      verified: false,
+      suite: s.suite,
+      keyId: s.keyId,
+      signer: { regionCode: from, name: list ? (trustIndexOf(list).member(from)?.name ?? from) : from },
+      requestHashMatches: false,
+      batchSize: s.batch.size,
+      sealedAt: doc.payload.createdAt,
+    };
+    try {
+      if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'no member list');
+      const key = trustIndexOf(list).signingKey(from, s.keyId, s.suite);
+      const check = verifySeal(doc.payload, s, key.publicKey);
+      return check.ok ? { ...base, verified: true } : { ...base, reason: `E_SIGNATURE: ${check.reason}` };
+    } catch (e) {
+      return { ...base, reason: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}` : String(e) };
+    }
+  }
+
+  private toRow(doc: SignedRequest, route: Route, user: ExchangeUser, o: Outcome, latency: number): ExchangeRequestTable {
+    const p = doc.payload;
+    const done = o.status !== 'pending';
+    return {
+      message_id: p.messageId,
+      target_region: p.to,
+      resource: p.resource,
+      fields: JSON.stringify(p.fields),
+      subject_masked: maskIdNumber(p.subject.id),
+      purpose: JSON.stringify(p.purpose),
+      user_id: user.id,
+      user_name: user.name,
+      route,
+      status: o.status,
+      request_hash: messageHash(this.o.signer.suiteName, p),
+      request: JSON.stringify(doc),
+      response: o.response ? JSON.stringify(o.response) : null,
+      seal: o.seal ? JSON.stringify(o.seal) : null,
+      error_code: o.error?.code ?? null,
+      error_detail: o.error?.detail ?? null,
+      created_at: p.createdAt,
+      completed_at: done ? nowIso() : null,
+      latency_ms: done ? latency : null,
+    };
+  }
+
+  private toView(row: ExchangeRequestTable): ExchangeView {
+    const list = this.o.trustList();
+    const response = row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
+    const seal = row.seal ? (JSON.parse(row.seal) as SealView) : undefined;
+    const view: ExchangeView = {
+      messageId: row.message_id,
+      status: row.status as ExchangeView['status'],
+      target: { regionCode: row.target_region, name: list ? (trustIndexOf(list).member(row.target_region)?.name ?? row.target_region) : row.target_region },
+      resource: row.resource,
+      fields: JSON.parse(row.fields) as string[],
+      subjectMasked: row.subject_masked,
+      purpose: JSON.parse(row.purpose) as ExchangeView['purpose'],
+      route: row.route as Route,
+      user: { id: row.user_id, name: row.user_name },
+      createdAt: row.created_at,
+      completedAt: row.completed_at,
+      latencyMs: row.latency_ms,
+    };
+    if (response?.payload.status === 'ok' && seal && response.payload.record && response.payload.provenance) {
+      view.result = { record: response.payload.record, provenance: response.payload.provenance, seal };
+    }
+    if (row.status === 'failed') {
+      const e = response?.payload.error;
+      view.error = e ?? errorInfo(new TongbanError((row.error_code ?? 'E_INTERNAL') as ErrorCode, row.error_detail ?? undefined));
+    }
+    return view;
+  }
+}
+
+interface Outcome {
+  status: 'completed' | 'pending' | 'failed';
+  response?: SealedResponse;
+  seal?: SealView;
+  error?: NonNullable<ExchangeView['error']>;
+}
+
+function errorInfo(e: TongbanError): NonNullable<ExchangeView['error']> {
+  const spec = ERRORS[e.code];
+  return { code: e.code, message: spec.zh, messageZh: spec.zh, messageEn: spec.en, ...(e.detail ? { detail: e.detail } : {}) };
+}

@@ -1,0 +1,151 @@
+// exchange: signed requests and sealed responses between regions (请求调阅), direct or through the
+// hub relay, with replay protection, access policy, source adapters, durable delivery for slow
+// sources and audit on both sides. This module assembles the parts for one node.
+
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { TongbanError } from '../core/errors.js';
+import type { ServerConfig } from '../config/index.js';
+import type { TongbanDB } from '../store/schema.js';
+import { openDatabase, type Database } from '../store/db.js';
+import { nowIso } from '../core/time.js';
+import type { Signer } from '../core/signed-document.js';
+import { ResourceRegistry, type ResourceDef } from '../adapters/index.js';
+import { registryResources } from '../adapters/registry-resources.js';
+import type { RegistryDB } from '../sim/registries/index.js';
+import type { NodeFederation } from '../node/federation.js';
+import { BatchSigner } from './seal.js';
+import { ReplayGuard } from './replay.js';
+import { Provider } from './provider.js';
+import { Requester, type Route } from './requester.js';
+import { Outbox } from './outbox.js';
+import { PeerHttp } from './http.js';
+import { trustIndexOf } from './trust.js';
+import type { SignedRequest } from './envelope.js';
+import type { AuditSink } from './audit-port.js';
+
+export interface ExchangeServiceOptions {
+  config: ServerConfig;
+  db: Kysely<TongbanDB>;
+  signer: Signer;
+  federation: NodeFederation;
+  audit: AuditSink;
+  logger: Logger;
+  /** outbox background polling (ms); 0 in tests that drive delivery themselves */
+  outboxPollMs?: number;
+}
+
+export class ExchangeService {
+  readonly resources = new ResourceRegistry();
+  readonly sealer: BatchSigner;
+  readonly replay: ReplayGuard;
+  readonly http = new PeerHttp();
+  readonly outbox: Outbox;
+  readonly provider: Provider;
+  readonly requester: Requester;
+  private registries: Database<RegistryDB> | undefined;
+  private readonly resourceCache = new Map<string, { at: number; resources: ResourceDef[] }>();
+
+  constructor(private readonly o: ExchangeServiceOptions) {
+    const cfg = o.config;
+    const self = cfg.region.code;
+    const trustList = () => o.federation.current.trustList;
+    this.sealer = new BatchSigner(o.signer);
+    this.replay = new ReplayGuard(o.db, cfg.exchange.clockWindowMs);
+    this.outbox = new Outbox({
+      db: o.db,
+      http: this.http,
+      logger: o.logger.child({ component: 'outbox' }),
+      pollMs: o.outboxPollMs ?? 5000,
+      resolveUrl: (target, kind) => this.urlFor(target, kind === 'inbox' ? 'inbox' : 'requests'),
+    });
+    this.provider = new Provider({
+      self,
+      trustList,
+      resources: this.resources,
+      rules: () => cfg.exchange.access,
+      sealer: this.sealer,
+      replay: this.replay,
+      audit: o.audit,
+      logger: o.logger.child({ component: 'provider' }),
+      clockWindowMs: cfg.exchange.clockWindowMs,
+      syncBudgetMs: cfg.exchange.syncBudgetMs,
+      rememberConversation: async (req) => {
+        await o.db
+          .insertInto('exchange_conversation')
+          .values({ conversation_id: req.payload.messageId, from_region: req.payload.from, request: JSON.stringify(req), status: 'accepted', created_at: nowIso(), completed_at: null })
+          .execute();
+      },
+      deliverLater: async (to, response, conversationId) => {
+        await o.db.transaction().execute(async (tx) => {
+          await this.outbox.enqueue(to, 'inbox', response.payload.messageId, JSON.stringify(response), tx);
+          await tx.updateTable('exchange_conversation').set({ status: 'answered', completed_at: nowIso() }).where('conversation_id', '=', conversationId).execute();
+        });
+      },
+    });
+    this.requester = new Requester({
+      db: o.db,
+      self: cfg.region,
+      trustList,
+      hubUrl: cfg.hub?.url ?? '',
+      signer: this.sealer,
+      audit: o.audit,
+      http: this.http,
+      logger: o.logger.child({ component: 'requester' }),
+      routeFor: (code) => this.routeFor(code),
+      timeoutMs: cfg.exchange.requestTimeoutMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.o.config.registries) {
+      this.registries = await openDatabase<RegistryDB>(this.o.config.registries);
+      for (const r of registryResources(this.registries.db, this.o.config.region.code)) this.resources.register(r);
+    }
+    // slow exchanges accepted before a restart are finished now
+    const open = await this.o.db.selectFrom('exchange_conversation').selectAll().where('status', '=', 'accepted').execute();
+    for (const c of open) void this.provider.resume(JSON.parse(c.request) as SignedRequest);
+    this.outbox.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.outbox.stop();
+    await this.http.close();
+    await this.registries?.close();
+  }
+
+  routeFor(code: string): Route {
+    return this.o.config.exchange.partners[code]?.route ?? this.o.config.exchange.defaultRoute;
+  }
+
+  private urlFor(code: string, path: 'requests' | 'inbox'): string | undefined {
+    if (this.routeFor(code) === 'relay') return `${this.o.config.hub?.url}/api/relay/v1/${code}/${path}`;
+    const list = this.o.federation.current.trustList;
+    const member = list ? trustIndexOf(list).member(code) : undefined;
+    return member ? `${member.endpoint}/api/exchange/v1/${path}` : undefined;
+  }
+
+  async partners() {
+    const list = this.o.federation.current.trustList;
+    const peers = await this.o.db.selectFrom('peer_status').select(['region_code', 'online']).execute();
+    const online = new Map(peers.map((p) => [p.region_code, p.online === 1]));
+    return (list?.members ?? [])
+      .filter((m) => m.regionCode !== this.o.config.region.code && m.status === 'active')
+      .map((m) => ({ regionCode: m.regionCode, name: m.name, route: this.routeFor(m.regionCode), online: online.get(m.regionCode) ?? null }));
+  }
+
+  /** A partner's resource list, read from the partner (through the relay when that is its route). */
+  async partnerResources(code: string): Promise<ResourceDef[]> {
+    const cached = this.resourceCache.get(code);
+    if (cached && Date.now() - cached.at < 60_000) return cached.resources;
+    const list = this.o.federation.current.trustList;
+    const member = list ? trustIndexOf(list).member(code) : undefined;
+    if (!member || code === this.o.config.region.code) throw new TongbanError('E_INVALID_REQUEST', `${code} is not a partner region`);
+    const url = this.routeFor(code) === 'relay' ? `${this.o.config.hub?.url}/api/relay/v1/${code}/resources` : `${member.endpoint}/api/exchange/v1/resources`;
+    const res = await this.http.getJson(url, 5000);
+    const resources = (res.body as { resources?: ResourceDef[] } | null)?.resources;
+    if (res.status !== 200 || !Array.isArray(resources)) throw new TongbanError('E_PEER_UNAVAILABLE', `${code} did not list its resources (HTTP ${res.status})`);
+    this.resourceCache.set(code, { at: Date.now(), resources });
+    return resources;
+  }
+}
