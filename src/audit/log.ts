@@ -1,0 +1,393 @@
+// The audit log of one server (I/O): appends with group commit, checkpoints signed by the server's
+// key, and (nodes) anchoring of those checkpoints at the hub. The chain rule itself is chain.ts.
+//
+// Group commit: append() queues the entry and returns a promise; entries queued in the same tick, or
+// while a write is in progress, are chained in order and written in one transaction. One writer per
+// process (this class); across processes and PostgreSQL replicas, every write transaction begins by
+// updating the single audit_head row, which takes its row lock (PostgreSQL) or the database write
+// lock (SQLite) until commit, so two writers can never chain onto the same head.
+
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { TongbanError, isTongbanError } from '../core/errors.js';
+import { maskIdNumber } from '../core/mask.js';
+import { nowIso } from '../core/time.js';
+import type { Signer } from '../core/signed-document.js';
+import type { PublicKeyEntry } from '../federation/documents.js';
+import type { TongbanDB } from '../store/schema.js';
+import { chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
+import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
+import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from './event.js';
+
+export interface AnchorTarget {
+  /** the hub's base URL */
+  hubUrl: () => string | undefined;
+  /** the hub keys a countersignature may be made with (from the verified member list); undefined until known */
+  hubKeys: () => readonly PublicKeyEntry[] | undefined;
+  timeoutMs?: number;
+}
+
+export interface AuditLogOptions {
+  db: Kysely<TongbanDB>;
+  /** signs checkpoints: the server's own key */
+  signer: Signer;
+  /** the server's region code (the hub: 000000) */
+  regionCode: string;
+  /** HMAC key for subject_ref; required only if events carry a subject */
+  subjectKey?: Buffer;
+  logger?: Logger;
+  /** checkpoint after this many new entries (default 1000) */
+  checkpointEvery?: number;
+  /** and every this many seconds if there are new entries (default 60; 0: no timer) */
+  checkpointSeconds?: number;
+  /** most entries in one transaction (default 2000) */
+  maxBatch?: number;
+  /** nodes: where checkpoints are anchored. Absent on the hub, which anchors itself. */
+  anchor?: AnchorTarget;
+}
+
+export interface AppendResult {
+  seq: number;
+  hash: string;
+}
+
+export interface CheckpointInfo {
+  seq: number;
+  headHash: string;
+  createdAt: string;
+  anchored: boolean;
+  anchoredAt: string | null;
+  lastError: string | null;
+  document: Checkpoint;
+}
+
+export interface AnchorRound {
+  anchored: number;
+  pending: number;
+  error?: string;
+}
+
+interface Pending {
+  entry: PreparedEntry;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const INSERT_CHUNK = 500; // rows per INSERT: ~23 parameters each, well under SQLite's and PostgreSQL's limits
+const HEAD_ID = 1;
+
+export class AuditLog {
+  readonly algorithm: AuditAlgorithm;
+  /** committed transactions and entries since this object was made (group commit at work) */
+  readonly stats = { batches: 0, entries: 0 };
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSeq = 0;
+  private lastCheckpointSeq: number | undefined;
+  private checkpointing: Promise<unknown> = Promise.resolve();
+  private anchoring: Promise<AnchorRound> | undefined;
+  private readonly every: number;
+  private readonly seconds: number;
+  private readonly maxBatch: number;
+
+  constructor(private readonly opts: AuditLogOptions) {
+    this.algorithm = opts.signer.suite.hashName;
+    this.every = opts.checkpointEvery ?? 1000;
+    this.seconds = opts.checkpointSeconds ?? 60;
+    this.maxBatch = opts.maxBatch ?? 2000;
+  }
+
+  get regionCode(): string {
+    return this.opts.regionCode;
+  }
+
+  /**
+   * Appends one event. Resolves with its seq and hash once the transaction holding it has committed;
+   * rejects with E_INVALID_REQUEST (bad event: nothing written) or E_DATABASE_UNAVAILABLE.
+   */
+  append(event: AuditEvent): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new TongbanError('E_INTERNAL', 'the audit log is closed'));
+    let entry: PreparedEntry;
+    try {
+      entry = prepareEntry(event, { algorithm: this.algorithm, at: nowIso(), subjectRef: (id) => this.subjectRef(id) });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** The keyed hash the log stores instead of an ID number: use it to find "who accessed my data". */
+  subjectRef(idNumber: string): string {
+    if (!this.opts.subjectKey) throw new TongbanError('E_INTERNAL', 'this audit log has no subject key');
+    return subjectRefOf(this.opts.subjectKey, this.algorithm, idNumber);
+  }
+
+  /** 340104199003071234 → 3401**********1234, the only form of an ID number the log keeps. */
+  static maskId(idNumber: string): string {
+    return maskIdNumber(idNumber.trim().toUpperCase());
+  }
+
+  /** Resolves once everything appended so far is committed. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.writing || this.scheduled) {
+      if (this.writing) await this.writing;
+      else await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  /** Same as flush(). */
+  drain(): Promise<void> {
+    return this.flush();
+  }
+
+  /** Resolves once appends, and any checkpoint or anchoring they set off, have finished (for tests and shutdown). */
+  async settled(): Promise<void> {
+    await this.flush();
+    await this.checkpointing.catch(() => undefined);
+    await this.anchoring?.catch(() => undefined);
+  }
+
+  /** Loads the checkpoint position and starts the checkpoint/anchoring timer. */
+  async start(): Promise<void> {
+    await this.loadPosition();
+    if (this.seconds > 0) {
+      this.timer = setInterval(() => {
+        void this.periodic();
+      }, this.seconds * 1000).unref();
+    }
+    if (this.opts.anchor) void this.anchorPending().catch(() => undefined);
+  }
+
+  /** Flushes, signs a last checkpoint over anything new (anchored on the next start), and stops. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+    this.closed = true;
+    await this.anchoring?.catch(() => undefined);
+    await this.checkpointNow().catch((e) => this.opts.logger?.warn({ err: (e as Error).message }, 'audit: final checkpoint failed'));
+  }
+
+  // ---- group commit ------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: every append issued in this turn of the event loop joins the batch
+    setImmediate(() => {
+      this.scheduled = false;
+      this.writing = this.writeQueued().finally(() => {
+        this.writing = undefined;
+        if (this.queue.length > 0) this.kick();
+      });
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await this.writeBatch(batch.map((p) => p.entry));
+        this.stats.batches++;
+        this.stats.entries += results.length;
+        batch.forEach((p, i) => p.resolve(results[i]!));
+        this.lastSeq = results.at(-1)!.seq;
+      } catch (e) {
+        const err = isTongbanError(e) ? e : new TongbanError('E_DATABASE_UNAVAILABLE', `audit append failed: ${(e as Error).message}`, { cause: e });
+        this.opts.logger?.error({ err: err.message, entries: batch.length }, 'audit append failed');
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+    if (this.lastCheckpointSeq !== undefined && this.lastSeq - this.lastCheckpointSeq >= this.every) {
+      this.lastCheckpointSeq = this.lastSeq; // one trigger per threshold crossing
+      void this.checkpointNow()
+        .then(() => (this.opts.anchor ? this.anchorPending() : undefined))
+        .catch((e) => this.opts.logger?.warn({ err: (e as Error).message }, 'audit checkpoint failed'));
+    }
+  }
+
+  private async writeBatch(entries: PreparedEntry[]): Promise<AppendResult[]> {
+    return this.opts.db.transaction().execute(async (tx) => {
+      // The first statement is a write on the head row: it takes the lock every other writer waits on.
+      const head = await tx
+        .updateTable('audit_head')
+        .set({ updated_at: nowIso() })
+        .where('id', '=', HEAD_ID)
+        .returning(['seq', 'hash'])
+        .executeTakeFirst();
+      if (!head) throw new TongbanError('E_INTERNAL', 'audit_head row is missing: the audit log has been tampered with');
+      const chained = chainEntries({ seq: Number(head.seq), hash: head.hash }, entries);
+      for (let i = 0; i < chained.length; i += INSERT_CHUNK) {
+        await tx.insertInto('audit_entry').values(chained.slice(i, i + INSERT_CHUNK)).execute();
+      }
+      const last = chained.at(-1)!;
+      await tx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', HEAD_ID).execute();
+      return chained.map((e) => ({ seq: e.seq, hash: e.hash }));
+    });
+  }
+
+  // ---- checkpoints and anchoring -----------------------------------------------------------
+
+  private async loadPosition(): Promise<void> {
+    const head = await this.opts.db.selectFrom('audit_head').select('seq').where('id', '=', HEAD_ID).executeTakeFirst();
+    const cp = await this.opts.db.selectFrom('audit_checkpoint').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    this.lastSeq = Number(head?.seq ?? 0);
+    this.lastCheckpointSeq = Number(cp?.seq ?? 0);
+  }
+
+  private async periodic(): Promise<void> {
+    try {
+      await this.checkpointNow();
+      if (this.opts.anchor) await this.anchorPending();
+    } catch (e) {
+      this.opts.logger?.warn({ err: (e as Error).message }, 'audit checkpoint round failed');
+    }
+  }
+
+  /**
+   * Signs a checkpoint over the last committed entry, unless one already covers it. Resolves with the
+   * new checkpoint, or undefined when there was nothing new. Serialised: concurrent calls queue.
+   */
+  checkpointNow(): Promise<CheckpointInfo | undefined> {
+    const run = this.checkpointing.catch(() => undefined).then(() => this.checkpointOnce());
+    this.checkpointing = run;
+    return run;
+  }
+
+  private async checkpointOnce(): Promise<CheckpointInfo | undefined> {
+    const db = this.opts.db;
+    const last = await db.selectFrom('audit_entry').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (!last) return undefined;
+    const seq = Number(last.seq);
+    const prior = await db.selectFrom('audit_checkpoint').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (prior && Number(prior.seq) >= seq) return undefined;
+    const doc = buildCheckpoint(this.opts.signer, { regionCode: this.opts.regionCode, seq, headHash: last.hash, algorithm: this.algorithm });
+    const createdAt = doc.payload.at;
+    // another replica may have checkpointed the same seq a moment ago: keep theirs
+    await db
+      .insertInto('audit_checkpoint')
+      .values({ seq, head_hash: last.hash, entry_count: seq, created_at: createdAt, document: JSON.stringify(doc), countersignature: null, anchored_at: null, last_attempt_at: null, last_error: null })
+      .onConflict((oc) => oc.column('seq').doNothing())
+      .execute();
+    this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq ?? 0, seq);
+    this.opts.logger?.debug({ seq }, 'audit checkpoint');
+    return { seq, headHash: last.hash, createdAt, anchored: false, anchoredAt: null, lastError: null, document: doc };
+  }
+
+  /**
+   * Sends every checkpoint the hub has not countersigned yet, oldest first, and stores the
+   * countersignatures. Stops at the first failure (the hub is down: retried on the next round).
+   */
+  anchorPending(): Promise<AnchorRound> {
+    this.anchoring ??= this.anchorOnce().finally(() => {
+      this.anchoring = undefined;
+    });
+    return this.anchoring;
+  }
+
+  private async anchorOnce(): Promise<AnchorRound> {
+    const db = this.opts.db;
+    const target = this.opts.anchor;
+    const pendingRows = await db.selectFrom('audit_checkpoint').select(['seq', 'document']).where('countersignature', 'is', null).orderBy('seq').execute();
+    if (!target || pendingRows.length === 0) return { anchored: 0, pending: pendingRows.length };
+    const hubUrl = target.hubUrl();
+    const hubKeys = target.hubKeys();
+    if (!hubUrl || !hubKeys?.length) return { anchored: 0, pending: pendingRows.length, error: 'no verified member list yet (hub key unknown)' };
+    let anchored = 0;
+    for (const row of pendingRows) {
+      const checkpoint = JSON.parse(row.document) as Checkpoint;
+      const at = nowIso();
+      let error: string | undefined;
+      try {
+        const anchor = await this.postCheckpoint(hubUrl, checkpoint, target.timeoutMs ?? 5000);
+        const problem = anchorProblem(anchor, checkpoint, hubKeys);
+        if (problem) throw new TongbanError('E_SIGNATURE', problem);
+        await db
+          .updateTable('audit_checkpoint')
+          .set({ countersignature: JSON.stringify(anchor), anchored_at: at, last_attempt_at: at, last_error: null })
+          .where('seq', '=', Number(row.seq))
+          .execute();
+        anchored++;
+      } catch (e) {
+        error = isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message;
+        await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: error }).where('seq', '=', Number(row.seq)).execute();
+        this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
+        return { anchored, pending: pendingRows.length - anchored, error };
+      }
+    }
+    return { anchored, pending: 0 };
+  }
+
+  private async postCheckpoint(hubUrl: string, checkpoint: Checkpoint, timeoutMs: number): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(`${hubUrl}/api/hub/audit/anchors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(checkpoint),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const err = e as { name?: string; cause?: { code?: string }; message?: string };
+      throw new TongbanError('E_HUB_UNAVAILABLE', `${hubUrl}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
+    }
+    const body = (await res.json().catch(() => ({}))) as { anchor?: unknown; error?: { code?: string; detail?: string } };
+    if (!res.ok || !body.anchor) {
+      throw new TongbanError(res.status >= 500 ? 'E_HUB_UNAVAILABLE' : 'E_CONFLICT', `hub answered ${res.status} ${body.error?.code ?? ''} ${body.error?.detail ?? ''}`.trim());
+    }
+    return body.anchor;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** seq and hash of the last committed entry (0 and 64 zeros for an empty log). */
+  async head(): Promise<AppendResult> {
+    const h = await this.opts.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', HEAD_ID).executeTakeFirst();
+    return { seq: Number(h?.seq ?? 0), hash: h?.hash ?? '' };
+  }
+
+  async checkpoints(): Promise<CheckpointInfo[]> {
+    const rows = await this.opts.db.selectFrom('audit_checkpoint').selectAll().orderBy('seq').execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      headHash: r.head_hash,
+      createdAt: r.created_at,
+      anchored: r.countersignature !== null,
+      anchoredAt: r.anchored_at,
+      lastError: r.last_error,
+      document: JSON.parse(r.document) as Checkpoint,
+    }));
+  }
+
+  /** The most recent entries, newest first. */
+  async tail(n = 20): Promise<AuditEntryRecord[]> {
+    return readTail(this.opts.db, n);
+  }
+
+  /** Every entry about one person (by ID number, looked up through subject_ref), newest first. */
+  async findBySubject(idNumber: string, limit = 200): Promise<AuditEntryRecord[]> {
+    const rows = await this.opts.db.selectFrom('audit_entry').selectAll().where('subject_ref', '=', this.subjectRef(idNumber)).orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map(normaliseEntry);
+  }
+
+  /** Every entry about one exchange message, in order. */
+  async findByMessage(messageId: string): Promise<AuditEntryRecord[]> {
+    const rows = await this.opts.db.selectFrom('audit_entry').selectAll().where('message_id', '=', messageId).orderBy('seq').execute();
+    return rows.map(normaliseEntry);
+  }
+}
+
+export async function readTail(db: Kysely<TongbanDB>, n: number): Promise<AuditEntryRecord[]> {
+  const rows = await db.selectFrom('audit_entry').selectAll().orderBy('seq', 'desc').limit(n).execute();
+  return rows.map(normaliseEntry);
+}
+
+/** pg returns bigint columns as strings. */
+export function normaliseEntry(r: AuditEntryRecord): AuditEntryRecord {
+  return typeof r.seq === 'number' ? r : { ...r, seq: Number(r.seq) };
+}

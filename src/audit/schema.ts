@@ -1,0 +1,59 @@
+// The audit tables as Kysely types (migration 002_audit). Integers are bigint on PostgreSQL (read
+// back as strings by pg, so readers convert with Number); timestamps are ISO-8601 UTC text.
+
+import type { AuditEntryRecord } from './chain.js';
+
+/** Every server: one row per log entry, hash-chained (src/audit/chain.ts). seq is assigned by the log, never auto-incremented. */
+export type AuditEntryTable = AuditEntryRecord;
+
+/**
+ * Every server: the single head row (id = 1) — seq and hash of the last entry. Each append
+ * transaction starts by updating it, which serialises writers across processes and replicas
+ * (PostgreSQL row lock, SQLite write lock); verification also compares it with the log's end.
+ */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+  updated_at: string;
+}
+
+/** Every server: checkpoints it signed over its own log, and (nodes) the hub's countersignature. */
+export interface AuditCheckpointTable {
+  seq: number;
+  head_hash: string;
+  entry_count: number;
+  created_at: string;
+  /** the signed tongban.audit-checkpoint document, JSON text */
+  document: string;
+  /** the hub's signed tongban.audit-anchor document, JSON text; null until anchored (and always on the hub) */
+  countersignature: string | null;
+  anchored_at: string | null;
+  last_attempt_at: string | null;
+  last_error: string | null;
+}
+
+/** Hub: the checkpoints members have anchored. One head per (region_code, seq), forever. */
+export interface HubAuditAnchorTable {
+  region_code: string;
+  seq: number;
+  head_hash: string;
+  entry_count: number;
+  checkpoint_at: string;
+  key_id: string;
+  /** base64 signature of the checkpoint (also inside `checkpoint`) */
+  signature: string;
+  /** the checkpoint document exactly as received, JSON text */
+  checkpoint: string;
+  checkpoint_digest: string;
+  received_at: string;
+  /** the hub's signed tongban.audit-anchor document, JSON text */
+  countersignature: string;
+}
+
+export interface AuditTables {
+  audit_entry: AuditEntryTable;
+  audit_head: AuditHeadTable;
+  audit_checkpoint: AuditCheckpointTable;
+  hub_audit_anchor: HubAuditAnchorTable;
+}
