@@ -2,10 +2,11 @@
 // Every change is one transaction: the member row, its key and the history event land together.
 
 import type { Kysely, Transaction } from 'kysely';
-import { TongbanError } from '../core/errors.js';
+import { TongbanError, isTongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB, HubMemberTable } from '../store/schema.js';
 import { verifyJoinRequest, type JoinRequestPayload } from '../federation/documents.js';
+import type { AuditSink } from '../audit/index.js';
 
 export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -131,7 +132,10 @@ const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; ev
   revoke: { from: ['approved', 'suspended'], to: 'rejected', event: 'revoked' },
 };
 
-/** The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). */
+/**
+ * The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). With an
+ * audit log, every decision and every refused attempt is appended to it (after the decision commits).
+ */
 export async function decideMembership(
   db: Kysely<TongbanDB>,
   regionCode: string,
@@ -139,7 +143,30 @@ export async function decideMembership(
   actor: string,
   reason?: string,
   now = new Date(),
+  hooks: { audit?: AuditSink } = {},
 ): Promise<MemberView> {
+  const audited = (outcome: 'ok' | 'refused', errorCode?: string) =>
+    hooks.audit?.append({
+      category: 'membership',
+      action: `member.${TRANSITIONS[decision].event}`,
+      actor: { type: 'operator', id: actor },
+      outcome,
+      counterparty: regionCode,
+      ...(errorCode ? { errorCode } : {}),
+      ...(reason ? { detail: { reason } } : {}),
+    });
+  let view: MemberView;
+  try {
+    view = await applyDecision(db, regionCode, decision, actor, reason, now);
+  } catch (e) {
+    if (isTongbanError(e) && /^[0-9]{6}$/.test(regionCode)) await audited('refused', e.code);
+    throw e;
+  }
+  await audited('ok');
+  return view;
+}
+
+async function applyDecision(db: Kysely<TongbanDB>, regionCode: string, decision: Decision, actor: string, reason: string | undefined, now: Date): Promise<MemberView> {
   const rule = TRANSITIONS[decision];
   if ((decision === 'reject' || decision === 'revoke') && !reason) throw new TongbanError('E_INVALID_REQUEST', `${decision === 'reject' ? 'a rejection' : 'a revocation'} needs a reason`);
   await db.transaction().execute(async (tx) => {

@@ -13,6 +13,7 @@ import { decideMembership, getMember, handleJoinRequest, listMembers, memberHist
 import { currentTrustList, type TrustListContext } from './trust-list.js';
 import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
+import type { AuditSink } from '../audit/index.js';
 
 export interface HubRouteContext {
   db: Kysely<TongbanDB>;
@@ -20,6 +21,8 @@ export interface HubRouteContext {
   joinPolicy: JoinPolicy;
   info: () => Record<string, unknown>;
   operatorTokenHash: () => Promise<string | undefined>;
+  /** the hub's audit log: membership requests and decisions are appended */
+  audit?: AuditSink;
 }
 
 const MemberView = Type.Object({
@@ -57,6 +60,12 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
     async (req, reply) => {
       const outcome = await handleJoinRequest(ctx.db, req.body, ctx.joinPolicy);
       req.log.info({ regionCode: outcome.regionCode, status: outcome.status, changed: outcome.changed }, 'join request');
+      if (outcome.changed) {
+        await ctx.audit?.append({
+          category: 'membership', action: outcome.status === 'pending' ? 'member.requested' : 'member.updated', actor: { type: 'node', id: outcome.keyId, regionCode: outcome.regionCode },
+          outcome: 'ok', counterparty: outcome.regionCode, detail: { status: outcome.status },
+        });
+      }
       const body = { status: outcome.status, regionCode: outcome.regionCode, keyId: outcome.keyId };
       if (outcome.status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${outcome.regionCode} is suspended`);
       return reply.code(outcome.status === 'approved' ? 200 : 202).send(body);
@@ -175,7 +184,7 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
         },
         async (req) => {
           const reason = (req.body as { reason?: string } | undefined)?.reason;
-          const member = await decideMembership(ctx.db, req.params.code, decision, 'operator-api', reason);
+          const member = await decideMembership(ctx.db, req.params.code, decision, 'operator-api', reason, undefined, { audit: ctx.audit });
           req.log.info({ regionCode: member.regionCode, decision }, 'membership decision');
           return member;
         },

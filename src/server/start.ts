@@ -10,6 +10,8 @@ import { loadOrCreateIdentity, newOperatorToken, hashToken, operatorTokenPath, w
 import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
 import { hubRoutes } from '../hub/routes.js';
+import { AuditLog, loadOrCreateSubjectKey } from '../audit/index.js';
+import { auditHubRoutes } from '../audit/hub-routes.js';
 import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
 import { NodeFederation } from '../node/federation.js';
@@ -28,6 +30,8 @@ export interface RunningServer {
   logger: Logger;
   /** nodes only */
   federation?: NodeFederation;
+  /** the server's hash-chained audit log (nodes anchor its checkpoints at the hub) */
+  audit: AuditLog;
   /** hubs only, and only on the start that created it */
   newOperatorToken?: string;
   close(): Promise<void>;
@@ -37,6 +41,8 @@ export interface StartOptions {
   logger?: Logger;
   /** node: peer probe interval in seconds (0 disables) */
   probeSeconds?: number;
+  /** audit checkpoints: every N entries (default 1000) or T seconds (default 60; 0 disables the timer) */
+  audit?: { checkpointEvery?: number; checkpointSeconds?: number };
 }
 
 export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -46,11 +52,29 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   const store = await openDatabase<TongbanDB>(cfg.database);
   let app: App | undefined;
   let federation: NodeFederation | undefined;
+  let audit: AuditLog | undefined;
   try {
     await migrateToLatest(store);
     await claimDatabase(store, cfg);
     const identity = loadOrCreateIdentity(cfg.dataDir, cfg.suite);
     if (identity.created) logger.info({ keyId: identity.keyId, suite: cfg.suite }, 'generated a new signing key');
+    audit = new AuditLog({
+      db: store.db,
+      signer: identity,
+      regionCode: cfg.region.code,
+      logger: logger.child({ component: 'audit' }),
+      ...opts.audit,
+      // the hub has no citizens' data, hence no subject key; it anchors its own checkpoints
+      ...(cfg.role === 'node'
+        ? {
+            subjectKey: loadOrCreateSubjectKey(cfg.dataDir),
+            anchor: { hubUrl: () => cfg.hub?.url, hubKeys: () => federation?.current.trustList?.hub.keys },
+          }
+        : {}),
+    });
+    if (identity.created) {
+      await audit.append({ category: 'security', action: 'key.generated', actor: { type: 'system', id: cfg.role }, outcome: 'ok', detail: { keyId: identity.keyId, suite: cfg.suite } });
+    }
     let createdToken: string | undefined;
     if (cfg.role === 'hub') createdToken = await ensureOperatorToken(store, cfg);
 
@@ -115,7 +139,9 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         },
         info,
         operatorTokenHash: () => getMeta(store.db, 'operator.token_sha256'),
+        audit,
       });
+      await app.register(auditHubRoutes, { db: store.db, signer: identity });
     } else {
       // created before listening so routes can read it; started once the URL is known
       federation = new NodeFederation({
@@ -143,6 +169,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     publicUrl = resolvePublicUrl(cfg, port);
     logger.info({ url: publicUrl, keyId: identity.keyId }, `${cfg.role} listening`);
     if (federation) await federation.start();
+    await audit.start();
 
     const server: RunningServer = {
       config: cfg,
@@ -152,11 +179,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       store,
       identity,
       logger,
+      audit,
       ...(federation ? { federation } : {}),
       ...(createdToken ? { newOperatorToken: createdToken } : {}),
       close: async () => {
         await federation?.stop();
         await app!.close();
+        await audit!.close();
         await store.close();
         logger.flush?.();
       },
@@ -165,6 +194,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   } catch (e) {
     await federation?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await audit?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;
   }

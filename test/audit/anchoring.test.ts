@@ -1,0 +1,163 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines } from '../helpers/engines.js';
+import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { suiteFor } from '../../src/core/crypto/index.js';
+import { makeSigner, signDocument } from '../../src/core/signed-document.js';
+import { currentTrustList } from '../../src/hub/trust-list.js';
+import { decideMembership } from '../../src/hub/membership.js';
+import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
+import { anchorProblem, buildCheckpoint } from '../../src/audit/documents.js';
+
+const event = (i: number): AuditEvent => ({
+  category: 'exchange',
+  action: 'exchange.request.served',
+  actor: { type: 'node', id: '310000', regionCode: '310000' },
+  outcome: 'ok',
+  messageId: `m-${i}`,
+  counterparty: '310000',
+  subject: { idNumber: '340104199003071234' },
+  purpose: { serviceItem: '婚姻登记', caseId: `c-${i}` },
+});
+
+const post = (url: string, body: unknown) => fetch(`${url}/api/hub/audit/anchors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+for (const engine of await engines()) {
+  test(`${engine}: a node checkpoints, the hub countersigns, verification passes; hub down → pending, hub back → anchored`, async () => {
+    let hub: Started | undefined;
+    let node: Started | undefined;
+    try {
+      hub = await startHub(engine, { suite: 'sm2-sm3' });
+      const anchor = { url: hub.server.url, keyId: hub.server.identity.keyId };
+      node = await startNode(engine, anchor, { code: '340000', name: '安徽' }, { suite: 'sm2-sm3' });
+      const audit = node.server.audit;
+      await node.server.federation!.waitFor((s) => s.membership === 'pending');
+
+      // not a member yet: the checkpoint stays pending
+      await audit.append(event(1));
+      assert.ok(await audit.checkpointNow());
+      const early = await audit.anchorPending();
+      assert.deepEqual([early.anchored, early.pending], [0, 1]);
+
+      const token = hub.server.newOperatorToken!;
+      const ok = await fetch(`${hub.server.url}/api/hub/members/340000/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(ok.status, 200);
+      await node.server.federation!.syncNow();
+      await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+
+      for (let i = 2; i <= 30; i++) await audit.append(event(i));
+      const cp = await audit.checkpointNow();
+      // the node's own first entry: the key it generated at first start
+      assert.equal((await audit.tail(100)).at(-1)!.action, 'key.generated');
+      assert.equal(cp!.seq, 31);
+      assert.deepEqual(await audit.anchorPending(), { anchored: 2, pending: 0 });
+      const cps = await audit.checkpoints();
+      assert.deepEqual(cps.map((c) => [c.seq, c.anchored]), [[2, true], [31, true]]);
+
+      const trustList = node.server.federation!.current.trustList!;
+      let anchors = await fetchHubAnchors(node.config.hub!.url, '340000');
+      assert.deepEqual(anchors.map((a) => a.seq), [2, 31]);
+      let report = await verifyAuditLog(node.server.store.db, { regionCode: '340000', trustList, suiteAlgorithm: 'sm3', hubAnchors: anchors });
+      assert.equal(report.ok, true, JSON.stringify(report.problems));
+      assert.deepEqual([report.entries, report.checkpoints, report.anchored, report.hubAnchors], [31, 2, 2, 2]);
+
+      // the hub goes down: checkpoints stay unanchored, nothing is lost
+      const hubPort = hub.server.port;
+      await hub.server.close();
+      for (let i = 31; i <= 39; i++) await audit.append(event(i));
+      await audit.checkpointNow();
+      const down = await audit.anchorPending();
+      assert.deepEqual([down.anchored, down.pending], [0, 1]);
+      assert.match(down.error ?? '', /E_HUB_UNAVAILABLE/);
+      assert.match((await audit.checkpoints()).at(-1)!.lastError ?? '', /E_HUB_UNAVAILABLE/);
+
+      // the hub comes back (same database, key and port): the pending checkpoint is anchored
+      hub = await startHub(engine, { suite: 'sm2-sm3', database: hub.database, dataDir: hub.dataDir, port: hubPort });
+      assert.deepEqual(await audit.anchorPending(), { anchored: 1, pending: 0 });
+      anchors = await fetchHubAnchors(node.config.hub!.url, '340000');
+      assert.deepEqual(anchors.map((a) => a.seq), [2, 31, 40]);
+      report = await verifyAuditLog(node.server.store.db, { regionCode: '340000', trustList, suiteAlgorithm: 'sm3', hubAnchors: anchors });
+      assert.equal(report.ok, true, JSON.stringify(report.problems));
+      assert.equal(report.anchored, 3);
+
+      // paging through the hub's anchors
+      const page = (await (await fetch(`${hub.server.url}/api/hub/audit/anchors/340000?after=2&limit=1`)).json()) as { anchors: Array<{ seq: number }>; next?: number };
+      assert.deepEqual([page.anchors.map((a) => a.seq), page.next], [[31], 31]);
+
+      // the hub's own log: the request, the approval and its key, checkpointed by the hub itself
+      const hubLog = hub.server.audit;
+      const hubEntries = (await hubLog.tail(50)).reverse();
+      assert.deepEqual(hubEntries.map((e) => e.action), ['key.generated', 'member.requested', 'member.approved']);
+      assert.equal(hubEntries[2]!.actor_type, 'operator');
+      assert.equal(hubEntries[2]!.counterparty, '340000');
+      await hubLog.checkpointNow();
+      const hubList = (await currentTrustList({ db: hub.server.store.db, signer: hub.server.identity, hubName: 'hub', hubUrl: hub.server.url, validitySeconds: 3600 })).doc.payload;
+      const hubReport = await verifyAuditLog(hub.server.store.db, { regionCode: '000000', trustList: hubList, suiteAlgorithm: 'sm3' });
+      assert.equal(hubReport.ok, true, JSON.stringify(hubReport.problems));
+      assert.equal(hubReport.checkpoints, 1);
+    } finally {
+      await stopAll(node, hub);
+      await cleanupAll(node, hub);
+    }
+  });
+
+  test(`${engine}: the hub anchors only approved members' checkpoints, signed by their active key, one head per seq`, async () => {
+    let hub: Started | undefined;
+    let node: Started | undefined;
+    try {
+      hub = await startHub(engine);
+      node = await startNode(engine, { url: hub.server.url, keyId: hub.server.identity.keyId }, { code: '520000', name: '贵州' });
+      await node.server.federation!.waitFor((s) => s.membership === 'pending');
+      const id = node.server.identity;
+      const cp = buildCheckpoint(id, { regionCode: '520000', seq: 5, headHash: 'a'.repeat(64), algorithm: 'sha256' });
+      const errorOf = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+
+      assert.deepEqual(await errorOf(await post(hub.server.url, cp)), [403, 'E_FORBIDDEN'], 'pending members do not anchor');
+      await decideMembership(hub.server.store.db, '520000', 'approve', 'test', undefined, undefined, { audit: hub.server.audit });
+
+      const first = await post(hub.server.url, cp);
+      assert.equal(first.status, 201);
+      const { anchor } = (await first.json()) as { anchor: unknown };
+      const hubKey = { keyId: hub.server.identity.keyId, suite: hub.server.identity.suite.name, publicKey: hub.server.identity.publicKeyPem };
+      assert.equal(anchorProblem(anchor, cp, [hubKey]), undefined);
+      // the same checkpoint again: the same countersignature
+      const again = await post(hub.server.url, cp);
+      assert.equal(again.status, 200);
+      assert.deepEqual(((await again.json()) as { anchor: unknown }).anchor, anchor);
+      // another head for the same seq: a rewritten history
+      const other = buildCheckpoint(id, { regionCode: '520000', seq: 5, headHash: 'b'.repeat(64), algorithm: 'sha256' });
+      assert.deepEqual(await errorOf(await post(hub.server.url, other)), [409, 'E_CONFLICT']);
+
+      const stranger = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
+      const cases: Array<[string, unknown, number, string]> = [
+        ['signed by a key that is not the member\'s', buildCheckpoint(stranger, { regionCode: '520000', seq: 6, headHash: 'c'.repeat(64), algorithm: 'sha256' }), 403, 'E_NOT_TRUSTED'],
+        ['altered after signing', { ...cp, payload: { ...cp.payload, seq: 7, count: 7 } }, 401, 'E_SIGNATURE'],
+        ['a region that is no member', buildCheckpoint(id, { regionCode: '330000', seq: 1, headHash: 'c'.repeat(64), algorithm: 'sha256' }), 403, 'E_NOT_TRUSTED'],
+        ['the wrong algorithm for the suite', buildCheckpoint(id, { regionCode: '520000', seq: 8, headHash: 'c'.repeat(64), algorithm: 'sm3' }), 400, 'E_INVALID_REQUEST'],
+        ['an unknown payload field', signDocument({ ...cp.payload, seq: 9, count: 9, extra: 1 }, id), 400, 'E_INVALID_REQUEST'],
+        ['from the future', buildCheckpoint(id, { regionCode: '520000', seq: 10, headHash: 'c'.repeat(64), algorithm: 'sha256' }, new Date(Date.now() + 3_600_000)), 401, 'E_CLOCK_SKEW'],
+        ['not a signed document', { hello: 'world' }, 400, 'E_INVALID_REQUEST'],
+      ];
+      for (const [name, body, status, code] of cases) {
+        assert.deepEqual(await errorOf(await post(hub.server.url, body)), [status, code], name);
+      }
+      const anchors = await fetchHubAnchors(hub.server.url, '520000');
+      assert.deepEqual(anchors.map((a) => [a.seq, a.headHash]), [[5, 'a'.repeat(64)]], 'refused checkpoints changed nothing');
+
+      // suspended members do not anchor; the refused approval attempt is in the hub's log too
+      await decideMembership(hub.server.store.db, '520000', 'suspend', 'test', 'inquiry', undefined, { audit: hub.server.audit });
+      await assert.rejects(decideMembership(hub.server.store.db, '520000', 'approve', 'test', undefined, undefined, { audit: hub.server.audit }), /E_CONFLICT/);
+      const next = buildCheckpoint(id, { regionCode: '520000', seq: 11, headHash: 'd'.repeat(64), algorithm: 'sha256' });
+      assert.deepEqual(await errorOf(await post(hub.server.url, next)), [403, 'E_FORBIDDEN']);
+      const decisions = (await hub.server.audit.tail(3)).reverse().map((e) => [e.action, e.outcome, e.error_code, e.detail]);
+      assert.deepEqual(decisions, [
+        ['member.approved', 'ok', null, null],
+        ['member.suspended', 'ok', null, '{"reason":"inquiry"}'],
+        ['member.approved', 'refused', 'E_CONFLICT', null],
+      ]);
+    } finally {
+      await stopAll(node, hub);
+      await cleanupAll(node, hub);
+    }
+  });
+}
