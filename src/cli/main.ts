@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startServer } from '../server/start.js';
 import { printTable, registerMemberCommands } from './members.js';
 import { registerStoreCommands } from './store.js';
+import { registerAuditCommands } from '../audit/cli.js';
 import { registerUserCommands } from '../identity/cli.js';
 import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
@@ -56,6 +57,7 @@ program
 
 registerStoreCommands(program, roleOf);
 registerMemberCommands(program);
+registerAuditCommands(program);
 registerCryptoCommands(program);
 registerUserCommands(program, printTable);
 

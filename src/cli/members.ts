@@ -2,18 +2,19 @@
 // hub's database directly (the running hub serves the new member list on the next fetch).
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type ServerConfig } from '../config/index.js';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
 import { decideMembership, getMember, listMembers, memberHistory, type Decision, type MemberStatus, type MemberView } from '../hub/membership.js';
 import { TongbanError } from '../core/errors.js';
 import { userInfo } from 'node:os';
+import { withHubAuditLog } from '../audit/cli-support.js';
 
-async function withHubDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>) => Promise<T>): Promise<T> {
+async function withHubDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>): Promise<T> {
   const cfg = loadConfig(configPath, 'hub');
   const store = await openDatabase<TongbanDB>(cfg.database);
   try {
     await migrateToLatest(store);
-    return await fn(store.db);
+    return await fn(store.db, cfg);
   } finally {
     await store.close();
   }
@@ -79,7 +80,8 @@ export function registerMemberCommands(program: Command): void {
       .action(async (code: string, opts: { config: string; reason?: string }) => {
         if (!/^[0-9]{6}$/.test(code)) throw new TongbanError('E_INVALID_REQUEST', `region code must be 6 digits (got ${code})`);
         const actor = `cli:${safeUser()}`;
-        const m = await withHubDb(opts.config, (db) => decideMembership(db, code, decision, actor, opts.reason));
+        // appended to the hub's audit log like decisions made through the operator API
+        const m = await withHubDb(opts.config, (db, cfg) => withHubAuditLog(db, cfg, (audit) => decideMembership(db, code, decision, actor, opts.reason, undefined, { audit })));
         console.log(`✓ ${m.regionCode} ${m.name}: ${m.status}`);
       });
   }

@@ -1,0 +1,29 @@
+// Helpers for commands that touch a server's audit log from outside the running server: the hub's
+// `tongban members …` decisions are appended to the hub's log through withHubAuditLog.
+
+import { existsSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { ServerConfig } from '../config/index.js';
+import type { TongbanDB } from '../store/schema.js';
+import { keyPaths, loadOrCreateIdentity, type Identity } from '../keys/index.js';
+import { AuditLog } from './log.js';
+
+/** The server's own key, if it has one (never created by a read-only tool). */
+export function existingIdentity(cfg: ServerConfig): Identity | undefined {
+  return existsSync(keyPaths(cfg.dataDir, cfg.suite).privateKey) ? loadOrCreateIdentity(cfg.dataDir, cfg.suite) : undefined;
+}
+
+/**
+ * Runs fn with the hub's audit log (for CLI actions such as `tongban members approve`), then flushes
+ * and checkpoints it. Without a hub key (the hub never started) there is nothing to audit into.
+ */
+export async function withHubAuditLog<T>(db: Kysely<TongbanDB>, cfg: ServerConfig, fn: (audit: AuditLog | undefined) => Promise<T>): Promise<T> {
+  const identity = existingIdentity(cfg);
+  const audit = identity ? new AuditLog({ db, signer: identity, regionCode: cfg.region.code, checkpointSeconds: 0 }) : undefined;
+  try {
+    return await fn(audit);
+  } finally {
+    await audit?.close();
+  }
+}
+

@@ -1,0 +1,213 @@
+// `tongban audit verify|tail`: an auditor's view of a server's audit log, read straight from its
+// database. verify exits 0 when the log is intact, 1 naming the first bad entry, 2 when the hub could
+// not be asked for its anchors (use --offline to skip that on purpose).
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
+import { loadConfig, parseConfigText, type Role, type ServerConfig } from '../config/index.js';
+import { openDatabase, migrateToLatest, getMeta, type TongbanDB } from '../store/index.js';
+import { suiteFor } from '../core/crypto/index.js';
+import { TongbanError } from '../core/errors.js';
+import { verifyTrustList, type PublicKeyEntry, type TrustListPayload } from '../federation/documents.js';
+import { printTable } from '../cli/members.js';
+import { readTail } from './log.js';
+import { existingIdentity } from './cli-support.js';
+import { fetchHubAnchors, verifyAuditLog, type HubAnchor, type VerifyReport } from './verify.js';
+import { keysOfRegion } from './documents.js';
+
+function roleOfConfig(path: string): Role {
+  let raw: unknown;
+  try {
+    raw = parseConfigText(readFileSync(path, 'utf8'), path);
+  } catch (e) {
+    if (e instanceof TongbanError) throw e;
+    throw new TongbanError('E_INVALID_CONFIG', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+  const r = raw as { role?: unknown; hub?: unknown } | null;
+  if (r && (r.role === 'hub' || r.role === 'node')) return r.role;
+  return r && r.hub ? 'node' : 'hub';
+}
+
+async function withServerDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>): Promise<T> {
+  const cfg = loadConfig(configPath, roleOfConfig(configPath));
+  const store = await openDatabase<TongbanDB>(cfg.database);
+  try {
+    await migrateToLatest(store);
+    return await fn(store.db, cfg);
+  } finally {
+    await store.close();
+  }
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (e) {
+    const err = e as { cause?: { code?: string }; message?: string };
+    throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.cause?.code ?? err.message}`);
+  }
+  if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+interface Inputs {
+  regionCode: string;
+  trustList: Pick<TrustListPayload, 'members' | 'hub'>;
+  extraKeys: PublicKeyEntry[];
+  hubAnchors?: HubAnchor[];
+  notes: string[];
+  hubUnavailable?: string;
+}
+
+async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boolean): Promise<Inputs> {
+  const notes: string[] = [];
+  const pinned = cfg.hub?.keyId ?? (await getMeta(db, 'hub.key_id'));
+  let list: TrustListPayload | undefined;
+  const cached = await db.selectFrom('trust_list_cache').select('document').where('slot', '=', 'current').executeTakeFirst();
+  if (cached && pinned) {
+    try {
+      list = verifyTrustList(JSON.parse(cached.document), { keyId: pinned });
+    } catch (e) {
+      notes.push(`the cached member list does not verify against the pinned hub key (${(e as Error).message})`);
+    }
+  }
+  let hubAnchors: HubAnchor[] | undefined;
+  let hubUnavailable: string | undefined;
+  if (!offline && cfg.hub) {
+    try {
+      if (pinned) {
+        const fresh = verifyTrustList(await fetchJson(`${cfg.hub.url}/api/hub/trust-list`), { keyId: pinned });
+        if (!list || fresh.version >= list.version) list = fresh;
+      }
+      hubAnchors = await fetchHubAnchors(cfg.hub.url, cfg.region.code);
+    } catch (e) {
+      hubUnavailable = e instanceof TongbanError ? (e.detail ?? e.code) : (e as Error).message;
+    }
+  }
+  const extraKeys: PublicKeyEntry[] = [];
+  if (!list || keysOfRegion(list, cfg.region.code).length === 0) {
+    const own = existingIdentity(cfg);
+    if (own) {
+      extraKeys.push({ keyId: own.keyId, suite: own.suite.name, publicKey: own.publicKeyPem });
+      notes.push(`the member list does not vouch for this node's key; checkpoints were checked against the node's own key ${own.keyId}`);
+    }
+  }
+  return {
+    regionCode: cfg.region.code,
+    trustList: list ?? { members: [], hub: { name: '', url: '', keys: [] } },
+    extraKeys,
+    ...(hubAnchors ? { hubAnchors } : {}),
+    notes,
+    ...(hubUnavailable ? { hubUnavailable } : {}),
+  };
+}
+
+async function hubInputs(db: Kysely<TongbanDB>, cfg: ServerConfig): Promise<Inputs> {
+  const notes: string[] = [];
+  const own = existingIdentity(cfg);
+  if (!own) throw new TongbanError('E_INVALID_CONFIG', `no hub key in ${cfg.dataDir}/keys: this hub has never started`);
+  const ownKey = { keyId: own.keyId, suite: own.suite.name, publicKey: own.publicKeyPem };
+  const latest = await db.selectFrom('hub_trust_list').select('document').orderBy('version', 'desc').limit(1).executeTakeFirst();
+  let list: TrustListPayload | undefined;
+  if (latest) {
+    try {
+      list = verifyTrustList(JSON.parse(latest.document), { keyId: own.keyId });
+    } catch (e) {
+      notes.push(`the hub's latest member list does not verify with its key (${(e as Error).message}); using the key alone`);
+    }
+  }
+  const trustList = list ?? { members: [], hub: { name: cfg.region.name, url: '', keys: [] } };
+  // the hub's earlier keys are in its member lists; its current key is on disk
+  const extraKeys = trustList.hub.keys.some((k) => k.keyId === own.keyId) ? [] : [ownKey];
+  notes.push('the hub anchors its own log: its checkpoints carry no countersignature');
+  return { regionCode: cfg.region.code, trustList, extraKeys, notes };
+}
+
+function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] {
+  const who = cfg.role === 'hub' ? `hub ${cfg.region.code}` : `${cfg.region.name} ${cfg.region.code}`;
+  const lines: string[] = [];
+  if (r.ok) {
+    const range = r.entries ? `seq 1–${r.lastSeq}, ${r.algorithms.join('/')}` : 'empty';
+    lines.push(`✓ audit log of ${who} is intact: ${r.entries} entries (${range}), ${plural(r.checkpoints, 'checkpoint')}, ${r.anchored} countersigned by the hub`);
+  } else {
+    lines.push(`✗ audit log of ${who} has been tampered with — first bad entry: ${r.firstProblem!.reason}`);
+    for (const p of r.problems.filter((x) => x !== r.firstProblem).slice(0, 9)) lines.push(`  also: ${p.reason}`);
+    if (r.problems.length > 10) lines.push(`  … and ${r.problems.length - 10} more`);
+    lines.push(`  ${r.entries} entries read, ${plural(r.checkpoints, 'checkpoint')}`);
+  }
+  if (r.hubAnchors !== undefined) lines.push(`  compared with ${plural(r.hubAnchors, 'anchor')} held by the hub`);
+  if (inputs.hubUnavailable) lines.push(`⚠ the hub could not be asked for its anchors (${inputs.hubUnavailable}): a deleted tail would not be seen; --offline skips this on purpose`);
+  else if (cfg.role === 'node' && r.hubAnchors === undefined) lines.push('  offline: not compared with the hub (a deleted tail after the last local checkpoint would not be seen)');
+  for (const n of inputs.notes) lines.push(`  note: ${n}`);
+  return lines;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description("auditors: verify a server's hash-chained audit log and its hub anchors, or show its latest entries");
+
+  audit
+    .command('verify')
+    .description('recompute the whole chain, check every checkpoint signature and hub countersignature, and compare with the hub\'s anchors')
+    .requiredOption('-c, --config <file>', "the server's configuration file")
+    .option('--offline', 'do not ask the hub for its anchors', false)
+    .option('--json', 'print the report as JSON', false)
+    .action(async (opts: { config: string; offline: boolean; json: boolean }) => {
+      await withServerDb(opts.config, async (db, cfg) => {
+        const inputs = cfg.role === 'hub' ? await hubInputs(db, cfg) : await nodeInputs(db, cfg, opts.offline);
+        const report = await verifyAuditLog(db, {
+          regionCode: inputs.regionCode,
+          trustList: inputs.trustList,
+          suiteAlgorithm: suiteFor(cfg.suite).hashName,
+          extraKeys: inputs.extraKeys,
+          ...(inputs.hubAnchors ? { hubAnchors: inputs.hubAnchors } : {}),
+        });
+        if (opts.json) console.log(JSON.stringify({ ...report, notes: inputs.notes, ...(inputs.hubUnavailable ? { hubUnavailable: inputs.hubUnavailable } : {}) }, null, 2));
+        else for (const l of describe(cfg, report, inputs)) console.log(l);
+        process.exitCode = !report.ok ? 1 : inputs.hubUnavailable ? 2 : 0;
+      });
+    });
+
+  audit
+    .command('tail')
+    .description('the latest audit entries (subjects masked)')
+    .requiredOption('-c, --config <file>', "the server's configuration file")
+    .option('-n, --lines <n>', 'how many entries', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new TongbanError('E_INVALID_REQUEST', `-n must be an integer 1–10000 (got ${v})`);
+      return n;
+    }, 20)
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { config: string; lines: number; json: boolean }) => {
+      await withServerDb(opts.config, async (db) => {
+        const rows = (await readTail(db, opts.lines)).reverse();
+        if (opts.json) {
+          // the stored row minus subject_ref (a keyed hash is of no use to a reader and need not travel)
+          console.log(JSON.stringify(rows.map(({ subject_ref: _ref, ...r }) => r), null, 2));
+          return;
+        }
+        if (rows.length === 0) {
+          console.log('(the audit log is empty)');
+          return;
+        }
+        printTable(
+          ['seq', 'time (Asia/Shanghai)', 'action', 'actor', 'outcome', 'counterparty', 'subject', 'purpose', 'message'],
+          rows.map((r) => {
+            const purpose = r.purpose ? (JSON.parse(r.purpose) as { serviceItem: string; caseId: string }) : undefined;
+            const actor = [r.actor_type, r.actor_id, r.actor_region, r.actor_department].filter(Boolean).join(' ');
+            return [
+              String(r.seq), SHANGHAI.format(new Date(r.at)), r.action, actor, r.error_code ? `${r.outcome} ${r.error_code}` : r.outcome,
+              r.counterparty ?? '', r.subject_masked ?? '', purpose ? `${purpose.serviceItem} / ${purpose.caseId}` : '', r.message_id ?? '',
+            ];
+          }),
+        );
+      });
+    });
+}
