@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from '../../src/core/jcs.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner } from '../../src/core/signed-document.js';
-import { GENESIS_HASH, chainEntries, computeEntryHash, entryContent, verifyChain, type AuditEntryRecord } from '../../src/audit/chain.js';
+import { GENESIS_HASH, canonicalContent, chainEntries, computeEntryHash, entryContent, verifyChain, type AuditEntryRecord } from '../../src/audit/chain.js';
 import { prepareEntry, subjectRefOf } from '../../src/audit/event.js';
 import { anchorProblem, buildAnchor, buildCheckpoint, checkCheckpointShape, checkpointSignatureProblem } from '../../src/audit/documents.js';
 
@@ -36,6 +36,15 @@ test('the hash is H(bytes(prev_hash) || JCS(content)), content = the columns wit
   assert.equal(sm!.alg, 'sm3');
   assert.equal(sm!.hash, createHash('sm3').update(Buffer.concat([Buffer.alloc(32), Buffer.from(canonicalize(entryContent(sm!)), 'utf8')])).digest('hex'));
   assert.notEqual(sm!.hash, computeEntryHash({ ...sm!, alg: 'sha256' }));
+});
+
+test('the fast canonical form of an entry is exactly RFC 8785 JCS', () => {
+  const [base] = entries(1);
+  const awkward = ['引号 "quoted" \\ back\\slash', 'tab\tnewline\n\u0001\u001f', '𠮷 emoji 😀 é', '</script>', ''];
+  for (const text of awkward) {
+    const e = { ...base!, actor_department: text, detail: JSON.stringify({ note: text }), seq: 123456789, subject_ref: null };
+    assert.equal(canonicalContent(e), canonicalize(entryContent(e)));
+  }
 });
 
 test('an intact chain verifies; each kind of damage is named at the first bad entry', () => {
