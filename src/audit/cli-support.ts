@@ -1,5 +1,6 @@
 // Helpers for commands that touch a server's audit log from outside the running server: the hub's
-// `tongban members …` decisions are appended to the hub's log through withHubAuditLog.
+// `tongban members …` decisions are appended to the hub's log through withHubAuditLog; account commands
+// on a node can do the same with withServerAuditLog and adminActionEvent (admin.ts).
 
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
@@ -14,10 +15,12 @@ export function existingIdentity(cfg: ServerConfig): Identity | undefined {
 }
 
 /**
- * Runs fn with the hub's audit log (for CLI actions such as `tongban members approve`), then flushes
- * and checkpoints it. Without a hub key (the hub never started) there is nothing to audit into.
+ * Runs fn with a server's audit log from outside the running server (the hub's for `tongban members`,
+ * a node's for account commands), then flushes and checkpoints it. Without a key (the server never
+ * started) there is nothing to audit into and fn gets undefined. Admin events carry no subject, so no
+ * subject key is loaded.
  */
-export async function withHubAuditLog<T>(db: Kysely<TongbanDB>, cfg: ServerConfig, fn: (audit: AuditLog | undefined) => Promise<T>): Promise<T> {
+export async function withServerAuditLog<T>(db: Kysely<TongbanDB>, cfg: ServerConfig, fn: (audit: AuditLog | undefined) => Promise<T>): Promise<T> {
   const identity = existingIdentity(cfg);
   const audit = identity ? new AuditLog({ db, signer: identity, regionCode: cfg.region.code, checkpointSeconds: 0 }) : undefined;
   try {
@@ -27,3 +30,5 @@ export async function withHubAuditLog<T>(db: Kysely<TongbanDB>, cfg: ServerConfi
   }
 }
 
+/** The hub's audit log for `tongban members …` decisions. */
+export const withHubAuditLog = withServerAuditLog;

@@ -7,6 +7,7 @@ export { GENESIS_HASH, computeEntryHash, verifyChain, ChainVerifier, type AuditA
 export { CHECKPOINT_TYPE, ANCHOR_TYPE, HUB_REGION_CODE, type Checkpoint, type CheckpointPayload, type Anchor, type AnchorPayload } from './documents.js';
 export { verifyAuditLog, fetchHubAnchors, type VerifyOptions, type VerifyReport, type HubAnchor } from './verify.js';
 export { loadOrCreateSubjectKey, subjectKeyPath } from './subject-key.js';
+export { adminActionEvent, type AdminActionLike } from './admin.js';
 export type { AuditTables } from './schema.js';
 import type { AuditEvent } from './event.js';
 

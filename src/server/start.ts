@@ -10,7 +10,7 @@ import { loadOrCreateIdentity, newOperatorToken, hashToken, operatorTokenPath, w
 import { buildApp, type App } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
 import { hubRoutes } from '../hub/routes.js';
-import { AuditLog, loadOrCreateSubjectKey } from '../audit/index.js';
+import { AuditLog, adminActionEvent, loadOrCreateSubjectKey } from '../audit/index.js';
 import { auditHubRoutes } from '../audit/hub-routes.js';
 import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
@@ -160,8 +160,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await app.register(identityRoutes, {
         db: store.db,
         publicUrl: () => publicUrl,
-        // administrative actions (accounts created, disabled…) go to the audit log once src/audit provides one
-        onAdminAction: (e) => logger.info({ audit: { category: e.category, action: e.action, actor: e.actor, target: e.target } }, 'admin action'),
+        // administrative actions (accounts created, disabled…) go to the node's audit log
+        onAdminAction: async (e) => void (await audit!.append(adminActionEvent(e))),
       });
     }
 
