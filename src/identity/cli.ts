@@ -1,6 +1,7 @@
 // `tongban users …`: a node's local accounts from the command line (add, list, disable, enable,
 // reset-password). Works on the node's database directly, like `tongban members`; a running node
-// sees the change at once (sessions of a disabled user end immediately).
+// sees the change at once (sessions of a disabled user end immediately). Every change is appended to
+// the node's audit log.
 
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
@@ -8,31 +9,39 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/index.js';
 import { TongbanError } from '../core/errors.js';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import { adminActionEvent, type AuditSink } from '../audit/index.js';
+import { withServerAuditLog } from '../audit/cli-support.js';
 import type { AdminActionHook, AdminContext } from './events.js';
 import { generatePassword, passwordProblem } from './password.js';
 import { createUser, disableUser, enableUser, isUserRole, listUsers, resetPassword, USER_ROLES, type UserRole, type UserView } from './users.js';
 
-async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, region: { code: string; name: string }) => Promise<T>): Promise<T> {
+/**
+ * Runs an account command on the node's database, with its audit log: every administrative action is
+ * appended to the node's tamper-evident log (category admin, actor cli:<os user>), exactly as if the
+ * running node had done it. A node that has never started has no key and so no log yet; then the
+ * command says so on stderr.
+ */
+async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, region: { code: string; name: string }, ctx: AdminContext) => Promise<T>): Promise<T> {
   const cfg = loadConfig(configPath, 'node');
   const store = await openDatabase<TongbanDB>(cfg.database);
   try {
     await migrateToLatest(store);
-    return await fn(store.db, cfg.region);
+    return await withServerAuditLog(store.db, cfg, async (audit) => {
+      if (!audit) console.error(`note: ${cfg.region.name} ${cfg.region.code} has no signing key yet (never started), so this action is not in an audit log`);
+      return fn(store.db, cfg.region, adminContext(audit));
+    });
   } finally {
     await store.close();
   }
 }
 
-/**
- * Where the CLI's administrative actions are reported. The single place to connect the node's audit
- * log (src/audit, category 'admin') for actions taken from the command line.
- */
-export function cliAdminHook(_db: Kysely<TongbanDB>): AdminActionHook | undefined {
-  return undefined;
+/** Where the CLI's administrative actions are reported: the node's audit log, when it has one. */
+export function cliAdminHook(audit: AuditSink | undefined): AdminActionHook | undefined {
+  return audit ? async (e) => void (await audit.append(adminActionEvent(e))) : undefined;
 }
 
-function adminContext(db: Kysely<TongbanDB>): AdminContext {
-  const hook = cliAdminHook(db);
+function adminContext(audit: AuditSink | undefined): AdminContext {
+  const hook = cliAdminHook(audit);
   return { actor: `cli:${osUser()}`, ...(hook ? { onAdminAction: hook } : {}) };
 }
 
@@ -98,8 +107,8 @@ export function registerUserCommands(program: Command, printTable: (head: string
     .option('--password-stdin', 'read the password from standard input instead of generating one', false)
     .action(async (id: string, opts: { config: string; name: string; department: string; role: UserRole[]; passwordStdin: boolean }) => {
       const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
-      const u = await withNodeDb(opts.config, (db, region) =>
-        createUser(db, { id, name: opts.name, department: opts.department, regionCode: region.code, roles: opts.role, password }, adminContext(db)),
+      const u = await withNodeDb(opts.config, (db, region, ctx) =>
+        createUser(db, { id, name: opts.name, department: opts.department, regionCode: region.code, roles: opts.role, password }, ctx),
       );
       console.log(`✓ created ${u.id}: ${u.name}, ${u.department} (${u.regionCode}), roles ${u.roles.join(', ')}`);
       if (generated) showPasswordOnce(password);
@@ -119,7 +128,7 @@ export function registerUserCommands(program: Command, printTable: (head: string
     .description('disable an account and end its sessions at once')
     .requiredOption('-c, --config <file>', 'the node configuration file')
     .action(async (id: string, opts: { config: string }) => {
-      const u = await withNodeDb(opts.config, (db) => disableUser(db, id, adminContext(db)));
+      const u = await withNodeDb(opts.config, (db, _region, ctx) => disableUser(db, id, ctx));
       console.log(`✓ ${u.id} disabled; its sessions have ended`);
     });
 
@@ -128,7 +137,7 @@ export function registerUserCommands(program: Command, printTable: (head: string
     .description('enable a disabled account again')
     .requiredOption('-c, --config <file>', 'the node configuration file')
     .action(async (id: string, opts: { config: string }) => {
-      const u = await withNodeDb(opts.config, (db) => enableUser(db, id, adminContext(db)));
+      const u = await withNodeDb(opts.config, (db, _region, ctx) => enableUser(db, id, ctx));
       console.log(`✓ ${u.id} enabled`);
     });
 
@@ -139,7 +148,7 @@ export function registerUserCommands(program: Command, printTable: (head: string
     .option('--password-stdin', 'read the password from standard input instead of generating one', false)
     .action(async (id: string, opts: { config: string; passwordStdin: boolean }) => {
       const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
-      const u = await withNodeDb(opts.config, (db) => resetPassword(db, id, password, adminContext(db)));
+      const u = await withNodeDb(opts.config, (db, _region, ctx) => resetPassword(db, id, password, ctx));
       console.log(`✓ new password set for ${u.id}; its sessions have ended`);
       if (generated) showPasswordOnce(password);
     });

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { CLI, killAllChildren, runCli } from '../helpers/cli.js';
 import { openDatabase, type TongbanDB } from '../../src/store/index.js';
 import { signIn } from '../../src/identity/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { loadOrCreateIdentity } from '../../src/keys/index.js';
+import { readTail } from '../../src/audit/log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tongban-users-cli-'));
 const cfg = join(dir, 'node.yaml');
@@ -48,6 +51,9 @@ test('users add prints a generated password once; list, disable, enable, reset-p
   const pw = /password \(shown once[^)]*\): (\S+)/.exec(add.stdout)?.[1];
   assert.ok(pw);
   assert.equal(await canSignIn('sh-clerk', pw), true);
+  assert.match(add.stderr, /has no signing key yet \(never started\), so this action is not in an audit log/);
+  // once the node has its key (it has started once), account commands go to its audit log
+  loadOrCreateIdentity(dir, loadConfig(cfg, 'node').suite);
 
   const again = await runCli(['users', 'add', 'sh-clerk', '-c', cfg, '--name', '王芳', '--department', 'x', '--role', 'clerk']);
   assert.equal(again.code, 1);
@@ -76,6 +82,18 @@ test('users add prints a generated password once; list, disable, enable, reset-p
 
   const dis = await runCli(['users', 'disable', 'sh-clerk', '-c', cfg]);
   assert.equal(dis.code, 0);
+  assert.ok(!dis.stderr.includes('audit log'));
+  {
+    const store = await openDatabase<TongbanDB>(`sqlite:${join(dir, 'node.db')}`);
+    try {
+      const admin = (await readTail(store.db, 20)).filter((e) => e.category === 'admin').reverse();
+      assert.deepEqual(admin.map((e) => [e.action, e.actor_type, JSON.parse(e.detail ?? '{}').target]), [['user.created', 'operator', 'sh-admin'], ['user.disabled', 'operator', 'sh-clerk']]);
+      assert.ok(admin.every((e) => e.actor_id.startsWith('cli:')), 'the operator at the console is the actor');
+      assert.ok(!JSON.stringify(admin).includes('Data-Center-42'));
+    } finally {
+      await store.close();
+    }
+  }
   assert.equal(await canSignIn('sh-clerk', pw), false);
   assert.match((await runCli(['users', 'list', '-c', cfg])).stdout, /sh-clerk .*disabled/);
   assert.equal((await runCli(['users', 'enable', 'sh-clerk', '-c', cfg])).code, 0);
