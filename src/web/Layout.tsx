@@ -1,13 +1,14 @@
-// The application frame: header (product, node identity, role, language), left navigation
-// built from nav.tsx, and the page outlet. Also keeps document.title in step.
-import { useEffect } from 'react';
+// The application frame: header (product, node identity, role, signed-in user, language), left
+// navigation built from nav.tsx, and the page outlet. Also keeps document.title in step.
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import type { NodeInfo } from './api';
 import { Icon } from './components/Icon';
 import { LangSwitch } from './components/LangSwitch';
 import { navSections, pageForPath, visibleEntries } from './nav';
 import { useNodeInfo } from './nodeInfo';
+import { loginPath, useSession } from './session';
 
 function useIdentityText(info: NodeInfo | undefined): string | null {
   const { t } = useTranslation();
@@ -41,13 +42,60 @@ function NodeIdentity() {
   );
 }
 
+function UserMenu() {
+  const { t } = useTranslation();
+  const { state, user, signOut } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  if (state.status === 'unavailable' || state.status === 'loading' || state.status === 'error') return null;
+  if (!user) {
+    if (location.pathname === '/login') return null;
+    return (
+      <Link className="user-menu__signin" to={loginPath(location.pathname + location.search)} data-testid="sign-in-link">
+        <Icon name="login" size={15} />
+        {t('session.signIn')}
+      </Link>
+    );
+  }
+  const onSignOut = async () => {
+    setBusy(true);
+    try {
+      await signOut();
+    } finally {
+      setBusy(false);
+      navigate('/login', { replace: true });
+    }
+  };
+  return (
+    <div className="user-menu" data-testid="user-menu" data-user={user.id}>
+      <span className="user-menu__avatar" aria-hidden="true">
+        {[...user.name][0] ?? '?'}
+      </span>
+      <span className="user-menu__text">
+        <span className="user-menu__name" data-testid="user-name">
+          {user.name}
+        </span>
+        <span className="user-menu__dept" data-testid="user-department" title={user.department}>
+          {user.department}
+        </span>
+      </span>
+      <button type="button" className="user-menu__out" onClick={onSignOut} disabled={busy} data-testid="sign-out" title={t('session.signOut')}>
+        <Icon name="logout" size={15} />
+        <span className="user-menu__out-label">{t('session.signOut')}</span>
+      </button>
+    </div>
+  );
+}
+
 export function Layout() {
   const { t } = useTranslation();
   const location = useLocation();
   const { data: info } = useNodeInfo();
+  const { user } = useSession();
   const identity = useIdentityText(info);
   const page = pageForPath(location.pathname);
-  const pageTitle = page ? t(page.labelKey) : t('notFound.title');
+  const pageTitle = page ? t(page.titleKey) : t('notFound.title');
 
   useEffect(() => {
     document.title = [pageTitle, identity, t('app.name')].filter(Boolean).join(' · ');
@@ -55,6 +103,7 @@ export function Layout() {
 
   return (
     <div className="app">
+      <ScrollRestoration />
       <header className="topbar">
         <Link className="brand" to="/" aria-label={t('app.name')}>
           <span className="brand__mark" aria-hidden="true">
@@ -64,12 +113,13 @@ export function Layout() {
           <span className="brand__tagline">{t('app.tagline')}</span>
         </Link>
         <NodeIdentity />
+        <UserMenu />
         <LangSwitch />
       </header>
       <div className="shell">
         <nav className="sidenav" aria-label={t('nav.label')}>
           {navSections.map((section) => {
-            const entries = visibleEntries(section.entries, info?.role);
+            const entries = visibleEntries(section.entries, info?.role, user);
             if (entries.length === 0) return null;
             return (
               <div className="sidenav__section" key={section.id}>
@@ -81,7 +131,7 @@ export function Layout() {
                         <NavLink
                           to={e.path}
                           end
-                          className={({ isActive }) => (isActive ? 'sidenav__link is-active' : 'sidenav__link')}
+                          className={({ isActive }) => (isActive || page?.navId === e.id ? 'sidenav__link is-active' : 'sidenav__link')}
                           data-testid={`nav-${e.id}`}
                         >
                           <Icon name={e.icon} />

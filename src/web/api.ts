@@ -1,5 +1,6 @@
-// Client for the node's own JSON endpoints (same origin). Types mirror the server contract:
-// GET /api/info, GET /api/federation/members, GET /readyz. Errors arrive as
+// Client for the node's own JSON endpoints (same origin, session cookie). Types mirror the server
+// contract: GET /api/info, GET /api/federation/members, GET /readyz, /api/session (session.tsx) and
+// /api/exchange/… (exchange/api.ts). Errors arrive as
 // { error: { code, message, messageZh, messageEn, detail? } } and are surfaced as ApiError.
 
 export type Role = 'hub' | 'node';
@@ -90,7 +91,7 @@ export class ApiError extends Error {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -115,10 +116,39 @@ function errorFromBody(status: number, body: unknown): ApiError {
   return new ApiError({ kind: 'http', status, message: `HTTP ${status}` });
 }
 
-async function request(path: string, signal: AbortSignal | undefined, okStatuses: readonly number[]): Promise<{ status: number; body: unknown }> {
+/** Listeners told when any call (other than the session endpoints) answers 401: the session has ended. */
+const unauthenticatedListeners = new Set<() => void>();
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+export interface CallOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** sent as JSON */
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** non-2xx statuses whose body is a result, not an error (e.g. 503 from /readyz) */
+  okStatuses?: readonly number[];
+  /** a 2xx answer may have no body (204) */
+  allowEmpty?: boolean;
+}
+
+/** One call to this server's JSON API; failures become ApiError with the server's bilingual message. */
+export async function call(path: string, opts: CallOptions = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const { method = 'GET', signal } = opts;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
+    res = await fetch(path, {
+      method,
+      headers,
+      cache: 'no-store',
+      credentials: 'same-origin',
+      signal,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError({ kind: 'network', message: String(err) });
@@ -132,14 +162,21 @@ async function request(path: string, signal: AbortSignal | undefined, okStatuses
       body = undefined;
     }
   }
-  if (!res.ok && !okStatuses.includes(res.status)) throw errorFromBody(res.status, body);
-  if (body === undefined || body === null) {
+  if (!res.ok && !(opts.okStatuses ?? []).includes(res.status)) {
+    if (res.status === 401 && !path.startsWith('/api/session')) for (const l of unauthenticatedListeners) l();
+    throw errorFromBody(res.status, body);
+  }
+  if (body === undefined || (body === null && !(opts.allowEmpty && res.ok))) {
     throw new ApiError({ kind: 'format', status: res.status, message: `${path}: response is not JSON` });
   }
-  return { status: res.status, body };
+  return { status: res.status, body, headers: res.headers };
 }
 
-function formatError(path: string, what: string): ApiError {
+async function request(path: string, signal: AbortSignal | undefined, okStatuses: readonly number[]): Promise<{ status: number; body: unknown }> {
+  return call(path, { signal, okStatuses });
+}
+
+export function formatError(path: string, what: string): ApiError {
   return new ApiError({ kind: 'format', message: `${path}: ${what}` });
 }
 
@@ -168,4 +205,48 @@ export async function fetchReadiness(signal?: AbortSignal): Promise<Readiness> {
   if (!isRecord(body) || typeof body.status !== 'string') throw formatError('/readyz', 'unexpected shape');
   const checks = isRecord(body.checks) ? body.checks : {};
   return { status: body.status === 'ready' && status === 200 ? 'ready' : 'not-ready', checks, httpStatus: status };
+}
+
+// ---- session (src/identity on the server) -------------------------------------------------------
+
+export type UserRole = 'clerk' | 'approver' | 'admin' | 'auditor';
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  department: string;
+  regionCode: string;
+  roles: UserRole[];
+}
+
+export interface SessionInfo {
+  user: SessionUser;
+  expiresAt: string;
+}
+
+function asSession(path: string, body: unknown): SessionInfo {
+  if (!isRecord(body) || !isRecord(body.user) || typeof body.user.id !== 'string' || !Array.isArray(body.user.roles)) {
+    throw formatError(path, 'unexpected shape');
+  }
+  return body as unknown as SessionInfo;
+}
+
+/** The signed-in user, or null when not signed in. A server without accounts (the hub) answers 404. */
+export async function fetchSession(signal?: AbortSignal): Promise<SessionInfo | null> {
+  try {
+    const { body } = await call('/api/session', { signal });
+    return asSession('/api/session', body);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export async function signIn(userId: string, password: string): Promise<SessionInfo> {
+  const { body } = await call('/api/session', { method: 'POST', body: { userId, password } });
+  return asSession('/api/session', body);
+}
+
+export async function signOut(): Promise<void> {
+  await call('/api/session', { method: 'DELETE', allowEmpty: true });
 }

@@ -6,8 +6,9 @@ import { RouterProvider } from 'react-router/dom';
 import './i18n';
 import './styles.css';
 import { Layout } from './Layout';
-import { pages } from './nav';
+import { otherRoutes, pages } from './nav';
 import { NodeInfoProvider } from './nodeInfo';
+import { SessionProvider } from './session';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RouteError } from './pages/RouteError';
 
@@ -18,6 +19,7 @@ const router = createBrowserRouter([
     errorElement: <RouteError />,
     children: [
       ...pages.map((p) => (p.path === '/' ? { index: true, element: p.element } : { path: p.path.slice(1), element: p.element })),
+      ...otherRoutes.map((r) => ({ path: r.path.slice(1), element: r.element })),
       { path: '*', element: <NotFoundPage /> },
     ],
   },
@@ -29,7 +31,9 @@ if (!container) throw new Error('#root missing from index.html');
 createRoot(container).render(
   <StrictMode>
     <NodeInfoProvider>
-      <RouterProvider router={router} />
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
     </NodeInfoProvider>
   </StrictMode>,
 );

@@ -1,11 +1,17 @@
 // The one list the navigation, the routes and the page titles are built from. A new
-// capability adds its page here (with the roles it applies to) and nothing else changes.
+// capability adds its page here (with the server role and user roles it applies to) and nothing
+// else changes. Pages outside the navigation (sign-in, a result) are in `otherRoutes`.
 import type { ReactNode } from 'react';
 import type { ParseKeys } from 'i18next';
-import type { Role } from './api';
+import { matchPath } from 'react-router';
+import type { Role, SessionUser, UserRole } from './api';
 import type { IconName } from './components/Icon';
+import { ExchangePage } from './pages/exchange/ExchangePage';
+import { ExchangeResultPage } from './pages/exchange/ExchangeResultPage';
 import { FederationPage } from './pages/FederationPage';
+import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { RequireUser } from './session';
 
 export interface PageEntry {
   kind: 'page';
@@ -15,8 +21,10 @@ export interface PageEntry {
   labelKey: ParseKeys;
   icon: IconName;
   element: ReactNode;
-  /** Roles the page applies to; absent = every role. */
+  /** Server roles the page applies to; absent = hub and node. */
   roles?: Role[];
+  /** User roles the page needs (the element enforces it); absent = public. */
+  userRoles?: UserRole[];
 }
 
 export interface ExternalEntry {
@@ -27,6 +35,7 @@ export interface ExternalEntry {
   labelKey: ParseKeys;
   icon: IconName;
   roles?: Role[];
+  userRoles?: UserRole[];
 }
 
 export type NavEntry = PageEntry | ExternalEntry;
@@ -36,6 +45,8 @@ export interface NavSection {
   titleKey: ParseKeys;
   entries: NavEntry[];
 }
+
+const CLERK: UserRole[] = ['clerk'];
 
 export const navSections: NavSection[] = [
   {
@@ -47,6 +58,26 @@ export const navSections: NavSection[] = [
     ],
   },
   {
+    id: 'work',
+    titleKey: 'nav.sectionWork',
+    entries: [
+      {
+        kind: 'page',
+        id: 'exchange',
+        path: '/exchange',
+        labelKey: 'nav.exchange',
+        icon: 'exchange',
+        roles: ['node'],
+        userRoles: CLERK,
+        element: (
+          <RequireUser roles={CLERK}>
+            <ExchangePage />
+          </RequireUser>
+        ),
+      },
+    ],
+  },
+  {
     id: 'developer',
     titleKey: 'nav.sectionDeveloper',
     entries: [{ kind: 'external', id: 'api-docs', href: '/api/docs', labelKey: 'nav.apiDocs', icon: 'docs' }],
@@ -55,12 +86,47 @@ export const navSections: NavSection[] = [
 
 export const pages: PageEntry[] = navSections.flatMap((s) => s.entries.filter((e): e is PageEntry => e.kind === 'page'));
 
-/** Entries visible to a role; while the role is still unknown every entry is shown. */
-export function visibleEntries(entries: NavEntry[], role: Role | undefined): NavEntry[] {
-  return entries.filter((e) => !e.roles || !role || e.roles.includes(role));
+/** Routed pages that are not navigation entries; `navId` names the entry to highlight. */
+export interface OtherRoute {
+  id: string;
+  path: string;
+  titleKey: ParseKeys;
+  element: ReactNode;
+  navId?: string;
 }
 
-export function pageForPath(pathname: string): PageEntry | undefined {
+export const otherRoutes: OtherRoute[] = [
+  { id: 'login', path: '/login', titleKey: 'login.title', element: <LoginPage /> },
+  {
+    id: 'exchange-result',
+    path: '/exchange/:messageId',
+    titleKey: 'result.title',
+    navId: 'exchange',
+    element: (
+      <RequireUser roles={CLERK}>
+        <ExchangeResultPage />
+      </RequireUser>
+    ),
+  },
+];
+
+/**
+ * Entries for this server and user. While the server role is unknown every entry is shown. Entries
+ * needing a user role are shown to visitors who are not signed in (they lead to the sign-in page) and
+ * hidden from signed-in users without the role.
+ */
+export function visibleEntries(entries: NavEntry[], role: Role | undefined, user?: SessionUser | null): NavEntry[] {
+  return entries.filter((e) => {
+    if (e.roles && role && !e.roles.includes(role)) return false;
+    if (e.userRoles && user && !e.userRoles.some((r) => user.roles.includes(r))) return false;
+    return true;
+  });
+}
+
+export function pageForPath(pathname: string): { titleKey: ParseKeys; navId: string } | undefined {
   const p = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  return pages.find((e) => e.path === p);
+  const page = pages.find((e) => e.path === p);
+  if (page) return { titleKey: page.labelKey, navId: page.id };
+  const other = otherRoutes.find((r) => matchPath(r.path, p));
+  return other ? { titleKey: other.titleKey, navId: other.navId ?? other.id } : undefined;
 }

@@ -1,0 +1,180 @@
+// 工作人员登录 / Staff sign-in: a node's local account (window clerk, approver, administrator,
+// auditor). After signing in the user returns to the page that sent them here (?next=), else to the
+// workbench of their role.
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../api';
+import type { SessionUser } from '../api';
+import { Icon } from '../components/Icon';
+import { Banner, Loading, useErrorText } from '../components/ui';
+import { useNodeInfo } from '../nodeInfo';
+import { useSession } from '../session';
+
+/** Only same-site paths, never another origin ("//evil" or "https://…"). */
+function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : null;
+}
+
+function homeFor(user: SessionUser): string {
+  return user.roles.includes('clerk') ? '/exchange' : '/';
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const { state, user, signIn, signOut } = useSession();
+  const { data: info } = useNodeInfo();
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const ended = (location.state as { ended?: boolean } | null)?.ended === true;
+
+  const [userId, setUserId] = useState('');
+  const [password, setPassword] = useState('');
+  const [showPassword, setShowPassword] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const idRef = useRef<HTMLInputElement>(null);
+  const pwRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (state.status === 'anonymous') idRef.current?.focus();
+  }, [state.status]);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!userId.trim() || !password) {
+      setError(new ApiError({ kind: 'api', code: null, message: t('login.missing'), messageZh: null, messageEn: null }));
+      (userId.trim() ? pwRef : idRef).current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const u = await signIn(userId.trim(), password);
+      navigate(next ?? homeFor(u), { replace: true });
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError({ kind: 'network', message: String(err) }));
+      setPassword('');
+      pwRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+
+  let body;
+  if (state.status === 'loading') {
+    body = <Loading lines={4} />;
+  } else if (state.status === 'unavailable') {
+    body = (
+      <Banner tone="info" title={t('session.noAccountsTitle')} testId="no-accounts">
+        {t('session.noAccountsBody')}
+      </Banner>
+    );
+  } else if (user) {
+    body = (
+      <div className="login__signed-in" data-testid="already-signed-in">
+        <p>{t('login.alreadySignedIn', { name: user.name, department: user.department })}</p>
+        <div className="login__actions">
+          <Link className="btn btn--primary" to={next ?? homeFor(user)}>
+            {t('login.continue')}
+          </Link>
+          <button type="button" className="btn" onClick={() => void signOut()}>
+            {t('session.signOut')}
+          </button>
+        </div>
+      </div>
+    );
+  } else {
+    const locked = error?.code === 'E_RATE_LIMITED';
+    body = (
+      <form className="login__form" onSubmit={onSubmit} noValidate data-testid="login-form">
+        {ended && !error && (
+          <Banner tone="warn" title={t('login.sessionEnded')} testId="session-ended">
+            {t('login.sessionEndedBody')}
+          </Banner>
+        )}
+        {error && (
+          <Banner tone="error" title={locked ? t('login.lockedTitle') : error.code === 'E_UNAUTHENTICATED' ? t('login.wrongTitle') : t('login.failedTitle')} testId="login-error" attrs={{ 'data-code': error.code ?? '' }}>
+            {locked ? t('login.lockedBody') : error.code === 'E_UNAUTHENTICATED' ? t('login.wrongBody') : errorText(error)}
+            {error.code && <code className="error-code">{error.code}</code>}
+          </Banner>
+        )}
+        <label className="field">
+          <span className="field__label">{t('login.userId')}</span>
+          <span className="input-wrap">
+            <Icon name="user" size={16} className="input-wrap__icon" />
+            <input
+              ref={idRef}
+              className="input"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={userId}
+              onChange={(e) => setUserId(e.target.value)}
+              placeholder={t('login.userIdPlaceholder')}
+              data-testid="login-user"
+              maxLength={64}
+            />
+          </span>
+        </label>
+        <label className="field">
+          <span className="field__label">{t('login.password')}</span>
+          <span className="input-wrap">
+            <Icon name="lock" size={16} className="input-wrap__icon" />
+            <input
+              ref={pwRef}
+              className="input"
+              name="password"
+              type={showPassword ? 'text' : 'password'}
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="login-password"
+              maxLength={200}
+            />
+            <button
+              type="button"
+              className="input-wrap__toggle"
+              onClick={() => setShowPassword((v) => !v)}
+              aria-label={showPassword ? t('login.hidePassword') : t('login.showPassword')}
+              aria-pressed={showPassword}
+            >
+              <Icon name={showPassword ? 'eyeOff' : 'eye'} size={16} />
+            </button>
+          </span>
+        </label>
+        <button type="submit" className="btn btn--primary btn--block" disabled={busy} data-testid="login-submit">
+          {busy ? t('login.signingIn') : t('login.submit')}
+        </button>
+        <ul className="login__notes">
+          <li>{t('login.noteAccounts')}</li>
+          <li>{t('login.noteLockout')}</li>
+          <li>{t('login.noteSession')}</li>
+        </ul>
+      </form>
+    );
+  }
+
+  return (
+    <div className="page login" data-testid="page-login">
+      <div className="login__card card">
+        <div className="login__head">
+          <span className="login__emblem" aria-hidden="true">
+            <Icon name="seal" size={26} />
+          </span>
+          <div>
+            <h1 className="login__title">{t('login.title')}</h1>
+            <p className="login__subtitle">{info?.role === 'node' ? t('login.subtitleNode', { name: info.regionName, code: info.regionCode }) : t('login.subtitle')}</p>
+          </div>
+        </div>
+        {body}
+      </div>
+    </div>
+  );
+}

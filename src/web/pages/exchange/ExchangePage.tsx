@@ -1,0 +1,512 @@
+// 跨省调阅 / Cross-province request: the window clerk asks another region for a citizen's record,
+// bound to a case and a service item, with the citizen's authorisation. Everything that can be
+// checked before sending is checked here (ID number check digit, required purpose, at least one
+// field); the provider checks the rest and its refusals come back with their vocabulary code.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { ApiError } from '../../api';
+import { Icon } from '../../components/Icon';
+import { Banner, Card, ErrorPanel, Loading, Tag } from '../../components/ui';
+import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
+import type { ExchangeInput, Partner, ResourceDef } from '../../exchange/api';
+import { checkIdNumber } from '../../exchange/idNumber';
+import type { IdNumberCheck } from '../../exchange/idNumber';
+import { useLang } from '../../i18n';
+import { useSession } from '../../session';
+import { useResource } from '../../useResource';
+import { PageHeader } from '../shared';
+import { RecentExchanges } from './RecentExchanges';
+import { pick, RouteTag, usePartnerResources } from './shared';
+
+type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference';
+
+function Section({ step, title, hint, children, testId }: { step: number; title: ReactNode; hint?: ReactNode; children: ReactNode; testId?: string }) {
+  return (
+    <fieldset className="form-section" data-testid={testId}>
+      <legend className="form-section__legend">
+        <span className="form-section__step" aria-hidden="true">
+          {step}
+        </span>
+        {title}
+      </legend>
+      {hint && <p className="form-section__hint">{hint}</p>}
+      <div className="form-section__body">{children}</div>
+    </fieldset>
+  );
+}
+
+function FieldError({ message, id }: { message: string | undefined; id: string }) {
+  if (!message) return null;
+  return (
+    <span className="field__error" id={id} role="alert">
+      <Icon name="error" size={13} /> {message}
+    </span>
+  );
+}
+
+function PartnerPicker({ partners, value, onChange }: { partners: Partner[]; value: string; onChange: (code: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="partner-grid" role="radiogroup" aria-label={t('exchange.form.target')} data-testid="partner-picker">
+      {partners.map((p) => {
+        const selected = p.regionCode === value;
+        return (
+          <label key={p.regionCode} className={selected ? 'partner is-selected' : 'partner'} data-testid={`partner-option-${p.regionCode}`} data-online={p.online === null ? 'unknown' : String(p.online)}>
+            <input type="radio" name="target" value={p.regionCode} checked={selected} onChange={() => onChange(p.regionCode)} className="partner__radio" />
+            <span className="partner__name">{p.name}</span>
+            <span className="partner__code mono">{p.regionCode}</span>
+            <span className="partner__meta">
+              <RouteTag route={p.route} />
+              <span className={p.online === false ? 'partner__online is-off' : p.online ? 'partner__online is-on' : 'partner__online'}>
+                <span className="partner__dot" aria-hidden="true" />
+                {p.online === true ? t('member.online') : p.online === false ? t('member.offline') : t('member.onlineUnknown')}
+              </span>
+            </span>
+          </label>
+        );
+      })}
+    </div>
+  );
+}
+
+function IdStatus({ check, touched }: { check: IdNumberCheck; touched: boolean }) {
+  const { t } = useTranslation();
+  if (check.ok) {
+    return (
+      <span className="id-status id-status--ok" data-testid="id-number-status" data-valid="true">
+        <Icon name="check" size={14} /> {t('exchange.id.valid', { birthDate: check.birthDate })}
+      </span>
+    );
+  }
+  if (check.problem === 'empty' || (!touched && check.problem === 'length')) {
+    return (
+      <span className="id-status" data-testid="id-number-status" data-valid="false">
+        {t('exchange.id.hint')}
+      </span>
+    );
+  }
+  const messages: Record<Exclude<IdNumberCheck, { ok: true }>['problem'], string> = {
+    empty: t('exchange.id.empty'),
+    length: t('exchange.id.length', { n: check.value.length }),
+    characters: t('exchange.id.characters'),
+    region: t('exchange.id.region'),
+    birthDate: t('exchange.id.birthDate'),
+    checkDigit: t('exchange.id.checkDigit', { expected: check.expected ?? '?' }),
+  };
+  return (
+    <span className="id-status id-status--error" data-testid="id-number-status" data-valid="false" data-problem={check.problem} role="alert">
+      <Icon name="error" size={14} /> {messages[check.problem]}
+    </span>
+  );
+}
+
+export function ExchangePage() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const navigate = useNavigate();
+  const { user } = useSession();
+
+  const partners = useResource(fetchPartners);
+  const items = useResource(fetchServiceItems);
+
+  const [target, setTarget] = useState('');
+  const [resourceId, setResourceId] = useState('');
+  const [fields, setFields] = useState<string[]>([]);
+  const [idNumber, setIdNumber] = useState('');
+  const [idTouched, setIdTouched] = useState(false);
+  const [serviceItem, setServiceItem] = useState('');
+  const [caseId, setCaseId] = useState('');
+  const [agreementId, setAgreementId] = useState('');
+  const [consent, setConsent] = useState(false);
+  const [consentRef, setConsentRef] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
+  const [submitError, setSubmitError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const resources = usePartnerResources(target || undefined);
+  const resource: ResourceDef | undefined = resources.resources?.find((r) => r.id === resourceId);
+  const idCheck = useMemo(() => checkIdNumber(idNumber), [idNumber]);
+  const partner = partners.data?.find((p) => p.regionCode === target);
+
+  // first partner preselected once the list arrives
+  useEffect(() => {
+    if (!target && partners.data && partners.data.length > 0) setTarget(partners.data[0]!.regionCode);
+  }, [partners.data, target]);
+
+  // a new partner: its first citizen resource; a new resource: all of its fields
+  useEffect(() => {
+    const list = resources.resources;
+    if (!list) return;
+    if (!list.some((r) => r.id === resourceId)) setResourceId(list.find((r) => r.subjectType === 'citizen')?.id ?? '');
+  }, [resources.resources, resourceId]);
+  useEffect(() => {
+    setFields(resource ? resource.fields.map((f) => f.name) : []);
+  }, [resource]);
+
+  const setError = (key: FieldKey, message: string | undefined) => setErrors((e) => ({ ...e, [key]: message }));
+
+  const validate = (): Partial<Record<FieldKey, string>> => {
+    const e: Partial<Record<FieldKey, string>> = {};
+    if (!target) e.target = t('exchange.form.targetRequired');
+    if (!resource) e.resource = t('exchange.form.resourceRequired');
+    if (resource && fields.length === 0) e.fields = t('exchange.form.fieldsRequired');
+    if (!idCheck.ok) e.idNumber = idCheck.problem === 'empty' ? t('exchange.id.empty') : t('exchange.id.invalid');
+    if (!serviceItem.trim()) e.serviceItem = t('exchange.form.serviceItemRequired');
+    if (!caseId.trim()) e.caseId = t('exchange.form.caseIdRequired');
+    if (consent && !consentRef.trim()) e.consentReference = t('exchange.form.consentReferenceRequired');
+    return e;
+  };
+
+  const onSubmit = async (ev: FormEvent) => {
+    ev.preventDefault();
+    setIdTouched(true);
+    const e = validate();
+    setErrors(e);
+    setSubmitError(null);
+    const first = Object.keys(e)[0];
+    if (first) {
+      formRef.current?.querySelector<HTMLElement>(`[data-field="${first}"]`)?.focus();
+      return;
+    }
+    const input: ExchangeInput = {
+      target,
+      resource: resourceId,
+      subject: { type: 'citizen', idNumber: idCheck.ok ? idCheck.value : idNumber },
+      fields,
+      purpose: { serviceItem: serviceItem.trim(), caseId: caseId.trim(), ...(agreementId.trim() ? { agreementId: agreementId.trim() } : {}) },
+      ...(consent ? { authorisation: { type: 'citizen-consent' as const, reference: consentRef.trim() } } : {}),
+    };
+    setBusy(true);
+    try {
+      const view = await submitExchange(input);
+      navigate(`/exchange/${encodeURIComponent(view.messageId)}`, { state: { exchange: view } });
+    } catch (err) {
+      setSubmitError(err instanceof ApiError ? err : new ApiError({ kind: 'network', message: String(err) }));
+      setBusy(false);
+    }
+  };
+
+  const onReset = () => {
+    setIdNumber('');
+    setIdTouched(false);
+    setServiceItem('');
+    setCaseId('');
+    setAgreementId('');
+    setConsent(false);
+    setConsentRef('');
+    setErrors({});
+    setSubmitError(null);
+    if (resource) setFields(resource.fields.map((f) => f.name));
+  };
+
+  const toggleField = (name: string) => {
+    setFields((cur) => (cur.includes(name) ? cur.filter((f) => f !== name) : resource ? resource.fields.map((f) => f.name).filter((f) => f === name || cur.includes(f)) : [...cur, name]));
+    setError('fields', undefined);
+  };
+  const allSelected = resource ? fields.length === resource.fields.length : false;
+
+  let targetBody: ReactNode;
+  if (partners.loading) targetBody = <Loading lines={2} />;
+  else if (partners.error && !partners.data) targetBody = <ErrorPanel title={t('exchange.form.partnersFailed')} error={partners.error} onRetry={partners.reload} />;
+  else if (partners.data && partners.data.length === 0) targetBody = <p className="muted">{t('exchange.form.noPartners')}</p>;
+  else
+    targetBody = (
+      <PartnerPicker
+        partners={partners.data ?? []}
+        value={target}
+        onChange={(code) => {
+          setTarget(code);
+          setError('target', undefined);
+        }}
+      />
+    );
+
+  return (
+    <div className="page" data-testid="page-exchange">
+      <PageHeader title={t('exchange.title')} subtitle={t('exchange.subtitle')} />
+      <div className="exchange-layout">
+        <form ref={formRef} className="card exchange-form" onSubmit={onSubmit} noValidate data-testid="exchange-form">
+          <header className="card__head">
+            <h2 className="card__title">{t('exchange.form.title')}</h2>
+            {user && (
+              <span className="muted small exchange-form__actor" title={user.department}>
+                {t('exchange.form.actor', { name: user.name, department: user.department })}
+              </span>
+            )}
+          </header>
+          <div className="card__body exchange-form__body">
+            <Section step={1} title={t('exchange.form.sectionTarget')} testId="section-target">
+              <div className="field" data-field="target" tabIndex={-1}>
+                <span className="field__label">{t('exchange.form.target')}</span>
+                {targetBody}
+                <FieldError message={errors.target} id="err-target" />
+              </div>
+              <div className="field">
+                <label className="field__label" htmlFor="resource">
+                  {t('exchange.form.resource')}
+                </label>
+                {resources.loading ? (
+                  <Loading lines={1} />
+                ) : resources.error ? (
+                  <ErrorPanel title={t('exchange.form.resourcesFailed', { region: partner?.name ?? target })} error={resources.error} />
+                ) : (
+                  <select
+                    id="resource"
+                    className="input select"
+                    value={resourceId}
+                    data-field="resource"
+                    data-testid="resource-select"
+                    aria-invalid={Boolean(errors.resource)}
+                    onChange={(e) => {
+                      setResourceId(e.target.value);
+                      setError('resource', undefined);
+                    }}
+                    disabled={!resources.resources}
+                  >
+                    {!resources.resources?.length && <option value="">{t('exchange.form.noResources')}</option>}
+                    {resources.resources?.map((r) => (
+                      <option key={r.id} value={r.id} disabled={r.subjectType !== 'citizen'}>
+                        {pick(r.name, lang)} — {r.department}
+                        {r.subjectType !== 'citizen' ? ` (${t('exchange.form.enterpriseLater')})` : ''}
+                      </option>
+                    ))}
+                  </select>
+                )}
+                <FieldError message={errors.resource} id="err-resource" />
+                {resource && (
+                  <p className="resource-meta" data-testid="resource-meta">
+                    <span>
+                      <Icon name="database" size={13} /> {resource.department}
+                    </span>
+                    <span>
+                      <Icon name="document" size={13} /> {resource.sourceSystem}
+                    </span>
+                  </p>
+                )}
+              </div>
+              {resource && (
+                <div className="field" data-field="fields" tabIndex={-1}>
+                  <div className="field__label field__label--row">
+                    <span>
+                      {t('exchange.form.fields')} <span className="muted small">{t('exchange.form.fieldsCount', { n: fields.length, total: resource.fields.length })}</span>
+                    </span>
+                    <button type="button" className="link-button" onClick={() => setFields(allSelected ? [] : resource.fields.map((f) => f.name))} data-testid="fields-toggle-all">
+                      {allSelected ? t('exchange.form.selectNone') : t('exchange.form.selectAll')}
+                    </button>
+                  </div>
+                  <div className="checks-grid" data-testid="field-checkboxes">
+                    {resource.fields.map((f) => (
+                      <label key={f.name} className={fields.includes(f.name) ? 'check is-checked' : 'check'}>
+                        <input type="checkbox" checked={fields.includes(f.name)} onChange={() => toggleField(f.name)} data-testid={`field-checkbox-${f.name}`} />
+                        <span className="check__label">{pick(f.label, lang)}</span>
+                        {f.sensitivity === 'sensitive' && (
+                          <Tag tone="warn" dot={false} title={t('exchange.form.sensitiveHint')}>
+                            {t('exchange.form.sensitive')}
+                          </Tag>
+                        )}
+                      </label>
+                    ))}
+                  </div>
+                  <FieldError message={errors.fields} id="err-fields" />
+                  <p className="form-hint">{t('exchange.form.fieldsHint')}</p>
+                </div>
+              )}
+            </Section>
+
+            <Section step={2} title={t('exchange.form.sectionSubject')} testId="section-subject">
+              <div className="field">
+                <label className="field__label" htmlFor="idNumber">
+                  {t('exchange.form.idNumber')} <span className="req">*</span>
+                </label>
+                <input
+                  id="idNumber"
+                  className={`input mono id-input${idTouched && !idCheck.ok && idCheck.problem !== 'empty' ? ' is-invalid' : idCheck.ok ? ' is-valid' : ''}`}
+                  value={idNumber}
+                  inputMode="text"
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={22}
+                  placeholder={t('exchange.form.idNumberPlaceholder')}
+                  data-field="idNumber"
+                  data-testid="id-number"
+                  aria-invalid={Boolean(errors.idNumber)}
+                  aria-describedby="id-number-status"
+                  onChange={(e) => {
+                    setIdNumber(e.target.value.toUpperCase());
+                    setError('idNumber', undefined);
+                    if (e.target.value.replace(/\s/g, '').length >= 18) setIdTouched(true);
+                  }}
+                  onBlur={() => idNumber && setIdTouched(true)}
+                />
+                <span id="id-number-status">
+                  <IdStatus check={idCheck} touched={idTouched} />
+                </span>
+                {/* a malformed number is explained by the status line above; only a missing one needs saying */}
+                <FieldError message={!idCheck.ok && idCheck.problem === 'empty' ? errors.idNumber : undefined} id="err-idNumber" />
+              </div>
+            </Section>
+
+            <Section step={3} title={t('exchange.form.sectionPurpose')} hint={t('exchange.form.purposeHint')} testId="section-purpose">
+              <div className="field">
+                <label className="field__label" htmlFor="serviceItem">
+                  {t('exchange.form.serviceItem')} <span className="req">*</span>
+                </label>
+                <input
+                  id="serviceItem"
+                  className="input"
+                  list="service-items"
+                  value={serviceItem}
+                  placeholder={t('exchange.form.serviceItemPlaceholder')}
+                  data-field="serviceItem"
+                  data-testid="service-item"
+                  maxLength={200}
+                  aria-invalid={Boolean(errors.serviceItem)}
+                  onChange={(e) => {
+                    setServiceItem(e.target.value);
+                    setError('serviceItem', undefined);
+                  }}
+                />
+                <datalist id="service-items" data-testid="service-item-options">
+                  {items.data?.map((it) => (
+                    <option key={`${it.code ?? ''}-${it.name}`} value={it.name}>
+                      {it.code ?? it.source}
+                    </option>
+                  ))}
+                </datalist>
+                <FieldError message={errors.serviceItem} id="err-serviceItem" />
+                {items.data && items.data.length > 0 && !serviceItem && (
+                  <div className="chips" aria-label={t('exchange.form.suggestions')}>
+                    {items.data.slice(0, 4).map((it) => (
+                      <button type="button" className="chip" key={it.name} onClick={() => setServiceItem(it.name)}>
+                        {it.name}
+                      </button>
+                    ))}
+                  </div>
+                )}
+              </div>
+              <div className="field-row">
+                <div className="field">
+                  <label className="field__label" htmlFor="caseId">
+                    {t('exchange.form.caseId')} <span className="req">*</span>
+                  </label>
+                  <input
+                    id="caseId"
+                    className="input mono"
+                    value={caseId}
+                    placeholder={t('exchange.form.caseIdPlaceholder')}
+                    data-field="caseId"
+                    data-testid="case-id"
+                    maxLength={64}
+                    aria-invalid={Boolean(errors.caseId)}
+                    onChange={(e) => {
+                      setCaseId(e.target.value);
+                      setError('caseId', undefined);
+                    }}
+                  />
+                  <FieldError message={errors.caseId} id="err-caseId" />
+                </div>
+                <div className="field">
+                  <label className="field__label" htmlFor="agreementId">
+                    {t('exchange.form.agreementId')} <span className="muted small">{t('exchange.form.optional')}</span>
+                  </label>
+                  <input
+                    id="agreementId"
+                    className="input mono"
+                    value={agreementId}
+                    placeholder={t('exchange.form.agreementIdPlaceholder')}
+                    data-testid="agreement-id"
+                    maxLength={64}
+                    onChange={(e) => setAgreementId(e.target.value)}
+                  />
+                </div>
+              </div>
+            </Section>
+
+            <Section step={4} title={t('exchange.form.sectionConsent')} testId="section-consent">
+              <label className={consent ? 'consent is-checked' : 'consent'}>
+                <input
+                  type="checkbox"
+                  checked={consent}
+                  data-testid="consent-checkbox"
+                  data-field="consent"
+                  onChange={(e) => {
+                    setConsent(e.target.checked);
+                    setError('consentReference', undefined);
+                  }}
+                />
+                <span>
+                  <span className="consent__title">{t('exchange.form.consent')}</span>
+                  <span className="consent__hint">{t('exchange.form.consentHint')}</span>
+                </span>
+              </label>
+              {consent && (
+                <div className="field">
+                  <label className="field__label" htmlFor="consentRef">
+                    {t('exchange.form.consentReference')} <span className="req">*</span>
+                  </label>
+                  <input
+                    id="consentRef"
+                    className="input mono"
+                    value={consentRef}
+                    placeholder={t('exchange.form.consentReferencePlaceholder')}
+                    data-field="consentReference"
+                    data-testid="consent-reference"
+                    maxLength={128}
+                    aria-invalid={Boolean(errors.consentReference)}
+                    onChange={(e) => {
+                      setConsentRef(e.target.value);
+                      setError('consentReference', undefined);
+                    }}
+                  />
+                  <FieldError message={errors.consentReference} id="err-consentReference" />
+                </div>
+              )}
+            </Section>
+
+            {submitError && (
+              <div data-testid="form-error" data-code={submitError.code ?? ''}>
+                <ErrorPanel title={t('exchange.form.submitFailed')} error={submitError} />
+                {submitError.detail !== undefined && submitError.detail !== null && (
+                  <p className="muted small form-error__detail">{String(submitError.detail)}</p>
+                )}
+              </div>
+            )}
+            {Object.values(errors).some(Boolean) && !submitError && (
+              <Banner tone="warn" title={t('exchange.form.fixErrors')} testId="form-invalid" />
+            )}
+          </div>
+          <footer className="form-actions">
+            <p className="form-actions__summary muted small">
+              {partner && resource
+                ? t('exchange.form.summary', { region: partner.name, resource: pick(resource.name, lang), n: fields.length })
+                : t('exchange.form.summaryEmpty')}
+            </p>
+            <div className="form-actions__buttons">
+              <button type="button" className="btn" onClick={onReset} disabled={busy}>
+                {t('exchange.form.reset')}
+              </button>
+              <button type="submit" className="btn btn--primary" disabled={busy} data-testid="submit-request">
+                <Icon name="send" size={15} className={busy ? 'spin' : undefined} />
+                {busy ? t('exchange.form.submitting') : t('exchange.form.submit')}
+              </button>
+            </div>
+          </footer>
+        </form>
+        <aside className="exchange-aside">
+          <RecentExchanges />
+          <Card title={t('exchange.guide.title')} className="guide">
+            <ol className="guide__list">
+              <li>{t('exchange.guide.step1')}</li>
+              <li>{t('exchange.guide.step2')}</li>
+              <li>{t('exchange.guide.step3')}</li>
+            </ol>
+            <p className="hint">{t('exchange.guide.accountable')}</p>
+          </Card>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// Pieces the exchange pages share: status and route tags, resource names and field labels in the
+// current language, latency and data-time formatting, and the partner resources loader.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api';
+import { Tag } from '../../components/ui';
+import type { Tone } from '../../components/ui';
+import { cachedResources } from '../../exchange/api';
+import type { Bilingual, ExchangeRoute, ExchangeStatus, ResourceDef } from '../../exchange/api';
+import { formatDateTime } from '../../format';
+import { useLang } from '../../i18n';
+import type { Lang } from '../../i18n';
+
+export const PENDING_POLL_MS = 2000;
+
+export function pick(text: Bilingual | undefined, lang: Lang): string {
+  if (!text) return '';
+  return lang === 'en' ? text.en || text.zh : text.zh || text.en;
+}
+
+export function StatusTag({ status }: { status: ExchangeStatus }) {
+  const { t } = useTranslation();
+  const tone: Record<ExchangeStatus, Tone> = { completed: 'ok', pending: 'warn', failed: 'error' };
+  const label: Record<ExchangeStatus, string> = {
+    completed: t('exchange.status.completed'),
+    pending: t('exchange.status.pending'),
+    failed: t('exchange.status.failed'),
+  };
+  return (
+    <Tag tone={tone[status] ?? 'neutral'} title={status}>
+      {label[status] ?? status}
+    </Tag>
+  );
+}
+
+export function RouteTag({ route }: { route: ExchangeRoute }) {
+  const { t } = useTranslation();
+  return (
+    <Tag tone={route === 'direct' ? 'brand' : 'info'} dot={false} title={route === 'direct' ? t('exchange.route.directHint') : t('exchange.route.relayHint')}>
+      {route === 'direct' ? t('exchange.route.direct') : t('exchange.route.relay')}
+    </Tag>
+  );
+}
+
+/** 340 ms, 1.2 s, 1 min 5 s. */
+export function formatLatency(ms: number | null | undefined, lang: Lang): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return lang === 'en' ? `${m} min ${s} s` : `${m} 分 ${s} 秒`;
+}
+
+/** A date-only value stays as written (it is a calendar date in the source); a time is shown in Beijing time. */
+export function formatDataTime(value: string | null | undefined, lang: Lang): string {
+  if (!value) return '—';
+  if (/^\d{4}-\d{2}(-\d{2})?$/.test(value)) return value;
+  return formatDateTime(value, lang);
+}
+
+export interface ResourcesState {
+  resources: ResourceDef[] | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+}
+
+/** A partner region's resources (cached per page load); nothing while `code` is empty. */
+export function usePartnerResources(code: string | undefined): ResourcesState {
+  const [state, setState] = useState<ResourcesState>({ resources: undefined, error: undefined, loading: Boolean(code) });
+  useEffect(() => {
+    if (!code) {
+      setState({ resources: undefined, error: undefined, loading: false });
+      return;
+    }
+    let live = true;
+    setState({ resources: undefined, error: undefined, loading: true });
+    cachedResources(code).then(
+      (resources) => live && setState({ resources, error: undefined, loading: false }),
+      (e: unknown) =>
+        live && setState({ resources: undefined, error: e instanceof ApiError ? e : new ApiError({ kind: 'network', message: String(e) }), loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  return state;
+}
+
+/** The resource's name in the current language once known, else its id. */
+export function useResourceName(regionCode: string, resourceId: string): string {
+  const lang = useLang();
+  const { resources } = usePartnerResources(regionCode);
+  const r = resources?.find((x) => x.id === resourceId);
+  return r ? pick(r.name, lang) : resourceId;
+}
