@@ -38,7 +38,12 @@ export function canonicalBytes(value: unknown): Buffer {
 }
 
 // RFC 8785 §3.2.2.2: lone surrogates make the input invalid I-JSON.
+const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
 function assertWellFormed(s: string): void {
+  if (hasWellFormed) {
+    if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new TypeError('JCS: lone surrogate in string');
+    return;
+  }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {

@@ -171,6 +171,13 @@ export class Outbox extends EventEmitter {
     this.emit(dead ? 'dead' : 'retry', { messageId: row.message_id, target: row.target_region, attempts, error });
   }
 
+  /** Makes every pending message due now (operator "retry now", e.g. after a partner's outage). */
+  async retryNow(): Promise<number> {
+    const r = await this.o.db.updateTable('exchange_outbox').set({ next_attempt_at: nowIso() }).where('status', '=', 'pending').executeTakeFirst();
+    this.wake();
+    return Number(r.numUpdatedRows);
+  }
+
   /** Puts dead messages back in the queue (operator redrive). */
   async redrive(): Promise<number> {
     const r = await this.o.db

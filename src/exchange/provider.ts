@@ -12,6 +12,7 @@ import {
   type RequestPayload, type ResponseContext, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
 import { messageHash, verifySeal, type BatchSigner } from './seal.js';
+import { canonicalBytes } from '../core/jcs.js';
 import { trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
 import type { AuditSink } from './audit-port.js';
@@ -50,9 +51,10 @@ export class Provider {
     try {
       req = assertRequestShape(body);
       const p = req.payload;
-      ctx = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p) };
+      const bytes = canonicalBytes(p); // once: for the request hash and the signature check
+      ctx = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p, bytes) };
       if (p.to !== this.o.self) throw new TongbanError('E_INVALID_REQUEST', `addressed to ${p.to}, this node is ${this.o.self}`);
-      this.authenticate(req);
+      this.authenticate(req, bytes);
       authentic = true;
       this.checkClock(p);
       await this.o.replay.claim(p.messageId, p.from, p.createdAt);
@@ -79,12 +81,12 @@ export class Provider {
     await this.finishLater(req, ctx, resource ? readSource(resource, p.subject.id, p.fields) : Promise.reject(new TongbanError('E_INVALID_REQUEST', `unknown resource "${p.resource}"`)));
   }
 
-  private authenticate(req: SignedRequest): void {
+  private authenticate(req: SignedRequest, bytes: Buffer): void {
     const list = this.o.trustList();
     if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list yet');
     const sig = req.signature;
     const key = trustIndexOf(list).signingKey(req.payload.from, sig.keyId, sig.suite);
-    const check = verifySeal(req.payload, sig, key.publicKey);
+    const check = verifySeal(req.payload, sig, key.publicKey, bytes);
     if (!check.ok) throw new TongbanError('E_SIGNATURE', check.reason);
   }
 
@@ -163,8 +165,12 @@ export class Provider {
     return { status: ERRORS[err.code].status, doc };
   }
 
+  private readonly responseHashes = new WeakMap<ResponsePayload, string>();
+
   private async seal(payload: ResponsePayload): Promise<SealedResponse> {
-    return { payload, seal: await this.o.sealer.sign(payload) };
+    const bytes = canonicalBytes(payload);
+    this.responseHashes.set(payload, messageHash(this.o.sealer.suiteName, payload, bytes));
+    return { payload, seal: await this.o.sealer.sign(payload, bytes) };
   }
 
   private auditEvent(p: RequestPayload, action: string, outcome: 'ok' | 'refused' | 'error' | 'pending', response: ResponsePayload, ctx: ResponseContext & { conversation?: boolean }) {
@@ -182,7 +188,7 @@ export class Provider {
       resource: p.resource,
       fields: p.fields,
       ...(ctx.requestHash ? { requestHash: ctx.requestHash } : {}),
-      responseHash: messageHash(this.o.sealer.suiteName, response),
+      responseHash: this.responseHashes.get(response) ?? messageHash(this.o.sealer.suiteName, response),
       detail: { response: response.messageId, ...(p.authorisation ? { authorisation: `${p.authorisation.type}:${p.authorisation.reference}` } : {}) },
     };
   }

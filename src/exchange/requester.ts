@@ -18,6 +18,8 @@ import {
 } from './envelope.js';
 import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
 import { trustIndexOf } from './trust.js';
+import { canonicalBytes } from '../core/jcs.js';
+import { GroupCommitter } from '../store/group-commit.js';
 import type { PeerHttp } from './http.js';
 import type { AuditSink } from './audit-port.js';
 
@@ -82,7 +84,15 @@ export interface RequesterOptions {
 }
 
 export class Requester {
-  constructor(private readonly o: RequesterOptions) {}
+  /** exchange records written together, one statement per turn of the event loop */
+  private readonly records: GroupCommitter<ExchangeRequestTable, undefined>;
+
+  constructor(private readonly o: RequesterOptions) {
+    this.records = new GroupCommitter(async (rows) => {
+      await o.db.insertInto('exchange_request').values(rows).execute();
+      return rows.map(() => undefined);
+    }, 200);
+  }
 
   /** Sends a request and returns what became of it: completed, failed, or pending (slow source). */
   async request(input: ExchangeInput, user: ExchangeUser): Promise<ExchangeView> {
@@ -99,20 +109,23 @@ export class Requester {
       reply: { mode: input.reply ?? 'sync' },
     });
     const started = performance.now();
-    const doc: SignedRequest = { payload, signature: await this.o.signer.sign(payload) };
+    const bytes = canonicalBytes(payload); // once: signed, hashed for the binding check, and stored
+    const doc: SignedRequest = { payload, signature: await this.o.signer.sign(payload, bytes) };
+    const requestHash = messageHash(this.o.signer.suiteName, payload, bytes);
+    const serialised = JSON.stringify(doc);
     const route = this.o.routeFor(input.target);
     const url = route === 'direct' ? `${target.endpoint}/api/exchange/v1/requests` : `${this.o.hubUrl}/api/relay/v1/${input.target}/requests`;
 
     let outcome: Outcome;
     try {
-      const res = await this.o.http.postJson(url, JSON.stringify(doc), { timeoutMs: this.o.timeoutMs, headers: { 'x-tongban-from': this.o.self.code } });
-      outcome = this.readAnswer(payload, res.body);
+      const res = await this.o.http.postJson(url, serialised, { timeoutMs: this.o.timeoutMs, headers: { 'x-tongban-from': this.o.self.code } });
+      outcome = this.readAnswer(payload, bytes, requestHash, res.body);
     } catch (e) {
       outcome = { status: 'failed', error: errorInfo(isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e))) };
     }
     const latency = Math.round(performance.now() - started);
-    const row = this.toRow(doc, route, user, outcome, latency);
-    await this.o.db.insertInto('exchange_request').values(row).execute();
+    const row = this.toRow(doc, serialised, requestHash, route, user, outcome, latency);
+    await this.records.submit(row);
     await this.o.audit.append({
       category: 'exchange',
       action: 'exchange.request.sent',
@@ -126,7 +139,7 @@ export class Requester {
       resource: payload.resource,
       fields: payload.fields,
       requestHash: row.request_hash,
-      ...(outcome.response ? { responseHash: messageHash(this.o.signer.suiteName, outcome.response.payload) } : {}),
+      ...(outcome.responseHash ? { responseHash: outcome.responseHash } : {}),
       detail: { route, latencyMs: latency },
     });
     return this.toView(row);
@@ -216,7 +229,7 @@ export class Requester {
     return target;
   }
 
-  private readAnswer(request: RequestPayload, body: unknown): Outcome {
+  private readAnswer(request: RequestPayload, requestBytes: Buffer, ownHash: string, body: unknown): Outcome {
     let doc: SealedResponse;
     try {
       doc = assertResponseShape(body);
@@ -227,14 +240,17 @@ export class Requester {
       return { status: 'failed', error: errorInfo(new TongbanError(code, err?.detail ?? 'the answer was not a sealed exchange response')) };
     }
     const p = doc.payload;
-    const seal = this.checkSeal(request.to, doc);
-    const bound = p.inReplyTo === request.messageId && p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request) === p.requestHash;
+    const responseBytes = canonicalBytes(p);
+    const seal = this.checkSeal(request.to, doc, responseBytes);
+    const alg = p.requestHash?.split(':')[0];
+    const expected = alg === ownHash.split(':')[0] ? ownHash : alg ? messageHashWithAlg(alg, request, requestBytes) : undefined;
+    const bound = p.inReplyTo === request.messageId && p.requestHash !== null && expected === p.requestHash;
     const full = { ...seal, requestHashMatches: bound };
     if (!seal.verified || !bound || p.from !== request.to || p.to !== request.from) {
       const reason = !seal.verified ? seal.reason : !bound ? 'the answer is not bound to this request' : 'the answer is addressed wrongly';
       return { status: 'failed', response: doc, seal: { ...full, verified: false, reason }, error: errorInfo(new TongbanError('E_SIGNATURE', reason)) };
     }
-    return this.outcomeOf(doc, full);
+    return { ...this.outcomeOf(doc, full), responseHash: messageHash(this.o.signer.suiteName, p, responseBytes) };
   }
 
   private outcomeOf(doc: SealedResponse, seal: SealView): Outcome {
@@ -244,7 +260,7 @@ export class Requester {
     return { status: 'failed', response: doc, seal, error: p.error! };
   }
 
-  private checkSeal(from: string, doc: SealedResponse): SealView {
+  private checkSeal(from: string, doc: SealedResponse, bytes: Buffer = canonicalBytes(doc.payload)): SealView {
     const s = doc.seal;
     const list = this.o.trustList();
     const base: SealView = {
@@ -259,14 +275,14 @@ export class Requester {
     try {
       if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'no member list');
       const key = trustIndexOf(list).signingKey(from, s.keyId, s.suite);
-      const check = verifySeal(doc.payload, s, key.publicKey);
+      const check = verifySeal(doc.payload, s, key.publicKey, bytes);
       return check.ok ? { ...base, verified: true } : { ...base, reason: `E_SIGNATURE: ${check.reason}` };
     } catch (e) {
       return { ...base, reason: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}` : String(e) };
     }
   }
 
-  private toRow(doc: SignedRequest, route: Route, user: ExchangeUser, o: Outcome, latency: number): ExchangeRequestTable {
+  private toRow(doc: SignedRequest, serialised: string, requestHash: string, route: Route, user: ExchangeUser, o: Outcome, latency: number): ExchangeRequestTable {
     const p = doc.payload;
     const done = o.status !== 'pending';
     return {
@@ -280,8 +296,8 @@ export class Requester {
       user_name: user.name,
       route,
       status: o.status,
-      request_hash: messageHash(this.o.signer.suiteName, p),
-      request: JSON.stringify(doc),
+      request_hash: requestHash,
+      request: serialised,
       response: o.response ? JSON.stringify(o.response) : null,
       seal: o.seal ? JSON.stringify(o.seal) : null,
       error_code: o.error?.code ?? null,
@@ -323,6 +339,8 @@ export class Requester {
 
 interface Outcome {
   status: 'completed' | 'pending' | 'failed';
+  /** digest of the verified response payload, for the audit log */
+  responseHash?: string;
   response?: SealedResponse;
   seal?: SealView;
   error?: NonNullable<ExchangeView['error']>;

@@ -63,9 +63,9 @@ export class BatchSigner {
     return this.signer.suite.name;
   }
 
-  /** Signs the canonical bytes of `payload` as part of the current batch. */
-  sign(payload: unknown): Promise<SealBlock> {
-    const leaf = leafHash(this.signer.suite.digest, canonicalBytes(payload));
+  /** Signs the canonical bytes of `payload` (pass them if already computed) as part of the current batch. */
+  sign(payload: unknown, bytes: Buffer = canonicalBytes(payload)): Promise<SealBlock> {
+    const leaf = leafHash(this.signer.suite.digest, bytes);
     return new Promise((resolve, reject) => {
       this.queue.push({ leaf, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
@@ -110,13 +110,13 @@ const verifiedRoots = new BoundedCache<string, true>(8192);
 export type SealCheck = { ok: true } | { ok: false; reason: string };
 
 /** Checks that `block` seals exactly `payload` with the given public key. */
-export function verifySeal(payload: unknown, block: SealBlock, publicKeyPem: string): SealCheck {
+export function verifySeal(payload: unknown, block: SealBlock, publicKeyPem: string, bytes: Buffer = canonicalBytes(payload)): SealCheck {
   const suite = suiteFor(block.suite);
   const b = block.batch;
   if (!b || !Array.isArray(b.proof) || typeof b.root !== 'string' || b.proof.some((p) => typeof p !== 'string' || !/^[0-9a-f]{64}$/.test(p))) {
     return { ok: false, reason: 'malformed batch proof' };
   }
-  const leaf = leafHash(suite.digest, canonicalBytes(payload));
+  const leaf = leafHash(suite.digest, bytes);
   const root = rootFromProof(suite.digest, leaf, b.index, b.size, b.proof.map((p) => Buffer.from(p, 'hex')));
   if (!root) return { ok: false, reason: 'inclusion proof does not fit the batch size and index' };
   const rootHex = root.toString('hex');
@@ -129,13 +129,13 @@ export function verifySeal(payload: unknown, block: SealBlock, publicKeyPem: str
 }
 
 /** `<alg>:<hex>` digest of a message's canonical payload, binding a response to its request. */
-export function messageHash(suiteName: SuiteName, payload: unknown): string {
+export function messageHash(suiteName: SuiteName, payload: unknown, bytes: Buffer = canonicalBytes(payload)): string {
   const suite = suiteFor(suiteName);
-  return `${suite.hashName}:${suite.digest(canonicalBytes(payload)).toString('hex')}`;
+  return `${suite.hashName}:${suite.digest(bytes).toString('hex')}`;
 }
 
 /** The same digest, computed with the algorithm a `<alg>:<hex>` string names. */
-export function messageHashWithAlg(alg: string, payload: unknown): string | undefined {
+export function messageHashWithAlg(alg: string, payload: unknown, bytes?: Buffer): string | undefined {
   const name: SuiteName | undefined = alg === 'sm3' ? 'sm2-sm3' : alg === 'sha256' ? 'ed25519' : undefined;
-  return name ? messageHash(name, payload) : undefined;
+  return name ? messageHash(name, payload, bytes) : undefined;
 }

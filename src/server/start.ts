@@ -12,6 +12,10 @@ import { createLogger } from '../http/logger.js';
 import { hubRoutes } from '../hub/routes.js';
 import { AuditLog, adminActionEvent, loadOrCreateSubjectKey } from '../audit/index.js';
 import { auditHubRoutes } from '../audit/hub-routes.js';
+import { Relay, relayRoutes } from '../hub/relay.js';
+import { ExchangeService } from '../exchange/service.js';
+import { exchangeRoutes } from '../exchange/routes.js';
+import { currentTrustList } from '../hub/trust-list.js';
 import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
 import { NodeFederation } from '../node/federation.js';
@@ -30,6 +34,8 @@ export interface RunningServer {
   logger: Logger;
   /** nodes only */
   federation?: NodeFederation;
+  /** nodes only: the exchange service (provider, requester, outbox) */
+  exchange?: ExchangeService;
   /** the server's hash-chained audit log (nodes anchor its checkpoints at the hub) */
   audit: AuditLog;
   /** hubs only, and only on the start that created it */
@@ -41,6 +47,8 @@ export interface StartOptions {
   logger?: Logger;
   /** node: peer probe interval in seconds (0 disables) */
   probeSeconds?: number;
+  /** node: outbox background polling in ms (0: only in-process wake-ups) */
+  outboxPollMs?: number;
   /** audit checkpoints: every N entries (default 1000) or T seconds (default 60; 0 disables the timer) */
   audit?: { checkpointEvery?: number; checkpointSeconds?: number };
 }
@@ -53,6 +61,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   let app: App | undefined;
   let federation: NodeFederation | undefined;
   let audit: AuditLog | undefined;
+  let relay: Relay | undefined;
+  let exchange: ExchangeService | undefined;
   try {
     await migrateToLatest(store);
     await claimDatabase(store, cfg);
@@ -142,6 +152,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         audit,
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity });
+      relay = new Relay({ db: store.db, trustList: () => currentTrustList(trust) });
+      await app.register(relayRoutes, relay);
     } else {
       // created before listening so routes can read it; started once the URL is known
       federation = new NodeFederation({
@@ -163,12 +175,15 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         // administrative actions (accounts created, disabled…) go to the node's audit log
         onAdminAction: async (e) => void (await audit!.append(adminActionEvent(e))),
       });
+      exchange = new ExchangeService({ config: cfg, db: store.db, signer: identity, federation, audit, logger: logger.child({ component: 'exchange' }), ...(opts.outboxPollMs !== undefined ? { outboxPollMs: opts.outboxPollMs } : {}) });
+      await app.register(exchangeRoutes, exchange);
     }
 
     const port = await listen(app, cfg);
     publicUrl = resolvePublicUrl(cfg, port);
     logger.info({ url: publicUrl, keyId: identity.keyId }, `${cfg.role} listening`);
     if (federation) await federation.start();
+    await exchange?.start();
     await audit.start();
 
     const server: RunningServer = {
@@ -181,10 +196,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       logger,
       audit,
       ...(federation ? { federation } : {}),
+      ...(exchange ? { exchange } : {}),
       ...(createdToken ? { newOperatorToken: createdToken } : {}),
       close: async () => {
         await federation?.stop();
         await app!.close();
+        await exchange?.stop();
+        await relay?.close();
         await audit!.close();
         await store.close();
         logger.flush?.();
@@ -194,6 +212,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   } catch (e) {
     await federation?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await exchange?.stop().catch(() => undefined);
+    await relay?.close().catch(() => undefined);
     await audit?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;

@@ -118,6 +118,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
           dataDir: '.',
           hub: { url: hub.url, keyId: hub.identity.keyId, refreshSeconds: 30 },
           crypto: { suite: opts.suite },
+          exchange: demoExchangeSettings(region.code),
           log: { level: 'info', file: './server.log' },
         }),
         { probeSeconds: opts.probeSeconds ?? 15 },
@@ -221,6 +222,19 @@ function seedInWorker(job: SeedJob, onProgress: (p: { phase: string; done: numbe
     worker.on('error', reject);
     worker.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`seed worker for ${job.regionCode} exited with ${code}`))));
   });
+}
+
+/**
+ * Exchange settings of a demo node. The 长三角 members exchange node to node (桥梁式); 贵州 goes
+ * through the hub relay (辐射式), in both directions. Every member may read every resource of the
+ * others (sensitive fields still need the citizen's authorisation); a real node lists its partners.
+ */
+function demoExchangeSettings(code: string): Record<string, unknown> {
+  const relayed = '520000';
+  return {
+    ...(code === relayed ? { defaultRoute: 'relay' } : { partners: { [relayed]: { route: 'relay' } } }),
+    access: [{ from: DEMO_REGIONS.filter((r) => r.code !== code).map((r) => r.code), resources: '*' }],
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadataOptions, type TableMetadata } from 'kysely';
 import { TongbanError } from '../core/errors.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -79,15 +79,38 @@ function openSqlite<DB>(target: DatabaseTarget): Database<DB> {
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 5000');
+    // fewer, larger checkpoints: each one syncs the database file
+    handle.pragma('wal_autocheckpoint = 10000');
   } catch (e) {
     throw new TongbanError('E_DATABASE_UNAVAILABLE', `cannot open SQLite database ${target.location}: ${(e as Error).message}`, { cause: e });
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
     engine: 'sqlite',
     target,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every SQLite statement anew; preparing costs more than running a point query.
+ * Statements are cached by their SQL text (bounded), which is safe because better-sqlite3 runs each
+ * statement to completion before the next starts.
+ */
+function withStatementCache(handle: SQLite.Database, limit = 512): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = handle.prepare(sql);
+        if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+    close: () => handle.close(),
   };
 }
 
@@ -118,8 +141,31 @@ async function openPostgres<DB>(target: DatabaseTarget, opts: OpenOptions): Prom
       cause: e,
     });
   }
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   return { db, engine: 'postgres', target, schema: target.schema ?? 'public', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's migrator asks the introspector for every table of every schema, a catalog query that
+ * fails when another tenant of the database drops a schema at the same moment. Tongban only ever
+ * needs to know its own schema's tables, so the introspector looks at the current schema alone.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const full = super.createIntrospector(db);
+    return {
+      getSchemas: () => full.getSchemas(),
+      getMetadata: async (options) => ({ tables: await this.tablesOf(db, options) }),
+      getTables: (options) => this.tablesOf(db, options),
+    };
+  }
+
+  private async tablesOf(db: Kysely<unknown>, _options?: DatabaseMetadataOptions): Promise<TableMetadata[]> {
+    const rows = await sql<{ name: string; schema: string; type: string }>`
+      select table_name as name, table_schema as schema, table_type as type
+      from information_schema.tables where table_schema = current_schema()`.execute(db);
+    return rows.rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.type === 'VIEW', columns: [] }));
+  }
 }
 
 function describePgError(e: unknown): string {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFromObject, type ServerConfig } from '../../src/config/index.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/start.js';
 import { createLogger } from '../../src/http/logger.js';
 import { freshDatabase, type TestDatabase } from './engines.js';
 import type { Engine } from '../../src/store/db.js';
@@ -39,7 +39,7 @@ export async function startNode(
   engine: Engine,
   hub: { url: string; keyId?: string },
   region: { code: string; name: string },
-  opts: { suite?: SuiteName; database?: TestDatabase; dataDir?: string; probeSeconds?: number } = {},
+  opts: { suite?: SuiteName; database?: TestDatabase; dataDir?: string; probeSeconds?: number; settings?: Record<string, unknown>; start?: StartOptions; port?: number } = {},
 ): Promise<Started> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `tongban-node-${region.code}-`));
   const database = opts.database ?? (await freshDatabase(engine, `n${region.code}`));
@@ -48,13 +48,14 @@ export async function startNode(
       region,
       database: database.url,
       dataDir,
-      listen: { host: '127.0.0.1', port: 0 },
+      listen: { host: '127.0.0.1', port: opts.port ?? 0 },
       hub: { url: hub.url, ...(hub.keyId ? { keyId: hub.keyId } : {}), refreshSeconds: 3600 },
       crypto: { suite: opts.suite ?? 'ed25519' },
+      ...opts.settings,
     },
     { baseDir: dataDir, role: 'node', source: 'test' },
   );
-  const server = await startServer(config, { logger: quietLogger(), probeSeconds: opts.probeSeconds ?? 0 });
+  const server = await startServer(config, { logger: quietLogger(), probeSeconds: opts.probeSeconds ?? 0, ...opts.start });
   return { server, dataDir, database, config };
 }
 

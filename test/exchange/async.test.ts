@@ -1,0 +1,76 @@
+// Slow sources: the provider answers 202, finishes later and delivers the sealed answer through its
+// durable outbox into the requester's inbox — retried while the requester is down, applied once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { engines } from '../helpers/engines.js';
+import { exchangeFixture, purpose } from '../helpers/exchange.js';
+import type { SourceRecord } from '../../src/adapters/index.js';
+
+for (const engine of await engines()) {
+  test(`${engine}: a slow source answers later, through retries, exactly once in effect`, async () => {
+    const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
+    let release!: (r: SourceRecord) => void;
+    const gate = new Promise<SourceRecord>((r) => (release = r));
+    f.ah.server.exchange!.resources.register({
+      def: {
+        id: 'archive.household', name: { zh: '历史户籍档案', en: 'Archived household records' }, department: '安徽省档案馆', sourceSystem: '档案数字化系统',
+        subjectType: 'citizen', sharing: 'conditional',
+        fields: [{ name: 'archiveNo', label: { zh: '档号', en: 'Archive number' }, type: 'string', sensitivity: 'general' }],
+      },
+      adapter: { fetch: () => gate },
+    });
+    try {
+      const res = await f.clerk('/api/exchange/requests', {
+        body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const id = res.body.exchange.messageId;
+      assert.equal(res.body.exchange.status, 'pending');
+
+      // the requester goes down before the answer is ready
+      const shPort = f.sh.server.port;
+      await f.sh.server.close();
+      const outbox = f.ah.server.exchange!.outbox;
+      const retried = once(outbox, 'retry');
+      release({ values: { archiveNo: 'AH-1998-000417' }, dataTime: '2024-03-01T00:00:00.000Z', quality: [] });
+      const [failure] = (await retried) as [{ attempts: number; error: string }];
+      assert.equal(failure.attempts, 1);
+
+      // back up on the same address: the next attempt delivers
+      await f.restartSh();
+      assert.equal(f.sh.server.port, shPort);
+      const delivered = once(outbox, 'delivered');
+      await outbox.retryNow();
+      const [d] = (await delivered) as [{ attempts: number }];
+      assert.equal(d.attempts, 2);
+
+      const done = await f.clerk(`/api/exchange/requests/${id}`);
+      assert.equal(done.body.exchange.status, 'completed');
+      assert.equal(done.body.exchange.result.record.archiveNo, 'AH-1998-000417');
+      assert.equal(done.body.exchange.result.seal.verified, true);
+      assert.equal(done.body.exchange.result.seal.requestHashMatches, true);
+
+      // a second delivery of the same answer is acknowledged and changes nothing
+      const row = await f.sh.server.store.db.selectFrom('exchange_request').select('response').where('message_id', '=', id).executeTakeFirstOrThrow();
+      const again = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: row.response! });
+      assert.deepEqual(await again.json(), { received: true, duplicate: true });
+      const received = await f.sh.server.store.db.selectFrom('audit_entry').select('seq').where('action', '=', 'exchange.response.received').execute();
+      assert.equal(received.length, 1, 'applied once');
+      const inbox = await f.sh.server.store.db.selectFrom('exchange_inbox').selectAll().execute();
+      assert.equal(inbox.length, 1);
+
+      // the provider's audit shows the accepted request and the later answer, bound by conversation
+      const served = await f.ah.server.store.db.selectFrom('audit_entry').select(['action', 'conversation_id']).where('conversation_id', '=', id).orderBy('seq').execute();
+      assert.deepEqual(served.map((s) => s.action), ['exchange.request.accepted', 'exchange.request.served']);
+
+      // a forged delivery is refused
+      const forged = JSON.parse(row.response!);
+      forged.payload.record.archiveNo = 'FORGED';
+      const bad = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+      assert.equal(bad.status, 401);
+    } finally {
+      await f.close();
+    }
+  });
+}

@@ -1,0 +1,99 @@
+// Each bad input gets the right error code in a sealed answer, is logged in the provider's audit
+// log, and changes nothing: no record leaves the provider.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines } from '../helpers/engines.js';
+import { exchangeFixture, purpose, type ExchangeFixture } from '../helpers/exchange.js';
+import { buildRequestPayload, type RequestPayload } from '../../src/exchange/envelope.js';
+import { BatchSigner, verifySeal } from '../../src/exchange/seal.js';
+import { makeSigner, type Signer } from '../../src/core/signed-document.js';
+import { suiteFor } from '../../src/core/crypto/index.js';
+
+const engine = (await engines())[0]!; // the HTTP path is the same on both engines; storage is covered elsewhere
+
+function requestFor(f: ExchangeFixture, over: Partial<Parameters<typeof buildRequestPayload>[0]> = {}, at?: Date): RequestPayload {
+  return buildRequestPayload(
+    {
+      from: '310000', to: '340000',
+      user: { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', roles: ['clerk'] },
+      purpose, subject: { type: 'citizen', id: f.citizen.idNumber }, resource: 'hukou.person', fields: ['name', 'sex'],
+      ...over,
+    },
+    at,
+  );
+}
+
+async function post(f: ExchangeFixture, body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const res = await fetch(`${f.ah.server.url}/api/exchange/v1/requests`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sealed answers and plain errors alike
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function signed(signer: Signer, payload: object) {
+  return { payload, signature: await new BatchSigner(signer).sign(payload) };
+}
+
+test(`${engine}: bad exchange requests are refused with the right code, sealed, audited, and leak nothing`, async () => {
+  const f = await exchangeFixture(engine, { access: [{ from: ['310000'], resources: ['hukou.person', 'marriage.record'], fields: ['name', 'sex', 'birthDate', 'registeredAddress', 'kind'] }] });
+  const sh = f.sh.server.identity;
+  const stranger = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
+  try {
+    const good = await signed(sh, requestFor(f));
+    const ok = await post(f, good);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.payload.record.name, f.citizen.name);
+
+    const cases: Array<[string, () => Promise<string | object>, number, string, RegExp?]> = [
+      ['replayed message id', async () => good, 409, 'E_REPLAY'],
+      ['wrong signature', async () => {
+        const d = await signed(sh, requestFor(f));
+        return { ...d, signature: { ...d.signature, value: Buffer.alloc(64, 7).toString('base64') } };
+      }, 401, 'E_SIGNATURE'],
+      ['payload changed after signing', async () => {
+        const d = await signed(sh, requestFor(f));
+        return { ...d, payload: { ...d.payload, fields: ['name', 'sex', 'birthDate'] } };
+      }, 401, 'E_SIGNATURE'],
+      ['unknown key', async () => signed(stranger, requestFor(f)), 403, 'E_NOT_TRUSTED', /not a key of region 310000/],
+      ['not a member', async () => signed(stranger, requestFor(f, { from: '320000' })), 403, 'E_NOT_TRUSTED', /320000 is not a federation member/],
+      ['clock outside the window', async () => signed(sh, requestFor(f, {}, new Date(Date.now() - 10 * 60_000))), 401, 'E_CLOCK_SKEW'],
+      ['addressed to another node', async () => signed(sh, requestFor(f, { to: '320000' })), 400, 'E_INVALID_REQUEST', /addressed to 320000/],
+      ['unknown field in the envelope', async () => signed(sh, { ...requestFor(f), note: 'extra' }), 400, 'E_INVALID_REQUEST', /unknown field "note"/],
+      ['field list naming a field that does not exist', async () => signed(sh, requestFor(f, { fields: ['name', 'shoeSize'] })), 400, 'E_INVALID_REQUEST', /no field "shoeSize"/],
+      ['field not granted', async () => signed(sh, requestFor(f, { fields: ['name', 'ethnicity'] })), 403, 'E_FIELD_NOT_ALLOWED', /ethnicity/],
+      ['sensitive field without authorisation', async () => signed(sh, requestFor(f, { fields: ['name', 'registeredAddress'] })), 403, 'E_NEEDS_AUTHORISATION'],
+      ['resource without a rule', async () => signed(sh, requestFor(f, { resource: 'social.pension', fields: ['status'] })), 403, 'E_NO_AGREEMENT'],
+      ['subject not in the registry', async () => signed(sh, requestFor(f, { subject: { type: 'citizen', id: '11010519491231002X' } })), 404, 'E_SUBJECT_NOT_FOUND'],
+      ['malformed JSON', async () => '{"payload": {', 400, 'E_INVALID_REQUEST'],
+      ['not an exchange message', async () => ({ hello: '你好' }), 400, 'E_INVALID_REQUEST'],
+      ['oversized body', async () => {
+        const d = await signed(sh, requestFor(f));
+        return { ...d, payload: { ...d.payload, padding: 'x'.repeat(300 * 1024) } };
+      }, 413, 'E_PAYLOAD_TOO_LARGE'],
+    ];
+    for (const [name, make, status, code, detail] of cases) {
+      const r = await post(f, await make());
+      assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body).slice(0, 300)}`);
+      const err = r.body.payload?.error ?? r.body.error;
+      assert.equal(err?.code, code, name);
+      assert.ok(err.messageZh && err.messageEn, `${name}: both languages`);
+      if (detail) assert.match(err.detail ?? '', detail, name);
+      assert.equal(r.body.payload?.record, undefined, `${name}: no record`);
+      if (r.body.payload) {
+        // refusals are sealed by the provider too
+        assert.ok(verifySeal(r.body.payload, r.body.seal, f.ah.server.identity.publicKeyPem).ok, `${name}: sealed`);
+      }
+    }
+    // every refusal that reached the exchange code is in the provider's audit log
+    const refused = await f.ah.server.store.db.selectFrom('audit_entry').select(['action', 'error_code']).where('outcome', '=', 'refused').execute();
+    const codes = refused.map((r) => r.error_code).sort();
+    for (const code of ['E_REPLAY', 'E_SIGNATURE', 'E_NOT_TRUSTED', 'E_CLOCK_SKEW', 'E_INVALID_REQUEST', 'E_FIELD_NOT_ALLOWED', 'E_NEEDS_AUTHORISATION', 'E_NO_AGREEMENT', 'E_SUBJECT_NOT_FOUND']) {
+      assert.ok(codes.includes(code), `audited: ${code}`);
+    }
+    // unauthenticated messages are recorded as security events without trusting their content
+    const rejected = await f.ah.server.store.db.selectFrom('audit_entry').selectAll().where('action', '=', 'exchange.request.rejected').execute();
+    assert.ok(rejected.length >= 3);
+    assert.ok(rejected.every((r) => r.subject_ref === null || r.subject_ref === ''), 'no subject recorded for unauthenticated messages');
+  } finally {
+    await f.close();
+  }
+});

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines } from '../helpers/engines.js';
+import { exchangeFixture, purpose } from '../helpers/exchange.js';
+
+for (const engine of await engines()) {
+  for (const route of ['direct', 'relay'] as const) {
+    test(`${engine}, ${route}: a 上海 clerk fetches an 安徽 citizen's household record, sealed, with provenance, audited on both sides`, async () => {
+      const f = await exchangeFixture(engine, { route, suite: engine === 'sqlite' ? 'sm2-sm3' : 'ed25519' });
+      try {
+        const partners = await f.clerk('/api/exchange/partners');
+        assert.equal(partners.status, 200);
+        assert.deepEqual(partners.body.partners.map((p: { regionCode: string; route: string }) => [p.regionCode, p.route]), [['340000', route]]);
+        const resources = await f.clerk('/api/exchange/partners/340000/resources');
+        assert.equal(resources.status, 200);
+        const hukou = resources.body.resources.find((r: { id: string }) => r.id === 'hukou.person');
+        assert.equal(hukou.department, '安徽省公安厅');
+
+        const res = await f.clerk('/api/exchange/requests', {
+          body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name', 'sex', 'birthDate', 'registeredDivision'], purpose },
+        });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        const x = res.body.exchange;
+        assert.equal(x.status, 'completed');
+        assert.equal(x.route, route);
+        assert.equal(x.result.record.name, f.citizen.name);
+        assert.deepEqual(Object.keys(x.result.record).sort(), ['birthDate', 'name', 'registeredDivision', 'sex']);
+        assert.match(x.result.record.registeredDivision, /^安徽省/);
+        assert.equal(x.result.provenance.department, '安徽省公安厅');
+        assert.equal(x.result.provenance.sourceSystem, '人口信息管理系统');
+        assert.match(x.result.provenance.dataTime, /^\d{4}-\d{2}-\d{2}T/);
+        assert.equal(x.result.seal.verified, true);
+        assert.equal(x.result.seal.requestHashMatches, true);
+        assert.equal(x.result.seal.signer.regionCode, '340000');
+        assert.equal(x.result.seal.keyId, f.ah.server.identity.keyId);
+        assert.match(x.subjectMasked, /^\d{4}\*{10}[\dX]{4}$/);
+
+        // the clerk can read it back; both audit logs hold the exchange with a masked subject
+        const again = await f.clerk(`/api/exchange/requests/${x.messageId}`);
+        assert.equal(again.body.exchange.result.record.name, f.citizen.name);
+        const list = await f.clerk('/api/exchange/requests?limit=5');
+        assert.equal(list.body.exchanges[0].messageId, x.messageId);
+        for (const [node, action] of [[f.sh, 'exchange.request.sent'], [f.ah, 'exchange.request.served']] as const) {
+          await node.server.audit.drain?.();
+          const rows = await node.server.store.db.selectFrom('audit_entry').selectAll().where('message_id', '=', x.messageId).execute();
+          assert.equal(rows.length, 1, `${node.config.region.code} audit`);
+          assert.equal(rows[0]!.action, action);
+          assert.equal(rows[0]!.outcome, 'ok');
+          assert.equal(rows[0]!.subject_masked, x.subjectMasked);
+          assert.ok(!JSON.stringify(rows[0]).includes(f.citizen.idNumber), 'no ID number in clear in the audit log');
+        }
+        if (route === 'relay') {
+          const relayed = await f.hub.server.store.db.selectFrom('hub_relay_log').selectAll().where('message_id', '=', x.messageId).execute();
+          assert.equal(relayed.length, 1);
+          assert.equal(relayed[0]!.status, 200);
+          assert.equal(relayed[0]!.from_region, '310000');
+          assert.ok(!JSON.stringify(relayed[0]).includes(f.citizen.name), 'the relay keeps metadata only');
+        }
+      } finally {
+        await f.close();
+      }
+    });
+  }
+}
