@@ -1,5 +1,6 @@
 // 我的最近调阅 / My recent requests: the clerk's last 20 exchanges, newest first; refreshes while
 // any of them is still waiting for its source.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Card, Empty, ErrorPanel, Loading, Time } from '../../components/ui';
@@ -11,6 +12,8 @@ import { useResource } from '../../useResource';
 import { StatusTag, useResourceName } from './shared';
 
 const loadRecent = (signal: AbortSignal) => fetchRecentExchanges(signal, 20);
+/** shown before "show all", so the list does not push the guide far down */
+const FIRST = 8;
 
 function Row({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
@@ -52,6 +55,8 @@ export function RecentExchanges() {
   const { t } = useTranslation();
   const res = useResource(loadRecent, 10_000);
   const list = res.data;
+  const [all, setAll] = useState(false);
+  const shown = list && !all ? list.slice(0, FIRST) : list;
   return (
     <Card
       title={t('exchange.recent.title')}
@@ -75,11 +80,18 @@ export function RecentExchanges() {
       ) : !list || list.length === 0 ? (
         <Empty title={t('exchange.recent.empty')}>{t('exchange.recent.emptyHint')}</Empty>
       ) : (
-        <ul className="recent">
-          {list.map((x) => (
-            <Row key={x.messageId} x={x} />
-          ))}
-        </ul>
+        <>
+          <ul className="recent">
+            {shown?.map((x) => (
+              <Row key={x.messageId} x={x} />
+            ))}
+          </ul>
+          {list.length > FIRST && (
+            <button type="button" className="recent__more" onClick={() => setAll((v) => !v)} data-testid="recent-toggle">
+              {all ? t('exchange.recent.showFewer') : t('exchange.recent.showAll', { n: list.length })}
+            </button>
+          )}
+        </>
       )}
     </Card>
   );
