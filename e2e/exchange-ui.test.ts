@@ -1,0 +1,150 @@
+// End-to-end: the demo federation, and 上海's window clerk in Chromium fetching the household record
+// of an 安徽 citizen who lives in 上海 (a 居住证 holder): sign-in, the request form, the record, its
+// provenance and the verified seal, a refusal with its code, the recent list, sign-out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDemo, type RunningDemo } from '../src/sim/demo.js';
+import { sampleMigrants } from '../src/sim/registries/index.js';
+import { makeIdNumber } from '../src/core/ids/index.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results');
+
+async function text(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).innerText()).trim();
+}
+
+async function fillRequest(page: Page, idNumber: string, caseId: string): Promise<void> {
+  await page.getByTestId('partner-option-340000').click();
+  await page.locator('[data-testid="resource-select"] option[value="hukou.person"]').waitFor({ state: 'attached' });
+  await page.getByTestId('resource-select').selectOption('hukou.person');
+  await page.getByTestId('field-checkbox-name').waitFor();
+  assert.equal(await page.getByTestId('field-checkbox-name').isChecked(), true, 'every field is checked by default');
+  await page.getByTestId('id-number').fill(idNumber);
+  assert.equal(await page.getByTestId('id-number-status').getAttribute('data-valid'), 'true');
+  await page.getByTestId('service-item').fill('户口迁移(工作调动)');
+  await page.getByTestId('case-id').fill(caseId);
+  await page.getByTestId('consent-checkbox').check();
+  await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
+}
+
+/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+async function waitForOutcome(page: Page): Promise<string> {
+  await page.getByTestId('page-exchange-result').waitFor();
+  // a slow source answers later; the page polls until the exchange is completed or failed
+  await page.waitForFunction(
+    `['completed', 'failed'].includes(document.querySelector('[data-testid="page-exchange-result"]')?.getAttribute('data-status') ?? '')`,
+    null,
+    { timeout: 30_000 },
+  );
+  return (await page.getByTestId('page-exchange-result').getAttribute('data-status')) ?? '';
+}
+
+test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record: record, provenance and a verified seal; a refusal shows its code', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-exchange-'));
+  mkdirSync(SHOTS, { recursive: true });
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  try {
+    demo = await startDemo({ dataDir: dir, basePort: 0, citizens: 1000, suite: 'sm2-sm3', seed: 'e2e-exchange', probeSeconds: 0 });
+    const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
+    const clerk = demo.users['310000']!.find((u) => u.roles.includes('clerk'))!;
+    assert.equal(clerk.id, 'sh-clerk');
+    const [migrant] = await sampleMigrants(`sqlite:${join(dir, '310000', 'registries.db')}`, { hukouProvince: '340000', limit: 1 });
+    assert.ok(migrant, 'the demo has a 居住证 holder in 上海 whose hukou is in 安徽');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // the workbench needs a clerk: a visitor is sent to the sign-in page, and back afterwards
+    await page.goto(`${sh.url}/exchange`);
+    await page.getByTestId('login-form').waitFor();
+    assert.match(page.url(), /\/login\?next=%2Fexchange$/);
+    await page.getByTestId('login-user').fill(clerk.id);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor();
+    assert.equal(await page.getByTestId('login-error').getAttribute('data-code'), 'E_UNAUTHENTICATED');
+    await page.getByTestId('login-password').fill(clerk.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('page-exchange').waitFor();
+    assert.equal(await text(page, 'user-name'), clerk.name);
+    assert.equal(await text(page, 'user-department'), clerk.department);
+
+    // the request
+    await fillRequest(page, migrant.idNumber, 'SH-E2E-0001');
+    await screenshot(page, 'exchange-form-zh-CN.png');
+    await page.getByTestId('submit-request').click();
+    assert.equal(await waitForOutcome(page), 'completed');
+    const messageId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+
+    // the record, labelled from the resource's field definitions
+    await page.getByTestId('record-table').waitFor();
+    assert.match(await text(page, 'record-row-name'), new RegExp(`姓名\\s+${migrant.name}`));
+    assert.match(await text(page, 'record-row-registeredDivision'), /户籍地行政区划\s+安徽省/);
+    // provenance and seal
+    assert.equal(await text(page, 'prov-department'), '安徽省公安厅');
+    assert.equal(await text(page, 'prov-source-system'), '人口信息管理系统');
+    assert.match(await text(page, 'prov-data-time'), /^\d{4}[/-]\d{2}[/-]\d{2}/);
+    assert.match(await text(page, 'prov-retrieved-at'), /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
+    assert.equal(await page.getByTestId('seal-status').getAttribute('data-verified'), 'true');
+    assert.match(await text(page, 'seal-status'), /验证通过/);
+    assert.equal(await page.getByTestId('seal-binding').getAttribute('data-matches'), 'true');
+    assert.match(await text(page, 'seal-key-id'), /^sm2-sm3:/);
+    assert.equal(await text(page, 'seal-suite'), 'SM2/SM3 国密');
+    assert.match(await text(page, 'seal-signer'), /安徽\s*340000/);
+    assert.equal(await page.getByTestId('exchange-route').getAttribute('data-route'), 'direct');
+    assert.match(await text(page, 'exchange-latency'), /\d+(\.\d+)? m?s/);
+    assert.equal(await page.getByTestId('exchange-status').getAttribute('data-status'), 'completed');
+    assert.ok(!(await page.content()).includes(migrant.idNumber), 'the page shows the ID number masked only');
+    await screenshot(page, 'exchange-result-zh-CN.png');
+
+    // the same result in English: field labels from the resource's English names
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.match(await text(page, 'record-row-name'), new RegExp(`Name\\s+${migrant.name}`));
+    assert.match(await text(page, 'seal-status'), /Verified/);
+    await screenshot(page, 'exchange-result-en.png');
+    await page.getByTestId('lang-option-zh-CN').click();
+
+    // a refusal comes back with its vocabulary code: nobody in 安徽 has this (valid) number
+    await page.getByTestId('back-to-exchange').click();
+    await page.getByTestId('page-exchange').waitFor();
+    await page.getByTestId(`recent-row-${messageId}`).waitFor();
+    assert.equal(await page.getByTestId(`recent-row-${messageId}`).getAttribute('data-status'), 'completed');
+    await fillRequest(page, makeIdNumber('340104', '19010101', 7), 'SH-E2E-0002');
+    await page.getByTestId('submit-request').click();
+    assert.equal(await waitForOutcome(page), 'failed');
+    assert.equal(await page.getByTestId('exchange-error').getAttribute('data-code'), 'E_SUBJECT_NOT_FOUND');
+    assert.match(await text(page, 'exchange-error'), /未找到该数据主体的记录/);
+    await page.getByTestId('advice').waitFor();
+    await screenshot(page, 'exchange-refused-zh-CN.png');
+
+    // signing out ends the session: the workbench asks for a sign-in again
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.goto(`${sh.url}/exchange`);
+    await page.getByTestId('login-form').waitFor();
+    const after = await page.evaluate("fetch('/api/exchange/partners').then((r) => r.status)");
+    assert.equal(after, 401);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
