@@ -15,7 +15,7 @@ import { messageHash, verifySeal, type BatchSigner } from './seal.js';
 import { canonicalBytes } from '../core/jcs.js';
 import { trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
-import type { AuditSink } from './audit-port.js';
+import type { AuditSink } from '../audit/index.js';
 
 export interface ProviderOptions {
   self: string;
@@ -31,6 +31,8 @@ export interface ProviderOptions {
   syncBudgetMs: number;
   /** hands a finished slow exchange to durable delivery */
   deliverLater: (to: string, response: SealedResponse, conversationId: string) => Promise<void>;
+  /** fetches the member list again now (rate-limited); called when a member signs with a key not on it yet */
+  refreshTrust?: () => Promise<boolean>;
   /** records a slow exchange before answering 202, so a restart can finish it */
   rememberConversation: (req: SignedRequest) => Promise<void>;
 }
@@ -54,7 +56,7 @@ export class Provider {
       const bytes = canonicalBytes(p); // once: for the request hash and the signature check
       ctx = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p, bytes) };
       if (p.to !== this.o.self) throw new TongbanError('E_INVALID_REQUEST', `addressed to ${p.to}, this node is ${this.o.self}`);
-      this.authenticate(req, bytes);
+      await this.authenticate(req, bytes);
       authentic = true;
       this.checkClock(p);
       await this.o.replay.claim(p.messageId, p.from, p.createdAt);
@@ -81,11 +83,9 @@ export class Provider {
     await this.finishLater(req, ctx, resource ? readSource(resource, p.subject.id, p.fields) : Promise.reject(new TongbanError('E_INVALID_REQUEST', `unknown resource "${p.resource}"`)));
   }
 
-  private authenticate(req: SignedRequest, bytes: Buffer): void {
-    const list = this.o.trustList();
-    if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list yet');
+  private async authenticate(req: SignedRequest, bytes: Buffer): Promise<void> {
     const sig = req.signature;
-    const key = trustIndexOf(list).signingKey(req.payload.from, sig.keyId, sig.suite);
+    const key = await keyFor(this.o.trustList, this.o.refreshTrust, req.payload.from, sig.keyId, sig.suite);
     const check = verifySeal(req.payload, sig, key.publicKey, bytes);
     if (!check.ok) throw new TongbanError('E_SIGNATURE', check.reason);
   }
@@ -191,6 +191,25 @@ export class Provider {
       responseHash: this.responseHashes.get(response) ?? messageHash(this.o.sealer.suiteName, response),
       detail: { response: response.messageId, ...(p.authorisation ? { authorisation: `${p.authorisation.type}:${p.authorisation.reference}` } : {}) },
     };
+  }
+}
+
+/**
+ * The active key a member signs with. A known member's unknown key is most likely a key rotated
+ * since this node's last member-list refresh: refresh once (rate-limited) and look again.
+ */
+export async function keyFor(list: () => TrustListPayload | null, refresh: (() => Promise<boolean>) | undefined, region: string, keyId: string, suite: string) {
+  const lookup = () => {
+    const l = list();
+    if (!l) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list yet');
+    return trustIndexOf(l).signingKey(region, keyId, suite);
+  };
+  try {
+    return lookup();
+  } catch (e) {
+    const unknownKey = isTongbanError(e) && e.code === 'E_NOT_TRUSTED' && / is not a key of region /.test(e.detail ?? '');
+    if (!unknownKey || !refresh || !(await refresh())) throw e;
+    return lookup();
   }
 }
 

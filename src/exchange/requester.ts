@@ -18,10 +18,11 @@ import {
 } from './envelope.js';
 import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
 import { trustIndexOf } from './trust.js';
+import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import { GroupCommitter } from '../store/group-commit.js';
 import type { PeerHttp } from './http.js';
-import type { AuditSink } from './audit-port.js';
+import type { AuditSink } from '../audit/index.js';
 
 export type Route = 'direct' | 'relay';
 
@@ -81,6 +82,8 @@ export interface RequesterOptions {
   logger: Logger;
   routeFor: (regionCode: string) => Route;
   timeoutMs: number;
+  /** fetches the member list again now (rate-limited), for keys rotated since the last refresh */
+  refreshTrust?: () => Promise<boolean>;
 }
 
 export class Requester {
@@ -119,7 +122,7 @@ export class Requester {
     let outcome: Outcome;
     try {
       const res = await this.o.http.postJson(url, serialised, { timeoutMs: this.o.timeoutMs, headers: { 'x-tongban-from': this.o.self.code } });
-      outcome = this.readAnswer(payload, bytes, requestHash, res.body);
+      outcome = await this.readAnswer(payload, bytes, requestHash, res.body);
     } catch (e) {
       outcome = { status: 'failed', error: errorInfo(isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e))) };
     }
@@ -150,7 +153,7 @@ export class Requester {
     const doc = assertResponseShape(body);
     const p = doc.payload;
     if (p.to !== this.o.self.code) throw new TongbanError('E_INVALID_REQUEST', `delivery addressed to ${p.to}`);
-    const seal = this.checkSeal(p.from, doc);
+    const seal = await this.checkSeal(p.from, doc);
     if (!seal.verified) throw new TongbanError(seal.reason?.startsWith('E_NOT_TRUSTED') ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', seal.reason);
     if (!p.inReplyTo) throw new TongbanError('E_INVALID_REQUEST', 'delivery answers no request');
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', p.inReplyTo).executeTakeFirst();
@@ -229,7 +232,7 @@ export class Requester {
     return target;
   }
 
-  private readAnswer(request: RequestPayload, requestBytes: Buffer, ownHash: string, body: unknown): Outcome {
+  private async readAnswer(request: RequestPayload, requestBytes: Buffer, ownHash: string, body: unknown): Promise<Outcome> {
     let doc: SealedResponse;
     try {
       doc = assertResponseShape(body);
@@ -241,7 +244,7 @@ export class Requester {
     }
     const p = doc.payload;
     const responseBytes = canonicalBytes(p);
-    const seal = this.checkSeal(request.to, doc, responseBytes);
+    const seal = await this.checkSeal(request.to, doc, responseBytes);
     const alg = p.requestHash?.split(':')[0];
     const expected = alg === ownHash.split(':')[0] ? ownHash : alg ? messageHashWithAlg(alg, request, requestBytes) : undefined;
     const bound = p.inReplyTo === request.messageId && p.requestHash !== null && expected === p.requestHash;
@@ -260,7 +263,7 @@ export class Requester {
     return { status: 'failed', response: doc, seal, error: p.error! };
   }
 
-  private checkSeal(from: string, doc: SealedResponse, bytes: Buffer = canonicalBytes(doc.payload)): SealView {
+  private async checkSeal(from: string, doc: SealedResponse, bytes: Buffer = canonicalBytes(doc.payload)): Promise<SealView> {
     const s = doc.seal;
     const list = this.o.trustList();
     const base: SealView = {
@@ -273,8 +276,7 @@ export class Requester {
       sealedAt: doc.payload.createdAt,
     };
     try {
-      if (!list) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'no member list');
-      const key = trustIndexOf(list).signingKey(from, s.keyId, s.suite);
+      const key = await keyFor(this.o.trustList, this.o.refreshTrust, from, s.keyId, s.suite);
       const check = verifySeal(doc.payload, s, key.publicKey, bytes);
       return check.ok ? { ...base, verified: true } : { ...base, reason: `E_SIGNATURE: ${check.reason}` };
     } catch (e) {

@@ -22,7 +22,7 @@ import { Outbox } from './outbox.js';
 import { PeerHttp } from './http.js';
 import { trustIndexOf } from './trust.js';
 import type { SignedRequest } from './envelope.js';
-import type { AuditSink } from './audit-port.js';
+import type { AuditSink } from '../audit/index.js';
 
 export interface ExchangeServiceOptions {
   config: ServerConfig;
@@ -70,6 +70,7 @@ export class ExchangeService {
       logger: o.logger.child({ component: 'provider' }),
       clockWindowMs: cfg.exchange.clockWindowMs,
       syncBudgetMs: cfg.exchange.syncBudgetMs,
+      refreshTrust: () => o.federation.refreshSoon(),
       rememberConversation: async (req) => {
         await o.db
           .insertInto('exchange_conversation')
@@ -94,6 +95,7 @@ export class ExchangeService {
       logger: o.logger.child({ component: 'requester' }),
       routeFor: (code) => this.routeFor(code),
       timeoutMs: cfg.exchange.requestTimeoutMs,
+      refreshTrust: () => o.federation.refreshSoon(),
     });
   }
 

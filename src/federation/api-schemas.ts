@@ -16,6 +16,15 @@ export const SignedDocumentSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const KeyRotationSchema = Type.Object(
+  {
+    payload: SignedDocumentSchema.properties.payload,
+    signature: SignedDocumentSchema.properties.signature,
+    proof: SignedDocumentSchema.properties.signature,
+  },
+  { additionalProperties: false },
+);
+
 export const InfoSchema = Type.Object({
   role: Type.Enum(['hub', 'node']),
   regionCode: Type.String(),

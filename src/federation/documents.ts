@@ -8,6 +8,7 @@ import { assertSignedShape, signDocument, verifyDocument, type SignedDocument, t
 
 export const JOIN_REQUEST_TYPE = 'tongban.join-request';
 export const TRUST_LIST_TYPE = 'tongban.trust-list';
+export const KEY_ROTATION_TYPE = 'tongban.key-rotation';
 export const FORMAT_VERSION = 1;
 /** A join request older or newer than this is refused, so a captured one cannot be replayed later. */
 export const JOIN_CLOCK_WINDOW_MS = 5 * 60 * 1000;
@@ -34,6 +35,8 @@ export type JoinRequest = SignedDocument<JoinRequestPayload>;
 export interface TrustListMemberKey extends PublicKeyEntry {
   status: 'active' | 'retired';
   addedAt: string;
+  /** when the key stopped signing (rotation); what it signed before stays verifiable */
+  retiredAt?: string;
 }
 
 export interface TrustListMember {
@@ -152,4 +155,60 @@ export function memberSummary(m: TrustListMember) {
     suite: active[0]?.suite ?? m.keys[0]?.suite ?? '',
     keyIds: active.map((k) => k.keyId),
   };
+}
+
+// ---- key rotation ---------------------------------------------------------------------------
+
+export interface KeyRotationPayload {
+  type: typeof KEY_ROTATION_TYPE;
+  formatVersion: typeof FORMAT_VERSION;
+  regionCode: string;
+  oldKeyId: string;
+  newKey: PublicKeyEntry;
+  requestedAt: string;
+  nonce: string;
+}
+
+/** A rotation is signed by the old key (authority) and carries a proof by the new key (possession). */
+export interface KeyRotation extends SignedDocument<KeyRotationPayload> {
+  proof: SignedDocument<KeyRotationPayload>['signature'];
+}
+
+export function buildKeyRotation(oldKey: Signer, newKey: Signer, regionCode: string, nonce: string, at = new Date()): KeyRotation {
+  const payload: KeyRotationPayload = {
+    type: KEY_ROTATION_TYPE,
+    formatVersion: FORMAT_VERSION,
+    regionCode,
+    oldKeyId: oldKey.keyId,
+    newKey: { keyId: newKey.keyId, suite: newKey.suite.name, publicKey: newKey.publicKeyPem },
+    requestedAt: at.toISOString(),
+    nonce,
+  };
+  return { ...signDocument(payload, oldKey), proof: signDocument(payload, newKey).signature };
+}
+
+/**
+ * Checks a rotation as received, except who the old key belongs to (the hub knows that): shape,
+ * clock window, and the new key's proof of possession. Returns the payload.
+ */
+export function verifyKeyRotationProof(doc: unknown, now = new Date()): KeyRotationPayload {
+  const d = assertSignedShape<KeyRotationPayload>(doc);
+  const proof = (doc as Partial<KeyRotation>).proof;
+  const p = d.payload;
+  if (p.type !== KEY_ROTATION_TYPE || p.formatVersion !== FORMAT_VERSION || typeof p.regionCode !== 'string' || typeof p.oldKeyId !== 'string' ||
+      !p.newKey || !isSuiteName(p.newKey.suite) || typeof p.newKey.publicKey !== 'string' || typeof p.nonce !== 'string' || !proof) {
+    throw new TongbanError('E_INVALID_REQUEST', 'not a tongban.key-rotation document of format version 1 with a proof');
+  }
+  const at = Date.parse(p.requestedAt);
+  if (Number.isNaN(at) || Math.abs(now.getTime() - at) > JOIN_CLOCK_WINDOW_MS) throw new TongbanError('E_CLOCK_SKEW', `requestedAt ${p.requestedAt} is outside ±5 minutes`);
+  let newKeyId: string;
+  try {
+    newKeyId = keyIdOf(suiteFor(p.newKey.suite), p.newKey.publicKey);
+  } catch {
+    throw new TongbanError('E_INVALID_REQUEST', `newKey.publicKey is not a ${p.newKey.suite} public key`);
+  }
+  if (newKeyId !== p.newKey.keyId) throw new TongbanError('E_INVALID_REQUEST', `newKey.keyId should be ${newKeyId}`);
+  if (newKeyId === p.oldKeyId) throw new TongbanError('E_INVALID_REQUEST', 'the new key is the old key');
+  verifyDocument({ payload: p, signature: proof }, { suite: p.newKey.suite, keyId: newKeyId, publicKeyPem: p.newKey.publicKey });
+  return p;
 }

@@ -5,7 +5,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { TongbanError, isTongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB, HubMemberTable } from '../store/schema.js';
-import { verifyJoinRequest, type JoinRequestPayload } from '../federation/documents.js';
+import { verifyJoinRequest, verifyKeyRotationProof, type JoinRequestPayload } from '../federation/documents.js';
+import { verifyDocument } from '../core/signed-document.js';
 import type { AuditSink } from '../audit/index.js';
 
 export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
@@ -220,4 +221,46 @@ function toView(r: HubMemberTable, keys: Array<{ key_id: string; suite: string; 
     reason: r.reason,
     keys: keys.map((k) => ({ keyId: k.key_id, suite: k.suite, status: k.status, addedAt: k.added_at })),
   };
+}
+
+/**
+ * A member replaces its signing key: the request is signed by its current active key and proves
+ * possession of the new one. The old key is retired (it stays on the member list, marked retired,
+ * so what it signed stays verifiable) and the new key becomes active, in one transaction.
+ */
+export async function rotateMemberKey(db: Kysely<TongbanDB>, doc: unknown, now = new Date(), hooks: { audit?: AuditSink } = {}): Promise<{ regionCode: string; oldKeyId: string; newKeyId: string }> {
+  const p = verifyKeyRotationProof(doc, now);
+  const old = await db.selectFrom('hub_member_key').selectAll().where('key_id', '=', p.oldKeyId).executeTakeFirst();
+  if (!old || old.region_code !== p.regionCode) throw new TongbanError('E_NOT_TRUSTED', `key ${p.oldKeyId} is not a key of region ${p.regionCode}`);
+  if (old.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `key ${p.oldKeyId} is already retired`);
+  verifyDocument(doc, { suite: old.suite, keyId: old.key_id, publicKeyPem: old.public_key_pem });
+  const at = nowIso(now);
+  await db.transaction().execute(async (tx) => {
+    const member = await tx.selectFrom('hub_member').select('status').where('region_code', '=', p.regionCode).executeTakeFirst();
+    if (member?.status !== 'approved') throw new TongbanError('E_CONFLICT', `region ${p.regionCode} is ${member?.status ?? 'unknown'}; only approved members rotate keys`);
+    const taken = await tx.selectFrom('hub_member_key').select('region_code').where('key_id', '=', p.newKey.keyId).executeTakeFirst();
+    if (taken) throw new TongbanError('E_CONFLICT', `key ${p.newKey.keyId} is already registered`);
+    const retired = await tx
+      .updateTable('hub_member_key')
+      .set({ status: 'retired', retired_at: at })
+      .where('key_id', '=', p.oldKeyId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(retired.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `key ${p.oldKeyId} changed meanwhile`);
+    await tx
+      .insertInto('hub_member_key')
+      .values({ key_id: p.newKey.keyId, region_code: p.regionCode, suite: p.newKey.suite, public_key_pem: p.newKey.publicKey, status: 'active', added_at: at, retired_at: null })
+      .execute();
+    await tx.updateTable('hub_member').set({ suite: p.newKey.suite, updated_at: at }).where('region_code', '=', p.regionCode).execute();
+    await appendEvent(tx, p.regionCode, at, 'key-rotated', `node:${p.oldKeyId}`, `${p.oldKeyId} → ${p.newKey.keyId}`);
+  });
+  await hooks.audit?.append({
+    category: 'membership',
+    action: 'member.key-rotated',
+    actor: { type: 'node', id: p.regionCode, regionCode: p.regionCode },
+    outcome: 'ok',
+    counterparty: p.regionCode,
+    detail: { oldKeyId: p.oldKeyId, newKeyId: p.newKey.keyId },
+  });
+  return { regionCode: p.regionCode, oldKeyId: p.oldKeyId, newKeyId: p.newKey.keyId };
 }

@@ -9,10 +9,10 @@ import { TongbanError } from '../core/errors.js';
 import { tokenMatches } from '../keys/index.js';
 import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
-import { decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
+import { rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
 import { currentTrustList, type TrustListContext } from './trust-list.js';
 import { memberSummary, trustListSummary } from '../federation/documents.js';
-import { FederationMembersSchema, InfoSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
+import { FederationMembersSchema, InfoSchema, KeyRotationSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
 import type { AuditSink } from '../audit/index.js';
 
 export interface HubRouteContext {
@@ -69,6 +69,23 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
       const body = { status: outcome.status, regionCode: outcome.regionCode, keyId: outcome.keyId };
       if (outcome.status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${outcome.regionCode} is suspended`);
       return reply.code(outcome.status === 'approved' ? 200 : 202).send(body);
+    },
+  );
+
+  app.post(
+    '/api/hub/keys/rotate',
+    {
+      schema: {
+        tags: ['hub'],
+        summary: "A member replaces its signing key: signed by its current key, with the new key's proof of possession; the old key is retired",
+        body: KeyRotationSchema,
+        response: { 200: Type.Object({ regionCode: Type.String(), oldKeyId: Type.String(), newKeyId: Type.String() }), ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (req) => {
+      const r = await rotateMemberKey(ctx.db, req.body, new Date(), { audit: ctx.audit });
+      req.log.info({ regionCode: r.regionCode, oldKeyId: r.oldKeyId, newKeyId: r.newKeyId }, 'member key rotated');
+      return r;
     },
   );
 

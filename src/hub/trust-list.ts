@@ -112,6 +112,7 @@ async function trustListContent(ctx: TrustListContext): Promise<Content> {
             publicKey: k.public_key_pem,
             status: k.status === 'active' ? 'active' : 'retired',
             addedAt: k.added_at,
+            ...(k.status !== 'active' && k.retired_at ? { retiredAt: k.retired_at } : {}),
           })),
       }),
     ),

@@ -1,7 +1,7 @@
 // keys: a server's signing key and operator token on disk. Generated on first start, kept in the
 // data directory with owner-only permissions, never committed, never logged.
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { suiteFor, type SuiteName } from '../core/crypto/index.js';
@@ -40,6 +40,44 @@ export function loadOrCreateIdentity(dataDir: string, suiteName: SuiteName): Ide
   } catch (e) {
     throw new TongbanError('E_INVALID_CONFIG', `${paths.privateKey} is not a ${suiteName} private key: ${(e as Error).message}`);
   }
+}
+
+// ---- rotation: the next key is staged beside the current one until the hub has accepted it ----
+
+function nextKeyPath(dataDir: string, suite: SuiteName): string {
+  return join(dataDir, 'keys', `${suite}-signing.next.key`);
+}
+
+/** Generates the next signing key and keeps it beside the current one (owner-only). */
+export function stageNextKey(dataDir: string, suiteName: SuiteName): Signer {
+  const suite = suiteFor(suiteName);
+  const kp = suite.generateKeyPair();
+  writeSecretFile(nextKeyPath(dataDir, suiteName), kp.privateKeyPem);
+  return makeSigner(suite, kp.privateKeyPem);
+}
+
+/** The staged next key, if a rotation was started and not finished. */
+export function stagedNextKey(dataDir: string, suiteName: SuiteName): Signer | undefined {
+  const path = nextKeyPath(dataDir, suiteName);
+  if (!existsSync(path)) return undefined;
+  return makeSigner(suiteFor(suiteName), readFileSync(path, 'utf8'));
+}
+
+/**
+ * Makes the staged key the current one. The retired private key is deleted (it must never sign
+ * again); its public key is kept under keys/retired/ for verifying what it signed.
+ */
+export function promoteNextKey(dataDir: string, suiteName: SuiteName, retired: { keyId: string; publicKeyPem: string }): void {
+  const paths = keyPaths(dataDir, suiteName);
+  const next = nextKeyPath(dataDir, suiteName);
+  const suite = suiteFor(suiteName);
+  writeFileAtomic(join(dataDir, 'keys', 'retired', `${retired.keyId.replace(':', '_')}.pub`), retired.publicKeyPem, 0o644);
+  writeFileAtomic(paths.publicKey, suite.publicKeyFromPrivate(readFileSync(next, 'utf8')), 0o644);
+  renameSync(next, paths.privateKey);
+}
+
+export function discardNextKey(dataDir: string, suiteName: SuiteName): void {
+  rmSync(nextKeyPath(dataDir, suiteName), { force: true });
 }
 
 /** Writes a file readable by the owner only, atomically (no half-written key after a crash). */

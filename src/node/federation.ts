@@ -105,6 +105,20 @@ export class NodeFederation extends EventEmitter {
     });
   }
 
+  private lastEagerRefresh = 0;
+
+  /**
+   * Refreshes the member list now unless that was done in the last few seconds; resolves true when
+   * a list was fetched from the hub. For keys rotated since the last scheduled refresh.
+   */
+  async refreshSoon(minIntervalMs = 5000): Promise<boolean> {
+    if (Date.now() - this.lastEagerRefresh < minIntervalMs) return false;
+    this.lastEagerRefresh = Date.now();
+    const before = this.state.trustList;
+    await this.syncNow();
+    return this.state.source === 'hub' && this.state.trustList !== before;
+  }
+
   /** One round: assert membership, then fetch the member list if approved. Safe to call any time. */
   syncNow(): Promise<void> {
     this.syncing ??= this.syncOnce().finally(() => {

@@ -15,6 +15,8 @@ import { auditHubRoutes } from '../audit/hub-routes.js';
 import { Relay, relayRoutes } from '../hub/relay.js';
 import { ExchangeService } from '../exchange/service.js';
 import { exchangeRoutes } from '../exchange/routes.js';
+import { nodeAdminRoutes } from '../node/admin-routes.js';
+import { resumeKeyRotation } from '../node/key-rotation.js';
 import { currentTrustList } from '../hub/trust-list.js';
 import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
@@ -175,6 +177,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         // administrative actions (accounts created, disabled…) go to the node's audit log
         onAdminAction: async (e) => void (await audit!.append(adminActionEvent(e))),
       });
+      const rotation = () => ({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(cfg.hub?.keyId ? { hubKeyId: cfg.hub.keyId } : {}), logger });
+      await app.register(nodeAdminRoutes, { rotation, federation, audit });
       exchange = new ExchangeService({ config: cfg, db: store.db, signer: identity, federation, audit, logger: logger.child({ component: 'exchange' }), ...(opts.outboxPollMs !== undefined ? { outboxPollMs: opts.outboxPollMs } : {}) });
       await app.register(exchangeRoutes, exchange);
     }
@@ -182,7 +186,12 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     const port = await listen(app, cfg);
     publicUrl = resolvePublicUrl(cfg, port);
     logger.info({ url: publicUrl, keyId: identity.keyId }, `${cfg.role} listening`);
-    if (federation) await federation.start();
+    if (federation) {
+      // a key rotation interrupted by a crash is finished (or abandoned) before the node signs anything
+      const hubKeyId = cfg.hub?.keyId ?? (await getMeta(store.db, 'hub.key_id'));
+      await resumeKeyRotation({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(hubKeyId ? { hubKeyId } : {}), logger });
+      await federation.start();
+    }
     await exchange?.start();
     await audit.start();
 

@@ -12,7 +12,7 @@ import { ReplayGuard } from '../../src/exchange/replay.js';
 import { BatchSigner } from '../../src/exchange/seal.js';
 import { buildRequestPayload } from '../../src/exchange/envelope.js';
 import { ResourceRegistry } from '../../src/adapters/index.js';
-import type { ExchangeAuditEvent } from '../../src/exchange/audit-port.js';
+import type { AuditEvent as ExchangeAuditEvent } from '../../src/audit/index.js';
 import type { TrustListPayload } from '../../src/federation/documents.js';
 
 const ed = suiteFor('ed25519');
