@@ -14,6 +14,7 @@ import { registerAuditCommands } from '../audit/cli.js';
 import { registerUserCommands } from '../identity/cli.js';
 import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
+import { registerOutboxCommands } from './outbox.js';
 import { runUntilSignal } from './signals.js';
 
 const program = new Command();
@@ -59,6 +60,7 @@ registerStoreCommands(program, roleOf);
 registerMemberCommands(program);
 registerAuditCommands(program);
 registerCryptoCommands(program);
+registerOutboxCommands(program);
 registerUserCommands(program, printTable);
 
 async function runServerCommand(role: Role, configPath: string): Promise<void> {

@@ -173,19 +173,40 @@ export class Outbox extends EventEmitter {
 
   /** Makes every pending message due now (operator "retry now", e.g. after a partner's outage). */
   async retryNow(): Promise<number> {
-    const r = await this.o.db.updateTable('exchange_outbox').set({ next_attempt_at: nowIso() }).where('status', '=', 'pending').executeTakeFirst();
+    const n = await retryPendingNow(this.o.db);
     this.wake();
-    return Number(r.numUpdatedRows);
+    return n;
   }
 
   /** Puts dead messages back in the queue (operator redrive). */
   async redrive(): Promise<number> {
-    const r = await this.o.db
-      .updateTable('exchange_outbox')
-      .set({ status: 'pending', next_attempt_at: nowIso(), attempts: 0 })
-      .where('status', '=', 'dead')
-      .executeTakeFirst();
+    const n = await redriveDead(this.o.db);
     this.wake();
-    return Number(r.numUpdatedRows);
+    return n;
   }
+}
+
+// Operator actions on the outbox, usable with or without a running node (which polls the table).
+
+export async function retryPendingNow(db: Kysely<TongbanDB>): Promise<number> {
+  const r = await db.updateTable('exchange_outbox').set({ next_attempt_at: nowIso() }).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function redriveDead(db: Kysely<TongbanDB>): Promise<number> {
+  const r = await db.updateTable('exchange_outbox').set({ status: 'pending', next_attempt_at: nowIso(), attempts: 0 }).where('status', '=', 'dead').executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function outboxStatus(db: Kysely<TongbanDB>) {
+  const counts = await db.selectFrom('exchange_outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const failing = await db
+    .selectFrom('exchange_outbox')
+    .select(['target_region', 'message_id', 'status', 'attempts', 'next_attempt_at', 'last_error'])
+    .where('status', 'in', ['pending', 'dead'])
+    .where('attempts', '>', 0)
+    .orderBy('next_attempt_at')
+    .limit(20)
+    .execute();
+  return { counts: Object.fromEntries(counts.map((c) => [c.status, Number(c.n)])), failing };
 }
