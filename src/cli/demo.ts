@@ -106,8 +106,9 @@ Tour:
     then 跨省调阅 at ${sh.url}/exchange; every node's demo accounts (a clerk and an admin) are in ${dataRel}/<code>/demo-users.json`);
   }
   try {
-    const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { limit: 1 });
-    if (sample[0]) console.log(`  • A synthetic 居住证 holder in 上海 with household registration elsewhere: ${sample[0].idNumber} (${sample[0].hukouProvinceCode})`);
+    // someone to look up from 上海's workbench: a 居住证 holder whose household registration is in 安徽
+    const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { hukouProvince: '340000', limit: 1 });
+    if (sample[0]) console.log(`  • A synthetic 居住证 holder in 上海 with household registration in 安徽 (340000), to request from 安徽: ${sample[0].idNumber}`);
   } catch {
     // the tour line is a nicety; the federation is up regardless
   }
