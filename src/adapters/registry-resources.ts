@@ -4,6 +4,7 @@
 
 import type { Kysely } from 'kysely';
 import { lookupDivision, validateIdNumber } from '../core/ids/index.js';
+import { GB2261_SEX, GB3304_ETHNIC_GROUPS } from '../core/codes.js';
 import type { RegistryDB } from '../sim/registries/index.js';
 import { sqlTableAdapter } from './sql-table.js';
 import type { FieldDef, Resource } from './index.js';
@@ -28,7 +29,6 @@ function departments(regionCode: string) {
   };
 }
 
-const SEX: Record<string, string> = { '1': '男', '2': '女' };
 const divisionName = (code: unknown) => (typeof code === 'string' ? (lookupDivision(code)?.fullName ?? code) : null);
 const checkIdNumber = (v: string | number | null) => (typeof v === 'string' && !validateIdNumber(v).valid ? 'not a valid GB 11643 ID number' : undefined);
 const checkDate = (v: string | number | null) => (typeof v === 'string' && Number.isNaN(Date.parse(v)) ? 'not a valid date' : undefined);
@@ -62,8 +62,8 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         keys: ['id_number'],
         fields: {
           name: 'name',
-          sex: (r) => SEX[String(r.sex)] ?? String(r.sex),
-          ethnicity: 'ethnicity',
+          sex: (r) => GB2261_SEX[String(r.sex)] ?? String(r.sex),
+          ethnicity: (r) => GB3304_ETHNIC_GROUPS[String(r.ethnicity)] ?? String(r.ethnicity),
           birthDate: 'birth_date',
           householdId: 'household_id',
           relationToHead: 'relation_to_head',

@@ -3,6 +3,7 @@
 // Figures are approximations of published statistics, good enough to make data look like a region's;
 // they are not statistics themselves.
 
+import { GB3304_ETHNIC_GROUPS } from '../../core/codes.js';
 import { weighted, type Weighted } from './rng.js';
 
 // ------------------------------------------------------------------ surnames
@@ -89,11 +90,9 @@ export function givenName(r: { float(): number; int(n: number): number }, male: 
 // ------------------------------------------------------------------ ethnicity (GB 3304)
 
 /** GB 3304-1991 codes of the ethnic groups used here. */
-export const ETHNIC_GROUPS: Readonly<Record<string, string>> = {
-  '01': '汉族', '02': '蒙古族', '03': '回族', '04': '藏族', '05': '维吾尔族', '06': '苗族', '07': '彝族', '08': '壮族',
-  '09': '布依族', '10': '朝鲜族', '11': '满族', '12': '侗族', '13': '瑶族', '14': '白族', '15': '土家族', '22': '畲族',
-  '25': '水族', '36': '毛南族', '37': '仡佬族',
-};
+export const ETHNIC_GROUPS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '22', '25', '36', '37'].map((c) => [c, GB3304_ETHNIC_GROUPS[c]!]),
+);
 
 type Shares = ReadonlyArray<readonly [string, number]>;
 
