@@ -300,8 +300,15 @@ export class AuditLog {
     if (!hubUrl || !hubKeys?.length) return { anchored: 0, pending: pendingRows.length, error: 'no verified member list yet (hub key unknown)' };
     let anchored = 0;
     for (const row of pendingRows) {
-      const checkpoint = JSON.parse(row.document) as Checkpoint;
+      let checkpoint = JSON.parse(row.document) as Checkpoint;
       const at = nowIso();
+      if (checkpoint.signature.keyId !== this.opts.signer.keyId) {
+        // signed before a key rotation: the hub accepts only active keys, so the same head is signed
+        // again with the current key (the retired key's signature adds nothing the new one does not)
+        const p = checkpoint.payload;
+        checkpoint = buildCheckpoint(this.opts.signer, { regionCode: p.regionCode, seq: p.seq, headHash: p.headHash, algorithm: p.algorithm });
+        await db.updateTable('audit_checkpoint').set({ document: JSON.stringify(checkpoint) }).where('seq', '=', Number(row.seq)).execute();
+      }
       let error: string | undefined;
       try {
         const anchor = await this.postCheckpoint(hubUrl, checkpoint, target.timeoutMs ?? 5000);

@@ -8,6 +8,7 @@ import { currentTrustList } from '../../src/hub/trust-list.js';
 import { decideMembership } from '../../src/hub/membership.js';
 import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
 import { anchorProblem, buildCheckpoint } from '../../src/audit/documents.js';
+import { rotateNodeKey } from '../../src/node/key-rotation.js';
 
 const event = (i: number): AuditEvent => ({
   category: 'exchange',
@@ -95,6 +96,43 @@ for (const engine of await engines()) {
       const hubReport = await verifyAuditLog(hub.server.store.db, { regionCode: '000000', trustList: hubList, suiteAlgorithm: 'sm3' });
       assert.equal(hubReport.ok, true, JSON.stringify(hubReport.problems));
       assert.equal(hubReport.checkpoints, 1);
+    } finally {
+      await stopAll(node, hub);
+      await cleanupAll(node, hub);
+    }
+  });
+
+  test(`${engine}: a checkpoint signed before a key rotation is re-signed with the new key and anchored; old ones still verify`, async () => {
+    let hub: Started | undefined;
+    let node: Started | undefined;
+    try {
+      hub = await startHub(engine);
+      node = await startNode(engine, { url: hub.server.url, keyId: hub.server.identity.keyId }, { code: '330000', name: '浙江' });
+      await node.server.federation!.waitFor((s) => s.membership === 'pending');
+      await decideMembership(hub.server.store.db, '330000', 'approve', 'test');
+      await node.server.federation!.syncNow();
+      await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+      const audit = node.server.audit;
+      const oldKeyId = node.server.identity.keyId;
+      await audit.append(event(1));
+      await audit.checkpointNow();
+      assert.equal((await audit.anchorPending()).anchored, 1);
+      await audit.append(event(2));
+      const pending = await audit.checkpointNow();
+      assert.equal(pending!.document.signature.keyId, oldKeyId);
+
+      await rotateNodeKey({ identity: node.server.identity, dataDir: node.dataDir, regionCode: '330000', hubUrl: hub.server.url, logger: node.server.logger });
+      assert.notEqual(node.server.identity.keyId, oldKeyId);
+      assert.deepEqual(await audit.anchorPending(), { anchored: 1, pending: 0 });
+      const cps = await audit.checkpoints();
+      assert.deepEqual(cps.map((c) => [c.seq, c.document.signature.keyId, c.anchored]), [[2, oldKeyId, true], [3, node.server.identity.keyId, true]]);
+
+      await node.server.federation!.syncNow();
+      const trustList = node.server.federation!.current.trustList!;
+      assert.deepEqual(trustList.members[0]!.keys.map((k) => k.status), ['retired', 'active']);
+      const report = await verifyAuditLog(node.server.store.db, { regionCode: '330000', trustList, hubAnchors: await fetchHubAnchors(hub.server.url, '330000') });
+      assert.equal(report.ok, true, JSON.stringify(report.problems));
+      assert.equal(report.anchored, 2);
     } finally {
       await stopAll(node, hub);
       await cleanupAll(node, hub);
