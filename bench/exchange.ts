@@ -5,7 +5,7 @@
 // An exchange = clerk POST /api/exchange/requests on the requester node → signed request → provider
 // verifies, checks policy, reads the registry, seals → requester verifies → both sides audit.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,10 +32,15 @@ const dir = mkdtempSync(join(tmpdir(), 'tongban-bench-exchange-'));
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
+// servers run as deployed: compiled JavaScript when `npm run build` has run, else through tsx
+const COMPILED = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
+const cli = (...args: string[]) => (COMPILED ? ['dist/cli/main.js', ...args] : ['src/cli/main.ts', ...args]);
+
 function spawnNode(args: string[], ready: RegExp): Promise<{ child: ChildProcess; out: string }> {
   return new Promise((resolve, reject) => {
     const prof = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loader = args[0]!.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...prof, ...loader, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     const on = (d: Buffer) => {
@@ -57,6 +62,17 @@ async function until(check: () => Promise<boolean>, what: string, ms = 60_000): 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
 interface Load {
   rps: number;
   p50: number;
@@ -75,9 +91,13 @@ async function load(url: string, headers: Record<string, string>, bodyFor: () =>
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
 }
 
-async function measure(label: string, url: string, headers: Record<string, string>, bodyFor: () => string) {
+async function measure(label: string, url: string, headers: Record<string, string>, bodyFor: () => string, pids: Record<string, number | undefined> = {}) {
   await load(url, headers, bodyFor).catch(() => undefined); // warm-up (JIT, pools, caches)
+  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMs(p)]));
   const peak = await load(url, headers, bodyFor);
+  const total = peak.rps * DURATION;
+  const cpu = Object.entries(pids).map(([k, p]) => `${k} ${(((cpuMs(p) - before[k]!) * 1000) / total).toFixed(0)} µs`).join(', ');
+  if (cpu) console.error(`  ${label}: CPU per exchange: ${cpu}`);
   const half = await load(url, headers, bodyFor, Math.max(1, Math.floor(peak.rps / 2)));
   console.error(`  ${label}: ${peak.rps.toFixed(0)}/s peak (p50 ${peak.p50} ms, p99 ${peak.p99} ms), at half load p50 ${half.p50} ms p99 ${half.p99} ms, errors ${peak.errors + half.errors}`);
   return { label, peak, half };
@@ -96,7 +116,7 @@ const results: Array<{ label: string; peak: Load; half: Load }> = [];
 if (values.only!.includes('bare')) {
   const bare = await spawnNode(['bench/bare-server.ts', registries], /"port":\d+/);
   const port = JSON.parse(/\{"port":\d+\}/.exec(bare.out)![0]).port as number;
-  results.push(await measure('bare HTTP lookup', `http://127.0.0.1:${port}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] })));
+  results.push(await measure('bare HTTP lookup', `http://127.0.0.1:${port}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] }), { server: bare.child.pid }));
   await new Promise((r) => { bare.child.removeAllListeners('exit'); bare.child.on('exit', r); bare.child.kill('SIGTERM'); });
 }
 
@@ -110,15 +130,15 @@ for (const suite of values.suites!.split(',')) {
     return p;
   };
   const hubCfg = write('hub', { role: 'hub', database: 'sqlite:./hub.db', dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, crypto: { suite }, log: { level: 'warn' } });
-  const hub = await spawnNode(['src/cli/main.ts', 'hub', '-c', hubCfg], /listening on (http:\S+)/);
+  const hub = await spawnNode(cli('hub', '-c', hubCfg), /listening on (http:\S+)/);
   const hubUrl = /listening on (http:\S+)/.exec(hub.out)![1]!;
   const token = readFileSync(join(base, 'hub', 'operator.token'), 'utf8').trim();
   const nodeCfg = (code: string, name: string, extra: object) =>
     write(code, { role: 'node', region: { code, name }, database: 'sqlite:./node.db', dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, hub: { url: hubUrl }, crypto: { suite }, log: { level: 'warn' }, ...extra });
-  const ah = await spawnNode(['src/cli/main.ts', 'node', '-c', nodeCfg('340000', '安徽', { registries: `sqlite:${registries}`, exchange: { access: [{ from: ['310000', '320000'], resources: '*' }] } })], /listening on (http:\S+)/);
+  const ah = await spawnNode(cli('node', '-c', nodeCfg('340000', '安徽', { registries: `sqlite:${registries}`, exchange: { access: [{ from: ['310000', '320000'], resources: '*' }] } })), /listening on (http:\S+)/);
   // 上海 reaches 安徽 through the hub relay, 江苏 directly
-  const sh = await spawnNode(['src/cli/main.ts', 'node', '-c', nodeCfg('310000', '上海', { exchange: { partners: { '340000': { route: 'relay' } } } })], /listening on (http:\S+)/);
-  const js = await spawnNode(['src/cli/main.ts', 'node', '-c', nodeCfg('320000', '江苏', { exchange: { defaultRoute: 'direct' } })], /listening on (http:\S+)/);
+  const sh = await spawnNode(cli('node', '-c', nodeCfg('310000', '上海', { exchange: { partners: { '340000': { route: 'relay' } } } })), /listening on (http:\S+)/);
+  const js = await spawnNode(cli('node', '-c', nodeCfg('320000', '江苏', { exchange: { defaultRoute: 'direct' } })), /listening on (http:\S+)/);
   const urlOf = (p: { out: string }) => /listening on (http:\S+)/.exec(p.out)![1]!;
   for (const code of ['340000', '310000', '320000']) {
     await until(async () => (await fetch(`${hubUrl}/api/hub/members/${code}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status === 200, `approval of ${code}`);
@@ -126,7 +146,7 @@ for (const suite of values.suites!.split(',')) {
   for (const p of [ah, sh, js]) await until(async () => (await fetch(`${urlOf(p)}/readyz`)).status === 200, `${urlOf(p)} ready`);
   const clerks: Record<string, string> = {};
   for (const [code, p] of [['310000', sh], ['320000', js]] as const) {
-    const add = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'users', 'add', `clerk-${code}`, '-c', join(base, code, 'config.yaml'), '--name', '窗口人员', '--department', '政务服务中心', '--role', 'clerk', '--password-stdin'], { cwd: ROOT, stdio: ['pipe', 'ignore', 'inherit'] });
+    const add = spawn(process.execPath, [...(COMPILED ? [] : ['--import', 'tsx']), ...cli('users', 'add', `clerk-${code}`, '-c', join(base, code, 'config.yaml'), '--name', '窗口人员', '--department', '政务服务中心', '--role', 'clerk', '--password-stdin')], { cwd: ROOT, stdio: ['pipe', 'ignore', 'inherit'] });
     add.stdin!.end('bench-password-2026\n');
     await new Promise((r) => add.on('exit', r));
     const login = await fetch(`${urlOf(p)}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `clerk-${code}`, password: 'bench-password-2026' }) });
@@ -141,8 +161,8 @@ for (const suite of values.suites!.split(',')) {
     const x = ((await r.json()) as { exchange?: { status: string; result?: { seal: { verified: boolean } } } }).exchange;
     if (x?.status !== 'completed' || !x.result?.seal.verified) throw new Error(`sanity exchange failed: ${JSON.stringify(x)}`);
   }
-  if (values.only!.includes('direct')) results.push(await measure(`${suite} direct`, `${urlOf(js)}/api/exchange/requests`, { cookie: clerks['320000']! }, body));
-  if (values.only!.includes('relayed')) results.push(await measure(`${suite} relayed`, `${urlOf(sh)}/api/exchange/requests`, { cookie: clerks['310000']! }, body));
+  if (values.only!.includes('direct')) results.push(await measure(`${suite} direct`, `${urlOf(js)}/api/exchange/requests`, { cookie: clerks['320000']! }, body, { requester: js.child.pid, provider: ah.child.pid }));
+  if (values.only!.includes('relayed')) results.push(await measure(`${suite} relayed`, `${urlOf(sh)}/api/exchange/requests`, { cookie: clerks['310000']! }, body, { requester: sh.child.pid, hub: hub.child.pid, provider: ah.child.pid }));
   await Promise.all([sh, js, ah, hub].map((p) => new Promise((r) => { p.child.removeAllListeners('exit'); p.child.on('exit', r); p.child.kill('SIGTERM'); })));
 }
 

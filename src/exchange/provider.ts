@@ -115,7 +115,9 @@ export class Provider {
   private async goAsync(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<ProviderAnswer> {
     const p = req.payload;
     await this.o.rememberConversation(req);
-    void this.finishLater(req, ctx, fetching);
+    // runs on after the answer; a failure (e.g. the node shutting down) leaves the conversation open,
+    // and the next start finishes it
+    this.finishLater(req, ctx, fetching).catch((e: Error) => this.o.logger.warn({ err: e.message, conversation: p.messageId }, 'slow exchange not finished'));
     const doc = await this.seal(acceptedPayload(ctx, p.messageId));
     await this.o.audit.append(this.auditEvent(p, 'exchange.request.accepted', 'pending', doc.payload, ctx));
     return { status: 202, doc };

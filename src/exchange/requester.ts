@@ -145,7 +145,8 @@ export class Requester {
       ...(outcome.responseHash ? { responseHash: outcome.responseHash } : {}),
       detail: { route, latencyMs: latency },
     });
-    return this.toView(row);
+    // the objects are at hand: no need to parse back what toRow serialised
+    return this.toView(row, { response: outcome.response, seal: outcome.seal, fields: payload.fields, purpose: payload.purpose });
   }
 
   /** Inbox: a sealed answer delivered later (slow source). Applies once; repeats are acknowledged. */
@@ -310,18 +311,18 @@ export class Requester {
     };
   }
 
-  private toView(row: ExchangeRequestTable): ExchangeView {
+  private toView(row: ExchangeRequestTable, parsed?: { response: SealedResponse | undefined; seal: SealView | undefined; fields: string[]; purpose: ExchangeView['purpose'] }): ExchangeView {
     const list = this.o.trustList();
-    const response = row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
-    const seal = row.seal ? (JSON.parse(row.seal) as SealView) : undefined;
+    const response = parsed ? parsed.response : row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
+    const seal = parsed ? parsed.seal : row.seal ? (JSON.parse(row.seal) as SealView) : undefined;
     const view: ExchangeView = {
       messageId: row.message_id,
       status: row.status as ExchangeView['status'],
       target: { regionCode: row.target_region, name: list ? (trustIndexOf(list).member(row.target_region)?.name ?? row.target_region) : row.target_region },
       resource: row.resource,
-      fields: JSON.parse(row.fields) as string[],
+      fields: parsed?.fields ?? (JSON.parse(row.fields) as string[]),
       subjectMasked: row.subject_masked,
-      purpose: JSON.parse(row.purpose) as ExchangeView['purpose'],
+      purpose: parsed?.purpose ?? (JSON.parse(row.purpose) as ExchangeView['purpose']),
       route: row.route as Route,
       user: { id: row.user_id, name: row.user_name },
       createdAt: row.created_at,

@@ -106,7 +106,9 @@ export class ExchangeService {
     }
     // slow exchanges accepted before a restart are finished now
     const open = await this.o.db.selectFrom('exchange_conversation').selectAll().where('status', '=', 'accepted').execute();
-    for (const c of open) void this.provider.resume(JSON.parse(c.request) as SignedRequest);
+    for (const c of open) {
+      this.provider.resume(JSON.parse(c.request) as SignedRequest).catch((e: Error) => this.o.logger.warn({ err: e.message, conversation: c.conversation_id }, 'slow exchange not finished'));
+    }
     this.outbox.start();
   }
 

@@ -6,6 +6,8 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadataOptions, type TableMetadata } from 'kysely';
@@ -79,17 +81,58 @@ function openSqlite<DB>(target: DatabaseTarget): Database<DB> {
     handle.pragma('synchronous = NORMAL');
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 5000');
-    // fewer, larger checkpoints: each one syncs the database file
-    handle.pragma('wal_autocheckpoint = 10000');
+    // Checkpoints (which sync the database file) run in a background thread, off the event loop;
+    // this connection checkpoints itself only if the WAL ever grows past ~200 MB.
+    handle.pragma('wal_autocheckpoint = 50000');
   } catch (e) {
     throw new TongbanError('E_DATABASE_UNAVAILABLE', `cannot open SQLite database ${target.location}: ${(e as Error).message}`, { cause: e });
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  const checkpointer = target.location === ':memory:' ? undefined : startCheckpointer(target.location);
   return {
     db,
     engine: 'sqlite',
     target,
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A background thread with its own connection that checkpoints the WAL every second (PASSIVE: it
+ * never blocks readers or writers). The event loop never waits for the fsync a checkpoint needs.
+ */
+function startCheckpointer(path: string, intervalMs = 1000): { stop(): Promise<void> } {
+  const code = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const Database = require(workerData.module);
+    const db = new Database(workerData.path);
+    db.pragma('busy_timeout = 1000');
+    const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+    const timer = setInterval(checkpoint, workerData.intervalMs);
+    parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
+  `;
+  const worker = new Worker(code, { eval: true, workerData: { module: require.resolve('better-sqlite3'), path, intervalMs } });
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
+  worker.unref();
+  worker.on('error', () => undefined); // the main connection's own autocheckpoint is the fallback
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+        // a worker that does not answer is ended; this timer also keeps the process alive meanwhile
+        const t = setTimeout(() => void worker.terminate().finally(() => resolve()), 2000);
+        worker.once('exit', () => clearTimeout(t));
+      }),
   };
 }
 

@@ -43,7 +43,7 @@ for (const engine of await engines()) {
       const delivered = once(outbox, 'delivered');
       await outbox.retryNow();
       const [d] = (await delivered) as [{ attempts: number }];
-      assert.equal(d.attempts, 2);
+      assert.ok(d.attempts >= 2, 'delivered after at least one failed attempt');
 
       const done = await f.clerk(`/api/exchange/requests/${id}`);
       assert.equal(done.body.exchange.status, 'completed');
