@@ -22,7 +22,7 @@ const { values } = parseArgs({
     suites: { type: 'string', default: 'ed25519,sm2-sm3' },
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
-    only: { type: 'string', default: 'bare,direct,relayed' },
+    only: { type: 'string', default: 'bare,fastify,direct,relayed' },
   },
 });
 const DURATION = Number(values.duration);
@@ -118,6 +118,12 @@ if (values.only!.includes('bare')) {
   const port = JSON.parse(/\{"port":\d+\}/.exec(bare.out)![0]).port as number;
   results.push(await measure('bare HTTP lookup', `http://127.0.0.1:${port}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] }), { server: bare.child.pid }));
   await new Promise((r) => { bare.child.removeAllListeners('exit'); bare.child.on('exit', r); bare.child.kill('SIGTERM'); });
+}
+if (values.only!.includes('fastify')) {
+  const svc = await spawnNode(['bench/fastify-server.ts', registries], /"port":\d+/);
+  const port = JSON.parse(/\{"port":\d+\}/.exec(svc.out)![0]).port as number;
+  results.push(await measure('Fastify+Kysely lookup', `http://127.0.0.1:${port}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] }), { server: svc.child.pid }));
+  await new Promise((r) => { svc.child.removeAllListeners('exit'); svc.child.on('exit', r); svc.child.kill('SIGTERM'); });
 }
 
 // ---- federation per suite ----------------------------------------------------------------
