@@ -15,6 +15,7 @@ import { registerUserCommands } from '../identity/cli.js';
 import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
 import { registerOutboxCommands } from './outbox.js';
+import { registerValidateCommand } from './validate.js';
 import { runUntilSignal } from './signals.js';
 
 const program = new Command();
@@ -61,6 +62,7 @@ registerMemberCommands(program);
 registerAuditCommands(program);
 registerCryptoCommands(program);
 registerOutboxCommands(program);
+registerValidateCommand(program);
 registerUserCommands(program, printTable);
 
 async function runServerCommand(role: Role, configPath: string): Promise<void> {

@@ -16,6 +16,7 @@ import { Relay, relayRoutes } from '../hub/relay.js';
 import { ExchangeService } from '../exchange/service.js';
 import { exchangeRoutes } from '../exchange/routes.js';
 import { nodeAdminRoutes } from '../node/admin-routes.js';
+import { validationRoutes } from '../validation/routes.js';
 import { resumeKeyRotation } from '../node/key-rotation.js';
 import { currentTrustList } from '../hub/trust-list.js';
 import { HUB_IDENTITY } from '../config/index.js';
@@ -128,6 +129,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
           : 'Application API of a region node. Errors use the stable vocabulary in docs/PROTOCOL.md.',
       readiness,
     });
+
+    await app.register(validationRoutes);
 
     if (cfg.role === 'hub') {
       const trust = {
