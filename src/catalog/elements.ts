@@ -40,6 +40,7 @@ export const STANDARD_ELEMENTS: readonly DataElement[] = [
   el('TB.INSURED.DIVISION', '参保地', 'Insured in', 'string', { standard: 'GB/T 2260' }),
   // 医保 (medical insurance)
   el('TB.MEDICAL.SCHEME', '医疗保险险种', 'Medical insurance scheme', 'code'),
+  el('TB.MEDICAL.STATUS', '医疗保险参保状态', 'Medical insurance status', 'code'),
   el('TB.MEDICAL.SINCE', '参保日期', 'Insured since', 'date', { check: 'date' }),
   el('TB.MEDICAL.REMOTE_FILING', '异地就医备案', 'Registered for care elsewhere', 'code'),
   el('TB.MEDICAL.REMOTE_DIVISION', '备案就医地', 'Care registered in', 'string', { standard: 'GB/T 2260' }),

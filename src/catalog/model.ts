@@ -147,9 +147,29 @@ export interface ServiceItem {
   materials: Material[];
   /** where the entry comes from: a confirmed national item (with its source) or this region's list */
   origin: { kind: 'national-confirmed'; source: string } | { kind: 'regional'; source: string };
+  /**
+   * Set by the catalog, never by the input: 'implementation' when `code` has the shape of a GB/T 39554.1
+   * 实施编码 (31 characters beginning with the implementing organ's valid USCC), otherwise 'local' — a code
+   * this region (or Tongban, `TB-…`) gave the item, not an official one.
+   */
+  codeKind?: 'implementation' | 'local';
+  /**
+   * Set by the catalog: fields no public source gives and this region has not set yet (national items
+   * seeded before the region's 实施清单 is loaded). While pending, `modes` is [] and `timeLimitDays` is 0.
+   */
+  pending?: Array<'modes' | 'timeLimitDays'>;
   updatedAt: string;
   updatedBy: string;
   publishedAt?: string;
 }
 
 export type CatalogKind = 'resource' | 'certificate-type' | 'item';
+
+/** A data element a region defines for itself (beside the standard TB.* ones), versioned like the other entries. */
+export interface CustomDataElement extends DataElement {
+  version: number;
+  status: EntryStatus;
+  updatedAt: string;
+  updatedBy: string;
+  publishedAt?: string;
+}
