@@ -3,16 +3,15 @@
 // provenance and the verified seal, a refusal with its code, the recent list, sign-out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SHOTS } from './browser.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results');
 
 async function text(page: Page, testId: string): Promise<string> {
   return (await page.getByTestId(testId).innerText()).trim();
@@ -51,7 +50,6 @@ async function waitForOutcome(page: Page): Promise<string> {
 
 test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record: record, provenance and a verified seal; a refusal shows its code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-exchange-'));
-  mkdirSync(SHOTS, { recursive: true });
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
   try {
@@ -62,10 +60,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     const [migrant] = await sampleMigrants(`sqlite:${join(dir, '310000', 'registries.db')}`, { hukouProvince: '340000', limit: 1 });
     assert.ok(migrant, 'the demo has a 居住证 holder in 上海 whose hukou is in 安徽');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -2,27 +2,22 @@
 // 上海 node's federation page in Debian's Chromium through playwright-core.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SHOTS } from './browser.js';
 import { startDemo, DEMO_REGIONS, type RunningDemo } from '../src/sim/demo.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results');
 
 test('the 上海 node shows the five members of the demo federation, in Chinese and in English, and survives a hub outage', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
-  mkdirSync(SHOTS, { recursive: true });
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
   try {
     demo = await startDemo({ dataDir: dir, basePort: 0, citizens: 1000, suite: 'sm2-sm3', seed: 'e2e', probeSeconds: 0 });
     const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

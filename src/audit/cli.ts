@@ -2,43 +2,21 @@
 // database. verify exits 0 when the log is intact, 1 naming the first bad entry, 2 when the hub could
 // not be asked for its anchors (use --offline to skip that on purpose).
 
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { loadConfig, parseConfigText, type Role, type ServerConfig } from '../config/index.js';
-import { openDatabase, migrateToLatest, getMeta, type TongbanDB } from '../store/index.js';
+import type { ServerConfig } from '../config/index.js';
+import { getMeta, type TongbanDB } from '../store/index.js';
 import { suiteFor } from '../core/crypto/index.js';
 import { TongbanError } from '../core/errors.js';
 import { verifyTrustList, type PublicKeyEntry, type TrustListPayload } from '../federation/documents.js';
 import { printTable } from '../cli/members.js';
 import { readTail } from './log.js';
 import { existingIdentity } from './cli-support.js';
+import { withServerDb } from '../cli/db.js';
 import { fetchHubAnchors, verifyAuditLog, type HubAnchor, type VerifyReport } from './verify.js';
 import { keysOfRegion } from './documents.js';
 
-function roleOfConfig(path: string): Role {
-  let raw: unknown;
-  try {
-    raw = parseConfigText(readFileSync(path, 'utf8'), path);
-  } catch (e) {
-    if (e instanceof TongbanError) throw e;
-    throw new TongbanError('E_INVALID_CONFIG', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
-  const r = raw as { role?: unknown; hub?: unknown } | null;
-  if (r && (r.role === 'hub' || r.role === 'node')) return r.role;
-  return r && r.hub ? 'node' : 'hub';
-}
-
-async function withServerDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>): Promise<T> {
-  const cfg = loadConfig(configPath, roleOfConfig(configPath));
-  const store = await openDatabase<TongbanDB>(cfg.database);
-  try {
-    await migrateToLatest(store);
-    return await fn(store.db, cfg);
-  } finally {
-    await store.close();
-  }
-}
+const withAnyServerDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'auto', fn);
 
 async function fetchJson(url: string): Promise<unknown> {
   let res: Response;
@@ -160,7 +138,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--offline', 'do not ask the hub for its anchors', false)
     .option('--json', 'print the report as JSON', false)
     .action(async (opts: { config: string; offline: boolean; json: boolean }) => {
-      await withServerDb(opts.config, async (db, cfg) => {
+      await withAnyServerDb(opts.config, async (db, cfg) => {
         const inputs = cfg.role === 'hub' ? await hubInputs(db, cfg) : await nodeInputs(db, cfg, opts.offline);
         const report = await verifyAuditLog(db, {
           regionCode: inputs.regionCode,
@@ -186,7 +164,7 @@ export function registerAuditCommands(program: Command): void {
     }, 20)
     .option('--json', 'print JSON', false)
     .action(async (opts: { config: string; lines: number; json: boolean }) => {
-      await withServerDb(opts.config, async (db) => {
+      await withAnyServerDb(opts.config, async (db) => {
         const rows = (await readTail(db, opts.lines)).reverse();
         if (opts.json) {
           // the stored row minus subject_ref (a keyed hash is of no use to a reader and need not travel)

@@ -5,8 +5,7 @@
 import { Command, Option } from 'commander';
 import { TongbanError, ERRORS, isTongbanError } from '../core/errors.js';
 import { packageVersion } from '../paths.js';
-import { loadConfig, parseConfigText, type Role } from '../config/index.js';
-import { readFileSync } from 'node:fs';
+import { loadConfig, roleOfConfigFile, type Role } from '../config/index.js';
 import { startServer } from '../server/start.js';
 import { printTable, registerMemberCommands } from './members.js';
 import { registerStoreCommands } from './store.js';
@@ -51,13 +50,13 @@ program
   .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
   .addOption(new Option('--role <role>', 'hub or node (default: from the file)').choices(['hub', 'node']))
   .action(async (opts: { config: string; role?: Role }) => {
-    const role = opts.role ?? roleOf(opts.config);
+    const role = opts.role ?? roleOfConfigFile(opts.config);
     const cfg = loadConfig(opts.config, role);
     console.log(JSON.stringify({ ...cfg, database: redact(cfg.database) }, null, 2));
     console.error(`✓ ${opts.config} is a valid ${role} configuration`);
   });
 
-registerStoreCommands(program, roleOf);
+registerStoreCommands(program, roleOfConfigFile);
 registerMemberCommands(program);
 registerAuditCommands(program);
 registerCryptoCommands(program);
@@ -75,19 +74,6 @@ async function runServerCommand(role: Role, configPath: string): Promise<void> {
   await stopped;
 }
 
-/** The role a config file is for: its `role` field, else node if it names a hub to join. */
-export function roleOf(path: string): Role {
-  let raw: unknown;
-  try {
-    raw = parseConfigText(readFileSync(path, 'utf8'), path);
-  } catch (e) {
-    if (isTongbanError(e)) throw e;
-    throw new TongbanError('E_INVALID_CONFIG', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
-  const r = raw as { role?: unknown; hub?: unknown } | null;
-  if (r && (r.role === 'hub' || r.role === 'node')) return r.role;
-  return r && r.hub ? 'node' : 'hub';
-}
 
 function parsePort(v: string): number {
   const n = Number(v);

@@ -2,23 +2,15 @@
 // hub's database directly (the running hub serves the new member list on the next fetch).
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { loadConfig, type ServerConfig } from '../config/index.js';
-import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import { withServerDb } from './db.js';
+import type { ServerConfig } from '../config/index.js';
+import type { TongbanDB } from '../store/index.js';
 import { decideMembership, getMember, listMembers, memberHistory, type Decision, type MemberStatus, type MemberView } from '../hub/membership.js';
 import { TongbanError } from '../core/errors.js';
 import { userInfo } from 'node:os';
 import { withHubAuditLog } from '../audit/cli-support.js';
 
-async function withHubDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>): Promise<T> {
-  const cfg = loadConfig(configPath, 'hub');
-  const store = await openDatabase<TongbanDB>(cfg.database);
-  try {
-    await migrateToLatest(store);
-    return await fn(store.db, cfg);
-  } finally {
-    await store.close();
-  }
-}
+const withHubDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'hub', fn);
 
 function printMembers(members: MemberView[], json: boolean): void {
   if (json) {

@@ -3,20 +3,12 @@
 // the changes up within its polling interval.
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { loadConfig } from '../config/index.js';
-import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import type { TongbanDB } from '../store/index.js';
+import { withServerDb } from './db.js';
 import { outboxStatus, redriveDead, retryPendingNow } from '../exchange/outbox.js';
 import { printTable } from './members.js';
 
-async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>) => Promise<T>): Promise<T> {
-  const store = await openDatabase<TongbanDB>(loadConfig(configPath, 'node').database);
-  try {
-    await migrateToLatest(store);
-    return await fn(store.db);
-  } finally {
-    await store.close();
-  }
-}
+const withNodeDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>) => Promise<T>) => withServerDb(configPath, 'node', (db) => fn(db));
 
 export function registerOutboxCommands(program: Command): void {
   const outbox = program.command('outbox').description('durable delivery of exchange answers: status, retry now, redrive dead messages');

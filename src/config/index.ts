@@ -63,6 +63,19 @@ export function loadConfig(path: string, role: Role): ServerConfig {
   return configFromObject(parseConfigText(text, abs), { baseDir: dirname(abs), role, source: path });
 }
 
+/** The role a config file is for: its `role` field, else node if it names a hub to join. */
+export function roleOfConfigFile(path: string): Role {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new TongbanError('E_INVALID_CONFIG', `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+  const r = parseConfigText(text, path) as { role?: unknown; hub?: unknown } | null;
+  if (r && (r.role === 'hub' || r.role === 'node')) return r.role;
+  return r && r.hub ? 'node' : 'hub';
+}
+
 export function parseConfigText(text: string, source: string): unknown {
   const ext = extname(source).toLowerCase();
   if (ext === '.json') {

@@ -5,10 +5,10 @@
 
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { withServerDb } from '../cli/db.js';
 import type { Kysely } from 'kysely';
-import { loadConfig } from '../config/index.js';
 import { TongbanError } from '../core/errors.js';
-import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
+import type { TongbanDB } from '../store/index.js';
 import { adminActionEvent, type AuditSink } from '../audit/index.js';
 import { withServerAuditLog } from '../audit/cli-support.js';
 import type { AdminActionHook, AdminContext } from './events.js';
@@ -22,17 +22,12 @@ import { createUser, disableUser, enableUser, isUserRole, listUsers, resetPasswo
  * command says so on stderr.
  */
 async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, region: { code: string; name: string }, ctx: AdminContext) => Promise<T>): Promise<T> {
-  const cfg = loadConfig(configPath, 'node');
-  const store = await openDatabase<TongbanDB>(cfg.database);
-  try {
-    await migrateToLatest(store);
-    return await withServerAuditLog(store.db, cfg, async (audit) => {
+  return withServerDb(configPath, 'node', (db, cfg) =>
+    withServerAuditLog(db, cfg, async (audit) => {
       if (!audit) console.error(`note: ${cfg.region.name} ${cfg.region.code} has no signing key yet (never started), so this action is not in an audit log`);
-      return fn(store.db, cfg.region, adminContext(audit));
-    });
-  } finally {
-    await store.close();
-  }
+      return fn(db, cfg.region, adminContext(audit));
+    }),
+  );
 }
 
 /** Where the CLI's administrative actions are reported: the node's audit log, when it has one. */
