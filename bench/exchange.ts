@@ -23,6 +23,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
     only: { type: 'string', default: 'bare,fastify,direct,relayed' },
+    engine: { type: 'string', default: 'sqlite' },
   },
 });
 const DURATION = Number(values.duration);
@@ -135,12 +136,14 @@ for (const suite of values.suites!.split(',')) {
     writeFileSync(p, YAML.stringify(cfg));
     return p;
   };
-  const hubCfg = write('hub', { role: 'hub', database: 'sqlite:./hub.db', dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, crypto: { suite }, log: { level: 'warn' } });
+  const pg = process.env.TONGBAN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const dbFor = (name: string) => (values.engine === 'postgres' ? `${pg}?schema=bench_${suite.replace('-', '_')}_${name}_${process.pid}` : 'sqlite:./node.db');
+  const hubCfg = write('hub', { role: 'hub', database: values.engine === 'postgres' ? dbFor('hub') : 'sqlite:./hub.db', dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, crypto: { suite }, log: { level: 'warn' } });
   const hub = await spawnNode(cli('hub', '-c', hubCfg), /listening on (http:\S+)/);
   const hubUrl = /listening on (http:\S+)/.exec(hub.out)![1]!;
   const token = readFileSync(join(base, 'hub', 'operator.token'), 'utf8').trim();
   const nodeCfg = (code: string, name: string, extra: object) =>
-    write(code, { role: 'node', region: { code, name }, database: 'sqlite:./node.db', dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, hub: { url: hubUrl }, crypto: { suite }, log: { level: 'warn' }, ...extra });
+    write(code, { role: 'node', region: { code, name }, database: dbFor(code), dataDir: '.', listen: { host: '127.0.0.1', port: 0 }, hub: { url: hubUrl }, crypto: { suite }, log: { level: 'warn' }, ...extra });
   const ah = await spawnNode(cli('node', '-c', nodeCfg('340000', '安徽', { registries: `sqlite:${registries}`, exchange: { access: [{ from: ['310000', '320000'], resources: '*' }] } })), /listening on (http:\S+)/);
   // 上海 reaches 安徽 through the hub relay, 江苏 directly
   const sh = await spawnNode(cli('node', '-c', nodeCfg('310000', '上海', { exchange: { partners: { '340000': { route: 'relay' } } } })), /listening on (http:\S+)/);
@@ -174,11 +177,19 @@ for (const suite of values.suites!.split(',')) {
 
 // ---- report ------------------------------------------------------------------------------
 const bare = results.find((r) => r.label.startsWith('bare')) ?? results[0]!;
-console.log(`\nexchange benchmark — ${new Date().toISOString().slice(0, 10)}, ${DURATION} s runs, ${CONNECTIONS} connections, Node ${process.version}, 127.0.0.1`);
+console.log(`\nexchange benchmark — ${new Date().toISOString().slice(0, 10)}, ${DURATION} s runs, ${CONNECTIONS} connections, node databases on ${values.engine}, Node ${process.version}, 127.0.0.1`);
 console.log('run                     peak/s   vs bare   p50 ms   p99 ms   half-load p50   half-load p99');
 for (const r of results) {
   const ratio = `${((100 * r.peak.rps) / bare.peak.rps).toFixed(0)} %`;
   console.log(`${r.label.padEnd(22)} ${r.peak.rps.toFixed(0).padStart(7)}   ${ratio.padStart(6)}   ${String(r.peak.p50).padStart(6)}   ${String(r.peak.p99).padStart(6)}   ${String(r.half.p50).padStart(13)}   ${String(r.half.p99).padStart(13)}${r.peak.errors + r.half.errors ? `   (${r.peak.errors + r.half.errors} errors)` : ''}`);
 }
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
+if (values.engine === 'postgres' && !values.keep) {
+  const { default: pgm } = await import('pg');
+  const c = new pgm.Client({ connectionString: process.env.TONGBAN_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test' });
+  await c.connect();
+  const r = await c.query(`select nspname from pg_namespace where nspname like 'bench\\_%\\_${process.pid}'`);
+  for (const row of r.rows as Array<{ nspname: string }>) await c.query(`drop schema "${row.nspname}" cascade`);
+  await c.end();
+}
 process.exit(0);
