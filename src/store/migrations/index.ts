@@ -5,10 +5,12 @@ import { foundation } from './001_foundation.js';
 import { auditMigration } from '../../audit/migration.js';
 import { exchangeMigration } from '../../exchange/migration.js';
 import { identityMigration } from '../../identity/migration.js';
+import { catalogMigration } from '../../catalog/migration.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_audit': auditMigration,
   '003_identity': identityMigration,
   '004_exchange': exchangeMigration,
+  '005_catalog': catalogMigration,
 };
