@@ -129,12 +129,18 @@ export function registerCatalogCommands(program: Command, printTable: (head: str
       if (kindOf(kindName) !== 'item') throw new TongbanError('E_INVALID_REQUEST', 'only items (a 实施清单) can be imported so far');
       const format = opts.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : extname(file).toLowerCase() === '.csv' ? 'csv' : undefined);
       if (!format) throw new TongbanError('E_INVALID_REQUEST', `cannot tell the format of ${file} from its name; add --format csv or --format json`);
-      let content: string;
+      let bytes: Buffer;
       try {
-        content = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+        bytes = readFileSync(file);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new TongbanError('E_INVALID_REQUEST', code === 'ENOENT' ? `${file}: file not found` : code ? `${file}: ${(e as Error).message}` : `${file} is not UTF-8 text (saved as GBK?); save it as UTF-8 / 文件不是UTF-8编码,请另存为UTF-8`);
+        throw new TongbanError('E_INVALID_REQUEST', code === 'ENOENT' ? `${file}: file not found` : `${file}: ${(e as Error).message}`);
+      }
+      let content: string;
+      try {
+        content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new TongbanError('E_INVALID_REQUEST', `${file} is not UTF-8 text (saved as GBK?); save it as UTF-8 / 文件不是UTF-8编码,请另存为UTF-8`);
       }
       const source = opts.source ?? basename(file);
       try {

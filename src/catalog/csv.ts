@@ -1,6 +1,6 @@
 // A small RFC 4180 CSV reader (pure): comma-separated, fields optionally in double quotes, a doubled
 // quote inside quotes is one quote, quoted fields may hold commas and line breaks; LF or CRLF line
-// ends; a UTF-8 byte-order mark is ignored. Each record keeps the physical line it starts on, so errors
+// ends (a line break inside a field comes back as LF); a UTF-8 byte-order mark is ignored. Each record keeps the physical line it starts on, so errors
 // can name the line a person sees in an editor. A quote inside an unquoted field is kept as text (as
 // spreadsheet programs write it); an unterminated quoted field is an error naming its line.
 
@@ -50,6 +50,10 @@ export function parseCsv(text: string): CsvResult {
             i++;
             closed = true;
             break;
+          }
+          if (ch === '\r' && text[i + 1] === '\n') {
+            i++;
+            continue;
           }
           if (ch === '\n') line++;
           field += ch;

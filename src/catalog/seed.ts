@@ -16,15 +16,18 @@ import type { ItemInput, ResourceInput } from './validate.js';
 import { formatProblems } from './validate.js';
 import { SYSTEM_ACTOR, type CatalogService, type EntryKind, type PublishedChange } from './store.js';
 
-/** A resource as the exchange serves it (structurally src/adapters ResourceDef). */
+/** A resource as the exchange serves it (structurally src/adapters ResourceDef, plus its adapter id when known). */
 export interface ServedResourceDef {
   id: string;
+  /** the adapter that reads it; default: DEMO_RESOURCE_ELEMENTS */
+  adapterId?: string;
   name: { zh: string; en: string };
   department: string;
   sourceSystem: string;
   subjectType: 'citizen' | 'enterprise';
   sharing: 'unconditional' | 'conditional' | 'none';
-  fields: Array<{ name: string; label: { zh: string; en: string }; sensitivity: 'general' | 'sensitive' }>;
+  /** `element`: the standard element the field carries, when the definition names it (else DEMO_RESOURCE_ELEMENTS) */
+  fields: Array<{ name: string; element?: string; label: { zh: string; en: string }; sensitivity: 'general' | 'sensitive' }>;
 }
 
 /** The demo resources: the registry table each reads (its adapter id) and the element of each field. */
@@ -106,7 +109,7 @@ export function demoResourceInput(def: ServedResourceDef): ResourceInput | undef
   const spec = DEMO_RESOURCE_ELEMENTS[def.id];
   if (!spec) return undefined;
   const fields = def.fields.map((f) => {
-    const element = spec.elements[f.name];
+    const element = f.element ?? spec.elements[f.name];
     if (!element) throw new TongbanError('E_INTERNAL', `catalog seed: no standard element for ${def.id}.${f.name}; add it to DEMO_RESOURCE_ELEMENTS`);
     return { name: f.name, element, label: f.label, sensitivity: f.sensitivity };
   });
@@ -125,7 +128,7 @@ export function demoResourceInput(def: ServedResourceDef): ResourceInput | undef
     },
     classification: { tier: 'basic', category: spec.category, grade: 'general' },
     updateCycle: 'daily',
-    source: { adapter: spec.adapter, system: def.sourceSystem },
+    source: { adapter: def.adapterId ?? spec.adapter, system: def.sourceSystem },
   };
 }
 
@@ -191,7 +194,7 @@ async function seedOnce(svc: CatalogService, o: SeedOptions): Promise<SeedReport
     const haveItems = await have('catalog_item');
     const ctx = await svc.validationContext(tx);
     const put = async (kind: EntryKind, input: unknown) => {
-      const v = svc.validate(kind, input, ctx);
+      const v = svc.validate(kind, input, ctx, null, { shipped: true });
       if (!v.ok) throw new TongbanError('E_INTERNAL', `catalog seed: ${kind} does not validate: ${formatProblems(v.problems)}`);
       changes.push(await svc.publishDirectly(tx, kind, v.value, SYSTEM_ACTOR, 'seeded', at));
     };

@@ -311,14 +311,16 @@ export class CatalogService {
   }
 
   /** Validates an input for a kind; for items, `existingOrigin` keeps a national item national. */
-  validate(kind: EntryKind, input: unknown, ctx: ValidationContext, existing?: CatalogDoc | null): ValidationResult<Record<string, unknown>> {
+  validate(kind: EntryKind, input: unknown, ctx: ValidationContext, existing?: CatalogDoc | null, opts: { shipped?: boolean } = {}): ValidationResult<Record<string, unknown>> {
     switch (kind) {
       case 'resource':
         return validateResource(input, ctx) as ValidationResult<Record<string, unknown>>;
       case 'certificate-type':
         return validateCertificateType(input, ctx) as ValidationResult<Record<string, unknown>>;
       case 'item':
-        return validateItem(input, ctx, existing ? { existingOrigin: (existing as ServiceItem).origin } : {}) as unknown as ValidationResult<Record<string, unknown>>;
+        return validateItem(input, ctx, { ...(existing ? { existingOrigin: (existing as ServiceItem).origin } : {}), ...(opts.shipped ? { shipped: true } : {}) }) as unknown as ValidationResult<
+          Record<string, unknown>
+        >;
       case 'element':
         return validateElement(input) as unknown as ValidationResult<Record<string, unknown>>;
     }

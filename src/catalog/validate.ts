@@ -434,6 +434,8 @@ export function validateCertificateType(input: unknown, ctx: ValidationContext):
 export interface ItemValidationOptions {
   /** the origin of the entry being edited, if it exists (a national-confirmed origin is kept, never claimed) */
   existingOrigin?: ServiceItem['origin'];
+  /** the node's own seeding of the national items Tongban ships (national-items.ts): national-confirmed is theirs */
+  shipped?: boolean;
 }
 
 /** Whether a code has the shape of a GB/T 39554.1 实施编码: the implementing organ's USCC + 13 characters. */
@@ -467,7 +469,7 @@ export function validateItem(input: unknown, ctx: ValidationContext, opts: ItemV
     if (og) {
       const kind = c.oneOf(og.kind, 'origin.kind', ['national-confirmed', 'regional'] as const);
       const source = c.text(og.source, 'origin.source', 500);
-      if (kind === 'national-confirmed' && !(opts.existingOrigin?.kind === 'national-confirmed' && opts.existingOrigin.source === source)) {
+      if (kind === 'national-confirmed' && !opts.shipped && !(opts.existingOrigin?.kind === 'national-confirmed' && opts.existingOrigin.source === source)) {
         c.add(
           'origin.kind',
           'only the confirmed national items Tongban ships (each with its public source) are national-confirmed; an item this region adds is regional',

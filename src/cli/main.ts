@@ -11,6 +11,7 @@ import { printTable, registerMemberCommands } from './members.js';
 import { registerStoreCommands } from './store.js';
 import { registerAuditCommands } from '../audit/cli.js';
 import { registerUserCommands } from '../identity/cli.js';
+import { registerCatalogCommands } from '../catalog/cli.js';
 import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
 import { registerOutboxCommands } from './outbox.js';
@@ -63,6 +64,7 @@ registerCryptoCommands(program);
 registerOutboxCommands(program);
 registerValidateCommand(program);
 registerUserCommands(program, printTable);
+registerCatalogCommands(program, printTable);
 
 async function runServerCommand(role: Role, configPath: string): Promise<void> {
   const cfg = loadConfig(configPath, role);

@@ -26,6 +26,7 @@ import { nodeRoutes } from '../node/routes.js';
 import { identityRoutes } from '../identity/routes.js';
 import { assertPortsFree } from './ports.js';
 import { validateDivisionCode } from '../core/ids/index.js';
+import { CatalogService, catalogRoutes, seedCatalog } from '../catalog/index.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -39,6 +40,8 @@ export interface RunningServer {
   federation?: NodeFederation;
   /** nodes only: the exchange service (provider, requester, outbox) */
   exchange?: ExchangeService;
+  /** nodes only: the catalogue (resources, certificate types, items, own elements; listPublished, onPublished) */
+  catalog?: CatalogService;
   /** the server's hash-chained audit log (nodes anchor its checkpoints at the hub) */
   audit: AuditLog;
   /** hubs only, and only on the start that created it */
@@ -66,6 +69,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   let audit: AuditLog | undefined;
   let relay: Relay | undefined;
   let exchange: ExchangeService | undefined;
+  let catalog: CatalogService | undefined;
   try {
     await migrateToLatest(store);
     await claimDatabase(store, cfg);
@@ -184,6 +188,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await app.register(nodeAdminRoutes, { rotation, federation, audit });
       exchange = new ExchangeService({ config: cfg, db: store.db, signer: identity, federation, audit, logger: logger.child({ component: 'exchange' }), ...(opts.outboxPollMs !== undefined ? { outboxPollMs: opts.outboxPollMs } : {}) });
       await app.register(exchangeRoutes, exchange);
+      catalog = new CatalogService({ db: store.db, regionCode: cfg.region.code, audit, logger: logger.child({ component: 'catalog' }) });
+      await app.register(catalogRoutes, catalog);
     }
 
     const port = await listen(app, cfg);
@@ -196,6 +202,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await federation.start();
     }
     await exchange?.start();
+    // the national items, and the demo resources the exchange serves from synthetic registries (idempotent)
+    if (catalog) await seedCatalog(catalog, { demoResources: cfg.registries && exchange ? exchange.resources.list() : [] });
     await audit.start();
 
     const server: RunningServer = {
@@ -209,6 +217,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       audit,
       ...(federation ? { federation } : {}),
       ...(exchange ? { exchange } : {}),
+      ...(catalog ? { catalog } : {}),
       ...(createdToken ? { newOperatorToken: createdToken } : {}),
       close: async () => {
         await federation?.stop();
