@@ -1,16 +1,22 @@
 // adapters: how a node reads its region's departmental systems. A resource (数据资源) is what the
 // federation can ask for — its fields with labels and sensitivity, its owner department and source
 // system — bound to a source adapter that fetches one subject's record and maps the department's
-// columns onto the resource's fields. The catalog capability will describe resources to national
-// standards and configure adapters without code; the exchange path only ever sees this interface.
+// columns onto the resource's fields. Adapters are configured without code (`AdapterConfig` in
+// ./config.ts: a SQL table, an HTTP JSON API or a CSV file drop) and built by `createAdapter`
+// (./create.ts); values are checked against their data elements on read and problems travel as
+// quality flags. The exchange path only ever sees the SourceAdapter interface below.
 
 import { TongbanError } from '../core/errors.js';
+import type { AdapterKind } from './config.js';
+import type { AdapterHealth } from './health.js';
 
 export type FieldType = 'string' | 'date' | 'code' | 'number';
 export type Sensitivity = 'general' | 'sensitive';
 
 export interface FieldDef {
   name: string;
+  /** the standard data element it carries (catalog/elements.ts); its check runs on every read */
+  element?: string;
   label: { zh: string; en: string };
   type: FieldType;
   /** sensitive fields need the data subject's authorisation (个人敏感信息) */
@@ -46,6 +52,17 @@ export interface SourceAdapter {
    * E_SOURCE_UNAVAILABLE; never another kind of error.
    */
   fetch(subjectId: string, fields: string[], signal?: AbortSignal): Promise<SourceRecord>;
+  /** the adapter's health record (configured adapters have one) */
+  health?(): AdapterHealth;
+  /** releases files, connections and sockets */
+  close?(): Promise<void>;
+}
+
+/** An adapter built from an AdapterConfig. */
+export interface ConfiguredAdapter extends SourceAdapter {
+  kind: AdapterKind;
+  health(): AdapterHealth;
+  close(): Promise<void>;
 }
 
 export interface Resource {
@@ -68,6 +85,13 @@ export class ResourceRegistry {
   list(): ResourceDef[] {
     return [...this.byId.values()].map((r) => r.def).sort((a, b) => a.id.localeCompare(b.id));
   }
+
+  /** Each resource's adapter health (null for adapters that keep none), for the console and readiness. */
+  health(): Array<{ resource: string; sourceSystem: string; health: AdapterHealth | null }> {
+    return [...this.byId.values()]
+      .sort((a, b) => a.def.id.localeCompare(b.def.id))
+      .map((r) => ({ resource: r.def.id, sourceSystem: r.def.sourceSystem, health: r.adapter.health?.() ?? null }));
+  }
 }
 
 /** Reads through an adapter, turning anything unexpected into E_SOURCE_UNAVAILABLE (never a crash). */
@@ -80,4 +104,26 @@ export async function readSource(resource: Resource, subjectId: string, fields: 
   }
 }
 
-export { sqlTableAdapter, type SqlTableAdapterOptions } from './sql-table.js';
+export {
+  ADAPTER_ID,
+  AdapterConfigSchema,
+  FieldMappingSchema,
+  TransformSchema,
+  assertAdapterConfig,
+  formatProblems,
+  validateAdapterConfig,
+  type AdapterConfig,
+  type AdapterKind,
+  type ConfigProblem,
+  type CsvAdapterConfig,
+  type FieldMapping,
+  type HttpAdapterConfig,
+  type SqlAdapterConfig,
+  type Transform,
+  type ValidateOptions,
+} from './config.js';
+export type { AdapterHealth, BreakerState } from './health.js';
+export { SqlConnections, type ConnectionSpec } from './connections.js';
+export { AdapterHost, createAdapter, type AdapterContext, type AdapterHostOptions } from './create.js';
+export { parseCsv } from './csv.js';
+export { normaliseDate, toUtcIso, checkValue } from './values.js';

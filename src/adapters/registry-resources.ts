@@ -1,20 +1,31 @@
 // The resources a node serves from its region's (synthetic) departmental registries: household
-// registration, marriage, pension and medical insurance, market entities. Each is a SQL-table adapter
-// with a field mapping, as a data administrator would configure one for a real department.
+// registration, marriage, pension and medical insurance, market entities. Each is a resource
+// definition (fields bound to standard data elements) and an sql adapter *configuration* — plain data,
+// as a data administrator would enter it for a real department — so the demo and the catalog's seeding
+// go through the same createAdapter as any configured source.
 
-import type { Kysely } from 'kysely';
-import { lookupDivision, validateIdNumber } from '../core/ids/index.js';
-import { GB2261_SEX, GB3304_ETHNIC_GROUPS } from '../core/codes.js';
-import type { RegistryDB } from '../sim/registries/index.js';
-import { sqlTableAdapter } from './sql-table.js';
-import type { FieldDef, Resource } from './index.js';
+import { lookupDivision } from '../core/ids/index.js';
+import type { AdapterConfig } from './config.js';
+import type { FieldDef, ResourceDef } from './index.js';
 
-const f = (name: string, zh: string, en: string, type: FieldDef['type'] = 'string', sensitivity: FieldDef['sensitivity'] = 'general'): FieldDef => ({
+const f = (name: string, zh: string, en: string, element: string, type: FieldDef['type'] = 'string', sensitivity: FieldDef['sensitivity'] = 'general'): FieldDef => ({
   name,
+  element,
   label: { zh, en },
   type,
   sensitivity,
 });
+
+/** A resource and the configuration of the adapter that reads it. */
+export interface ConfiguredResource {
+  def: ResourceDef;
+  /** the adapter's id (what the catalog puts in DataResource.source.adapter) */
+  adapterId: string;
+  adapter: AdapterConfig;
+}
+
+/** The named connection the registry adapters use (the node config's `registries:` URL). */
+export const REGISTRIES_CONNECTION = 'registries';
 
 /** Province-level departments are 厅 in provinces and 局 in municipalities (直辖市). */
 function departments(regionCode: string) {
@@ -29,11 +40,10 @@ function departments(regionCode: string) {
   };
 }
 
-const divisionName = (code: unknown) => (typeof code === 'string' ? (lookupDivision(code)?.fullName ?? code) : null);
-const checkIdNumber = (v: string | number | null) => (typeof v === 'string' && !validateIdNumber(v).valid ? 'not a valid GB 11643 ID number' : undefined);
-const checkDate = (v: string | number | null) => (typeof v === 'string' && Number.isNaN(Date.parse(v)) ? 'not a valid date' : undefined);
+const divisionName = { fn: 'division-name' } as const;
 
-export function registryResources(db: Kysely<RegistryDB>, regionCode: string): Resource[] {
+/** The five registry resources of a region, with their adapter configurations over `connection`. */
+export function registryResourceConfigs(regionCode: string, connection: string = REGISTRIES_CONNECTION): ConfiguredResource[] {
   const dept = departments(regionCode);
   return [
     {
@@ -45,35 +55,36 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         subjectType: 'citizen',
         sharing: 'conditional',
         fields: [
-          f('name', '姓名', 'Name'),
-          f('sex', '性别', 'Sex', 'code'),
-          f('ethnicity', '民族', 'Ethnic group', 'code'),
-          f('birthDate', '出生日期', 'Date of birth', 'date'),
-          f('householdId', '户号', 'Household number'),
-          f('relationToHead', '与户主关系', 'Relation to head of household'),
-          f('registeredDivision', '户籍地行政区划', 'Registered division'),
-          f('registeredAddress', '户籍地址', 'Registered address', 'string', 'sensitive'),
-          f('status', '户口状态', 'Registration status', 'code'),
+          f('name', '姓名', 'Name', 'TB.PERSON.NAME'),
+          f('sex', '性别', 'Sex', 'TB.PERSON.SEX', 'code'),
+          f('ethnicity', '民族', 'Ethnic group', 'TB.PERSON.ETHNICITY', 'code'),
+          f('birthDate', '出生日期', 'Date of birth', 'TB.PERSON.BIRTH_DATE', 'date'),
+          f('householdId', '户号', 'Household number', 'TB.HUKOU.HOUSEHOLD_NO'),
+          f('relationToHead', '与户主关系', 'Relation to head of household', 'TB.HUKOU.RELATION'),
+          f('registeredDivision', '户籍地行政区划', 'Registered division', 'TB.PERSON.DIVISION'),
+          f('registeredAddress', '户籍地址', 'Registered address', 'TB.PERSON.ADDRESS', 'string', 'sensitive'),
+          f('status', '户口状态', 'Registration status', 'TB.HUKOU.STATUS', 'code'),
         ],
       },
-      adapter: sqlTableAdapter({
-        db,
+      adapterId: 'registries.hukou_person',
+      adapter: {
+        kind: 'sql',
+        connection,
         table: 'hukou_person',
         keys: ['id_number'],
         fields: {
           name: 'name',
-          sex: (r) => GB2261_SEX[String(r.sex)] ?? String(r.sex),
-          ethnicity: (r) => GB3304_ETHNIC_GROUPS[String(r.ethnicity)] ?? String(r.ethnicity),
+          sex: { from: 'sex', transforms: [{ fn: 'code-table', table: 'gb2261-sex' }] },
+          ethnicity: { from: 'ethnicity', transforms: [{ fn: 'code-table', table: 'gb3304-ethnicity' }] },
           birthDate: 'birth_date',
           householdId: 'household_id',
           relationToHead: 'relation_to_head',
-          registeredDivision: (r) => divisionName(r.registered_address_code),
+          registeredDivision: { from: 'registered_address_code', transforms: [divisionName] },
           registeredAddress: 'registered_address',
           status: 'status',
         },
         dataTime: 'updated_at',
-        checks: { birthDate: checkDate },
-      }),
+      },
     },
     {
       def: {
@@ -84,16 +95,18 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         subjectType: 'citizen',
         sharing: 'conditional',
         fields: [
-          f('kind', '登记类型', 'Registration type', 'code'),
-          f('registeredOn', '登记日期', 'Registration date', 'date'),
-          f('registryOffice', '登记机关', 'Registry office'),
-          f('certificateNo', '证件编号', 'Certificate number'),
-          f('spouseName', '配偶姓名', "Spouse's name", 'string', 'sensitive'),
-          f('spouseIdNumber', '配偶身份证号', "Spouse's ID number", 'string', 'sensitive'),
+          f('kind', '登记类型', 'Registration type', 'TB.MARRIAGE.KIND', 'code'),
+          f('registeredOn', '登记日期', 'Registration date', 'TB.MARRIAGE.DATE', 'date'),
+          f('registryOffice', '登记机关', 'Registry office', 'TB.MARRIAGE.OFFICE'),
+          f('certificateNo', '证件编号', 'Certificate number', 'TB.MARRIAGE.CERT_NO'),
+          f('spouseName', '配偶姓名', "Spouse's name", 'TB.MARRIAGE.SPOUSE_NAME', 'string', 'sensitive'),
+          f('spouseIdNumber', '配偶身份证号', "Spouse's ID number", 'TB.MARRIAGE.SPOUSE_ID', 'string', 'sensitive'),
         ],
       },
-      adapter: sqlTableAdapter({
-        db,
+      adapterId: 'registries.marriage_registration',
+      adapter: {
+        kind: 'sql',
+        connection,
         table: 'marriage_registration',
         keys: ['husband_id_number', 'wife_id_number'],
         latestBy: 'registered_on',
@@ -102,12 +115,12 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
           registeredOn: 'registered_on',
           registryOffice: 'registry_office',
           certificateNo: 'cert_no',
-          spouseName: (r, id) => String(r.husband_id_number === id ? r.wife_name : r.husband_name),
-          spouseIdNumber: (r, id) => String(r.husband_id_number === id ? r.wife_id_number : r.husband_id_number),
+          // the other party: the subject is found as husband or as wife
+          spouseName: { transforms: [{ fn: 'pick-by-key', columns: { husband_id_number: 'wife_name', wife_id_number: 'husband_name' } }] },
+          spouseIdNumber: { transforms: [{ fn: 'pick-by-key', columns: { husband_id_number: 'wife_id_number', wife_id_number: 'husband_id_number' } }] },
         },
         dataTime: 'registered_on',
-        checks: { spouseIdNumber: checkIdNumber },
-      }),
+      },
     },
     {
       def: {
@@ -118,16 +131,18 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         subjectType: 'citizen',
         sharing: 'conditional',
         fields: [
-          f('insuranceType', '险种', 'Insurance type', 'code'),
-          f('status', '参保状态', 'Status', 'code'),
-          f('employerName', '参保单位', 'Employer'),
-          f('firstPaidMonth', '首次缴费年月', 'First contribution month'),
-          f('paidMonths', '累计缴费月数', 'Months contributed', 'number'),
-          f('insuredDivision', '参保地', 'Insured in'),
+          f('insuranceType', '险种', 'Insurance type', 'TB.PENSION.TYPE', 'code'),
+          f('status', '参保状态', 'Status', 'TB.PENSION.STATUS', 'code'),
+          f('employerName', '参保单位', 'Employer', 'TB.PENSION.EMPLOYER'),
+          f('firstPaidMonth', '首次缴费年月', 'First contribution month', 'TB.PENSION.FIRST_MONTH'),
+          f('paidMonths', '累计缴费月数', 'Months contributed', 'TB.PENSION.MONTHS', 'number'),
+          f('insuredDivision', '参保地', 'Insured in', 'TB.INSURED.DIVISION'),
         ],
       },
-      adapter: sqlTableAdapter({
-        db,
+      adapterId: 'registries.pension_insurance',
+      adapter: {
+        kind: 'sql',
+        connection,
         table: 'pension_insurance',
         keys: ['id_number'],
         fields: {
@@ -136,10 +151,11 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
           employerName: 'employer_name',
           firstPaidMonth: 'first_paid_month',
           paidMonths: 'paid_months',
-          insuredDivision: (r) => divisionName(r.insured_region_code),
+          insuredDivision: { from: 'insured_region_code', transforms: [divisionName] },
         },
-        dataTime: (r) => `${String(r.first_paid_month)}-01`,
-      }),
+        // the table keeps no change time; the first contribution month (YYYY-MM) is the best it has
+        dataTime: 'first_paid_month',
+      },
     },
     {
       def: {
@@ -150,28 +166,30 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         subjectType: 'citizen',
         sharing: 'conditional',
         fields: [
-          f('scheme', '险种', 'Scheme', 'code'),
-          f('status', '参保状态', 'Status', 'code'),
-          f('insuredDivision', '参保地', 'Insured in'),
-          f('sinceDate', '参保日期', 'Insured since', 'date'),
-          f('remoteCareFiling', '异地就医备案', 'Registered for care elsewhere', 'code'),
-          f('remoteCareDivision', '备案就医地', 'Care registered in'),
+          f('scheme', '险种', 'Scheme', 'TB.MEDICAL.SCHEME', 'code'),
+          f('status', '参保状态', 'Status', 'TB.MEDICAL.STATUS', 'code'),
+          f('insuredDivision', '参保地', 'Insured in', 'TB.INSURED.DIVISION'),
+          f('sinceDate', '参保日期', 'Insured since', 'TB.MEDICAL.SINCE', 'date'),
+          f('remoteCareFiling', '异地就医备案', 'Registered for care elsewhere', 'TB.MEDICAL.REMOTE_FILING', 'code'),
+          f('remoteCareDivision', '备案就医地', 'Care registered in', 'TB.MEDICAL.REMOTE_DIVISION'),
         ],
       },
-      adapter: sqlTableAdapter({
-        db,
+      adapterId: 'registries.medical_insurance',
+      adapter: {
+        kind: 'sql',
+        connection,
         table: 'medical_insurance',
         keys: ['id_number'],
         fields: {
           scheme: 'scheme',
           status: 'status',
-          insuredDivision: (r) => divisionName(r.insured_region_code),
+          insuredDivision: { from: 'insured_region_code', transforms: [divisionName] },
           sinceDate: 'since_date',
           remoteCareFiling: 'filing_for_remote_care',
-          remoteCareDivision: (r) => (r.remote_care_destination_code ? divisionName(r.remote_care_destination_code) : null),
+          remoteCareDivision: { from: 'remote_care_destination_code', transforms: [divisionName] },
         },
         dataTime: 'since_date',
-      }),
+      },
     },
     {
       def: {
@@ -182,19 +200,21 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
         subjectType: 'enterprise',
         sharing: 'unconditional',
         fields: [
-          f('name', '名称', 'Name'),
-          f('entityType', '主体类型', 'Entity type', 'code'),
-          f('legalRepresentative', '法定代表人(经营者)', 'Legal representative'),
-          f('registeredCapital', '注册资本', 'Registered capital'),
-          f('establishedOn', '成立日期', 'Established on', 'date'),
-          f('address', '住所', 'Address'),
-          f('businessScope', '经营范围', 'Business scope'),
-          f('status', '登记状态', 'Status', 'code'),
-          f('registrationAuthority', '登记机关', 'Registration authority'),
+          f('name', '名称', 'Name', 'TB.ENTITY.NAME'),
+          f('entityType', '主体类型', 'Entity type', 'TB.ENTITY.TYPE', 'code'),
+          f('legalRepresentative', '法定代表人(经营者)', 'Legal representative', 'TB.ENTITY.LEGAL_REP'),
+          f('registeredCapital', '注册资本', 'Registered capital', 'TB.ENTITY.CAPITAL'),
+          f('establishedOn', '成立日期', 'Established on', 'TB.ENTITY.ESTABLISHED', 'date'),
+          f('address', '住所', 'Address', 'TB.ENTITY.ADDRESS'),
+          f('businessScope', '经营范围', 'Business scope', 'TB.ENTITY.SCOPE'),
+          f('status', '登记状态', 'Status', 'TB.ENTITY.STATUS', 'code'),
+          f('registrationAuthority', '登记机关', 'Registration authority', 'TB.ENTITY.AUTHORITY'),
         ],
       },
-      adapter: sqlTableAdapter({
-        db,
+      adapterId: 'registries.market_entity',
+      adapter: {
+        kind: 'sql',
+        connection,
         table: 'market_entity',
         keys: ['uscc'],
         fields: {
@@ -209,7 +229,7 @@ export function registryResources(db: Kysely<RegistryDB>, regionCode: string): R
           registrationAuthority: 'registration_authority',
         },
         dataTime: 'established_on',
-      }),
+      },
     },
   ];
 }

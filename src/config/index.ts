@@ -27,6 +27,8 @@ export interface ServerConfig {
   suite: SuiteName;
   trustListValiditySeconds: number;
   registries?: string;
+  /** source adapter settings: named departmental connections (sqlite paths absolute) and readable file roots */
+  adapters: { connections: Record<string, { url: string } | { urlFromEnv: string }>; fileRoots: string[] };
   exchange: ExchangeSettings;
   log: { level: string; file?: string };
   /** where the config came from, for messages */
@@ -128,6 +130,16 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
   } catch (e) {
     problems.push((e as TongbanError).detail ?? String(e));
   }
+  for (const [name, spec] of Object.entries(raw.adapters?.connections ?? {})) {
+    if (name === 'registries' && raw.registries) problems.push('adapters.connections.registries: the name is taken by the registries setting');
+    if ('url' in spec) {
+      try {
+        parseDatabaseUrl(spec.url, opts.baseDir);
+      } catch (e) {
+        problems.push(`adapters.connections.${name}.url: ${((e as TongbanError).detail ?? String(e)).replace(/^database: /, '')}`);
+      }
+    }
+  }
   if (problems.length > 0) throw new TongbanError('E_INVALID_CONFIG', `${where}: ${problems.join('; ')}`);
 
   const listen = { host: raw.listen?.host ?? '127.0.0.1', port: raw.listen?.port ?? (opts.role === 'hub' ? 7300 : 7301) };
@@ -146,6 +158,12 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
       defaultRoute: raw.exchange?.defaultRoute ?? 'direct',
       partners: raw.exchange?.partners ?? {},
       access: (raw.exchange?.access ?? []) as AccessRule[],
+    },
+    adapters: {
+      connections: Object.fromEntries(
+        Object.entries(raw.adapters?.connections ?? {}).map(([name, spec]) => [name, 'url' in spec ? { url: absolutiseSqlite(spec.url, opts.baseDir) } : spec]),
+      ),
+      fileRoots: (raw.adapters?.fileRoots ?? []).map((p) => resolvePath(p, opts.baseDir)),
     },
     log: { level: raw.log?.level ?? 'info', ...(raw.log?.file ? { file: resolvePath(raw.log.file, opts.baseDir) } : {}) },
     source: opts.source,

@@ -52,6 +52,24 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     registries: Type.Optional(Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$', description: 'synthetic registries (demo)' })),
+    adapters: Type.Optional(
+      Type.Object(
+        {
+          connections: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$' }),
+              Type.Union([
+                Type.Object({ url: Type.String({ pattern: '^(sqlite:.+|postgres(ql)?://.+)$' }) }, { additionalProperties: false }),
+                Type.Object({ urlFromEnv: Type.String({ pattern: '^[A-Z_][A-Z0-9_]{0,63}$' }) }, { additionalProperties: false }),
+              ]),
+              { description: 'departmental databases sql adapters name: { url } or { urlFromEnv: VARIABLE } (keeps passwords out of files)' },
+            ),
+          ),
+          fileRoots: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 32, description: 'directories csv adapters may read (default: the data directory)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     exchange: Type.Optional(
       Type.Object(
         {

@@ -7,12 +7,10 @@ import type { Logger } from 'pino';
 import { TongbanError } from '../core/errors.js';
 import type { ServerConfig } from '../config/index.js';
 import type { TongbanDB } from '../store/schema.js';
-import { openDatabase, type Database } from '../store/db.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
-import { ResourceRegistry, type ResourceDef } from '../adapters/index.js';
-import { registryResources } from '../adapters/registry-resources.js';
-import type { RegistryDB } from '../sim/registries/index.js';
+import { AdapterHost, ResourceRegistry, type ResourceDef } from '../adapters/index.js';
+import { REGISTRIES_CONNECTION, registryResourceConfigs } from '../adapters/registry-resources.js';
 import type { NodeFederation } from '../node/federation.js';
 import { BatchSigner } from './seal.js';
 import { ReplayGuard } from './replay.js';
@@ -43,13 +41,20 @@ export class ExchangeService {
   readonly outbox: Outbox;
   readonly provider: Provider;
   readonly requester: Requester;
-  private registries: Database<RegistryDB> | undefined;
+  /** the node's source adapters by id, over its named departmental connections (health: adapters.health()) */
+  readonly adapters: AdapterHost;
   private readonly resourceCache = new Map<string, { at: number; resources: ResourceDef[] }>();
 
   constructor(private readonly o: ExchangeServiceOptions) {
     const cfg = o.config;
     const self = cfg.region.code;
     const trustList = () => o.federation.current.trustList;
+    this.adapters = new AdapterHost({
+      connections: { ...cfg.adapters.connections, ...(cfg.registries ? { [REGISTRIES_CONNECTION]: { url: cfg.registries } } : {}) },
+      fileRoots: cfg.adapters.fileRoots.length ? cfg.adapters.fileRoots : [cfg.dataDir],
+      baseDir: cfg.dataDir,
+      logger: o.logger.child({ component: 'adapters' }),
+    });
     this.sealer = new BatchSigner(o.signer);
     this.replay = new ReplayGuard(o.db, cfg.exchange.clockWindowMs);
     this.outbox = new Outbox({
@@ -101,8 +106,10 @@ export class ExchangeService {
 
   async start(): Promise<void> {
     if (this.o.config.registries) {
-      this.registries = await openDatabase<RegistryDB>(this.o.config.registries);
-      for (const r of registryResources(this.registries.db, this.o.config.region.code)) this.resources.register(r);
+      // the demo's registries, served through adapters built from configuration like any other source
+      for (const r of registryResourceConfigs(this.o.config.region.code)) {
+        this.resources.register({ def: r.def, adapter: this.adapters.create(r.adapterId, r.adapter, { fields: r.def.fields, label: r.def.sourceSystem }) });
+      }
     }
     // slow exchanges accepted before a restart are finished now
     const open = await this.o.db.selectFrom('exchange_conversation').selectAll().where('status', '=', 'accepted').execute();
@@ -115,7 +122,7 @@ export class ExchangeService {
   async stop(): Promise<void> {
     await this.outbox.stop();
     await this.http.close();
-    await this.registries?.close();
+    await this.adapters.close();
   }
 
   routeFor(code: string): Route {
