@@ -171,7 +171,7 @@ export interface SeedReport {
 }
 
 /**
- * Seeds what is missing, in one transaction; audits and announces each new entry. Replicas of one node
+ * Seeds what is missing, in one transaction (a history row per entry), and announces each new entry. Replicas of one node
  * starting together on PostgreSQL may race: the loser's transaction fails on a primary key and is run
  * once more, and then finds everything in place.
  */
@@ -211,10 +211,8 @@ async function seedOnce(svc: CatalogService, o: SeedOptions): Promise<SeedReport
       report.items.push(input.code);
     }
   });
-  await svc.afterCommit(
-    changes.map((c) => ({ kind: c.kind, id: c.id, version: c.version, step: 'seeded' as const })),
-    SYSTEM_ACTOR,
-    changes,
-  );
+  // the catalogue history records each seeded entry (actor system, step seeded); the audit log, which
+  // records what people and nodes do, gets nothing: seeding is the software's own starting content
+  await svc.afterCommit([], SYSTEM_ACTOR, changes);
   return report;
 }
