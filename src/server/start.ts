@@ -27,6 +27,7 @@ import { identityRoutes } from '../identity/routes.js';
 import { assertPortsFree } from './ports.js';
 import { validateDivisionCode } from '../core/ids/index.js';
 import { CatalogService, catalogRoutes, seedCatalog } from '../catalog/index.js';
+import { registryResourceConfigs } from '../adapters/registry-resources.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -189,6 +190,10 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       exchange = new ExchangeService({ config: cfg, db: store.db, signer: identity, federation, audit, logger: logger.child({ component: 'exchange' }), ...(opts.outboxPollMs !== undefined ? { outboxPollMs: opts.outboxPollMs } : {}) });
       await app.register(exchangeRoutes, exchange);
       catalog = new CatalogService({ db: store.db, regionCode: cfg.region.code, audit, logger: logger.child({ component: 'catalog' }) });
+      // before the node serves anything: the national items, and with synthetic registries the five
+      // resources the exchange serves from them (only what is missing: later starts add nothing)
+      const demoResources = cfg.registries ? registryResourceConfigs(cfg.region.code).map((r) => ({ ...r.def, adapterId: r.adapterId })) : [];
+      await seedCatalog(catalog, { demoResources });
       await app.register(catalogRoutes, catalog);
     }
 
@@ -202,8 +207,6 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await federation.start();
     }
     await exchange?.start();
-    // the national items, and the demo resources the exchange serves from synthetic registries (idempotent)
-    if (catalog) await seedCatalog(catalog, { demoResources: cfg.registries && exchange ? exchange.resources.list() : [] });
     await audit.start();
 
     const server: RunningServer = {
