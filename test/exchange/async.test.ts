@@ -37,10 +37,11 @@ for (const engine of await engines()) {
       const [failure] = (await retried) as [{ attempts: number; error: string }];
       assert.equal(failure.attempts, 1);
 
-      // back up on the same address: the next attempt delivers
+      // back up on the same address: the next attempt delivers (the outbox's own timer may get there
+      // first, so listen before the restart)
+      const delivered = once(outbox, 'delivered');
       await f.restartSh();
       assert.equal(f.sh.server.port, shPort);
-      const delivered = once(outbox, 'delivered');
       await outbox.retryNow();
       const [d] = (await delivered) as [{ attempts: number }];
       assert.ok(d.attempts >= 2, 'delivered after at least one failed attempt');
