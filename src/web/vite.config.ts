@@ -45,6 +45,7 @@ export default defineConfig({
     },
   },
   server: apiTarget
-    ? { proxy: { '/api': { target: apiTarget, changeOrigin: false }, '/readyz': { target: apiTarget, changeOrigin: false } } }
+    ? // '^/api/' (a pattern), not '/api': the prefix would also send the UI's own /api.ts module to the server
+      { proxy: { '^/api/': { target: apiTarget, changeOrigin: false }, '/readyz': { target: apiTarget, changeOrigin: false } } }
     : undefined,
 });
