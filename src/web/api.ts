@@ -70,6 +70,8 @@ export class ApiError extends Error {
   readonly messageZh: string | null;
   readonly messageEn: string | null;
   readonly detail: unknown;
+  /** validation problems, when the server sends them as a list beside the detail text */
+  readonly problems: unknown;
 
   constructor(init: {
     kind: ApiErrorKind;
@@ -79,6 +81,7 @@ export class ApiError extends Error {
     messageZh?: string | null;
     messageEn?: string | null;
     detail?: unknown;
+    problems?: unknown;
   }) {
     super(init.message);
     this.name = 'ApiError';
@@ -88,6 +91,7 @@ export class ApiError extends Error {
     this.messageZh = init.messageZh ?? null;
     this.messageEn = init.messageEn ?? null;
     this.detail = init.detail;
+    this.problems = init.problems;
   }
 }
 
@@ -111,6 +115,7 @@ function errorFromBody(status: number, body: unknown): ApiError {
       messageZh: str(e.messageZh),
       messageEn: str(e.messageEn),
       detail: e.detail,
+      problems: e.problems,
     });
   }
   return new ApiError({ kind: 'http', status, message: `HTTP ${status}` });
@@ -124,7 +129,7 @@ export function onUnauthenticated(listener: () => void): () => void {
 }
 
 export interface CallOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** sent as JSON */
   body?: unknown;
   signal?: AbortSignal | undefined;

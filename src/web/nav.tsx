@@ -6,11 +6,17 @@ import type { ParseKeys } from 'i18next';
 import { matchPath } from 'react-router';
 import type { Role, SessionUser, UserRole } from './api';
 import type { IconName } from './components/Icon';
+import { CatalogEntryPage } from './pages/catalog/CatalogEntryPage';
+import { CatalogListPage } from './pages/catalog/CatalogListPage';
+import { ImportPage } from './pages/catalog/ImportPage';
+import { ResourceEditPage } from './pages/catalog/ResourceEditPage';
 import { ExchangePage } from './pages/exchange/ExchangePage';
 import { ExchangeResultPage } from './pages/exchange/ExchangeResultPage';
 import { FederationPage } from './pages/FederationPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { PortalPage } from './pages/portal/PortalPage';
+import { PortalCertificatePage, PortalItemPage, PortalResourcePage } from './pages/portal/PortalEntryPages';
 import { RequireUser } from './session';
 
 export interface PageEntry {
@@ -47,6 +53,9 @@ export interface NavSection {
 }
 
 const CLERK: UserRole[] = ['clerk'];
+/** 目录管理: data administrators edit and import, approvers review */
+const CATALOG_STAFF: UserRole[] = ['admin', 'approver'];
+const CATALOG_ADMIN: UserRole[] = ['admin'];
 
 export const navSections: NavSection[] = [
   {
@@ -56,6 +65,11 @@ export const navSections: NavSection[] = [
       { kind: 'page', id: 'overview', path: '/', labelKey: 'nav.overview', icon: 'overview', element: <OverviewPage /> },
       { kind: 'page', id: 'federation', path: '/federation', labelKey: 'nav.federation', icon: 'federation', element: <FederationPage /> },
     ],
+  },
+  {
+    id: 'public',
+    titleKey: 'nav.sectionPublic',
+    entries: [{ kind: 'page', id: 'portal', path: '/portal', labelKey: 'nav.portal', icon: 'search', element: <PortalPage /> }],
   },
   {
     id: 'work',
@@ -72,6 +86,20 @@ export const navSections: NavSection[] = [
         element: (
           <RequireUser roles={CLERK}>
             <ExchangePage />
+          </RequireUser>
+        ),
+      },
+      {
+        kind: 'page',
+        id: 'catalog',
+        path: '/catalog',
+        labelKey: 'nav.catalog',
+        icon: 'catalog',
+        roles: ['node'],
+        userRoles: CATALOG_STAFF,
+        element: (
+          <RequireUser roles={CATALOG_STAFF}>
+            <CatalogListPage />
           </RequireUser>
         ),
       },
@@ -97,6 +125,53 @@ export interface OtherRoute {
 
 export const otherRoutes: OtherRoute[] = [
   { id: 'login', path: '/login', titleKey: 'login.title', element: <LoginPage /> },
+  { id: 'portal-resource', path: '/portal/resources/:region/:id', titleKey: 'portal.resourceTitle', navId: 'portal', element: <PortalResourcePage /> },
+  { id: 'portal-item', path: '/portal/items/:region/:id', titleKey: 'portal.itemTitle', navId: 'portal', element: <PortalItemPage /> },
+  { id: 'portal-certificate', path: '/portal/certificate-types/:region/:id', titleKey: 'portal.certificateTitle', navId: 'portal', element: <PortalCertificatePage /> },
+  {
+    id: 'catalog-import',
+    path: '/catalog/import',
+    titleKey: 'import.title',
+    navId: 'catalog',
+    element: (
+      <RequireUser roles={CATALOG_ADMIN}>
+        <ImportPage />
+      </RequireUser>
+    ),
+  },
+  {
+    id: 'catalog-resource-new',
+    path: '/catalog/resources/new',
+    titleKey: 'edit.titleNew',
+    navId: 'catalog',
+    element: (
+      <RequireUser roles={CATALOG_ADMIN}>
+        <ResourceEditPage key="new" />
+      </RequireUser>
+    ),
+  },
+  {
+    id: 'catalog-resource-edit',
+    path: '/catalog/resources/:id/edit',
+    titleKey: 'edit.titleEditShort',
+    navId: 'catalog',
+    element: (
+      <RequireUser roles={CATALOG_ADMIN}>
+        <ResourceEditPage />
+      </RequireUser>
+    ),
+  },
+  {
+    id: 'catalog-entry',
+    path: '/catalog/:kind/:id',
+    titleKey: 'console.entryTitle',
+    navId: 'catalog',
+    element: (
+      <RequireUser roles={CATALOG_STAFF}>
+        <CatalogEntryPage />
+      </RequireUser>
+    ),
+  },
   {
     id: 'exchange-result',
     path: '/exchange/:messageId',

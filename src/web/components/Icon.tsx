@@ -24,7 +24,10 @@ export type IconName =
   | 'send'
   | 'list'
   | 'eye'
-  | 'eyeOff';
+  | 'eyeOff'
+  | 'search'
+  | 'catalog'
+  | 'upload';
 
 const paths: Record<IconName, string> = {
   overview: 'M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z',
@@ -52,6 +55,9 @@ const paths: Record<IconName, string> = {
   send: 'M4 12l16-8-6 16-3-6.5zM11 13.5L20 4',
   list: 'M9 6h11M9 12h11M9 18h11M4.5 6v.01M4.5 12v.01M4.5 18v.01',
   eye: 'M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
+  search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM20 20l-4-4',
+  catalog: 'M4 5h6l2 2h8v12H4zM8 12h8M8 15.5h5',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3',
   eyeOff: 'M3 3l18 18M10.6 5.1A10.4 10.4 0 0 1 12 5c6.4 0 10 7 10 7a17.6 17.6 0 0 1-3.2 4.1M6.6 6.6C3.9 8.4 2 12 2 12s3.6 7 10 7a9.7 9.7 0 0 0 5.4-1.6M9.9 9.9a3 3 0 0 0 4.2 4.2',
 };
 
