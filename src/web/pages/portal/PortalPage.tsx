@@ -190,7 +190,13 @@ function Pager({ page, total, pageSize, onPage }: { page: number; total: number;
 function SourceNote({ source, syncedAt }: { source: 'hub' | 'cache'; syncedAt: string | null | undefined }) {
   const { t } = useTranslation();
   const status = useResource(fetchDirectoryStatus, 30_000);
-  if (source === 'hub') return null;
+  if (source === 'hub') {
+    return (
+      <p className="portal-source muted small" data-testid="directory-source" data-source="hub">
+        <Icon name="federation" size={13} /> {t('portal.sourceHub')}
+      </p>
+    );
+  }
   const hubDown = status.data?.cache.hubReachable === false;
   const synced = syncedAt ?? status.data?.cache.syncedAt ?? null;
   if (hubDown) {
