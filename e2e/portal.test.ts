@@ -1,0 +1,396 @@
+// End-to-end: the data portal and the catalogue console on the demo federation, in Chromium.
+//  1. A visitor on 上海's portal searches 户口 and finds entries of several regions (the federation's
+//     directory), filters by region, opens an item's 办事指南 and sees a 免提交 material with the region
+//     and department that supply it, then that resource's catalogue card; on a 390 px phone too.
+//  2. 上海's data administrator creates a resource with an invalid field (the catalogue's problem is shown
+//     next to that field), fixes it and submits it; checks a broken 实施清单 (line-numbered problems),
+//     fixes and imports it.
+//  3. An approver reviews the new resource (diff, history) and approves it; returns the imported item
+//     with a reason. The resource appears in the portal.
+//  4. The hub stops: the portal says its directory is this node's cache.
+// Screenshots in test-results/ (portal-*, catalog-*), 1280 and 390 px, zh-CN and en.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SHOTS } from './browser.js';
+import { startDemo, type RunningDemo } from '../src/sim/demo.js';
+import { createUser } from '../src/identity/index.js';
+
+const APPROVER = { id: 'sh-approver', name: '赵敏', department: '上海市大数据中心', password: 'E2e-Approver-Pass-7Q' };
+const ITEM_CODE = 'SH-GA-E2E-0001';
+
+/** The 实施清单 item the portal shows: two of its materials come from 安徽's registries (免提交). */
+const ITEM = {
+  code: ITEM_CODE,
+  name: '户口迁移(夫妻投靠)',
+  department: '上海市公安局',
+  modes: ['joint', 'proxy'],
+  timeLimitDays: 20,
+  guide: {
+    conditions: '夫妻一方为本市常住户口。',
+    process: '1. 迁入地派出所受理\n2. 迁出地户籍信息在线核验,申请人无需往返\n3. 迁入地办结',
+    fee: '不收费',
+    contact: '12345 市民服务热线',
+    location: '迁入地派出所户籍窗口',
+    legalBasis: '《中华人民共和国户口登记条例》',
+  },
+  materials: [
+    { name: '居民身份证', required: true, satisfiedBy: null },
+    { name: '迁出地户籍信息', required: true, satisfiedBy: { kind: 'resource', resource: '340000:hukou.person', fields: ['name', 'birthDate', 'registeredDivision'] } },
+    { name: '结婚证', required: true, satisfiedBy: { kind: 'resource', resource: '340000:marriage.record' } },
+    { name: '户口迁移申请表', required: false, satisfiedBy: null, note: '可在窗口现场填写' },
+  ],
+};
+
+const CSV_HEADER = '实施编码,事项名称,实施部门,通办模式,时限,办理流程,申请材料';
+const BROKEN_CSV = [
+  CSV_HEADER,
+  'SH-RS-E2E-01,失业登记,上海市人力资源和社会保障局,全程网办,5,"网上申请, 窗口核验",身份证明=resource:hukou.person(name)',
+  'SH-RS-E2E-02,企业职工基本养老保险关系转移接续,上海市社会保险事业管理中心,异地代收代办,400,,参保缴费凭证=resource:340000:social.pension',
+].join('\n');
+const GOOD_CSV = BROKEN_CSV.replace(',400,', ',15,');
+
+async function apiSignIn(base: string, userId: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
+  assert.equal(res.status, 200, `sign-in ${userId}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+async function api(base: string, path: string, cookie: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function signIn(ctx: BrowserContext, base: string, next: string, user: string, password: string): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  return page;
+}
+
+/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+async function noHorizontalOverflow(page: Page): Promise<void> {
+  const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+  assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
+}
+
+async function text(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).first().innerText()).trim();
+}
+
+test('data portal: search the federation, an item guide with 免提交 materials; catalogue console: create, fix, submit, import, review, approve, see it published', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-portal-'));
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  try {
+    demo = await startDemo({ dataDir: dir, basePort: 0, citizens: 1000, suite: 'ed25519', seed: 'e2e-portal', probeSeconds: 0 });
+    const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
+    const base = sh.url;
+    const admin = demo.users['310000']!.find((u) => u.roles.includes('admin'))!;
+    // the demo has a clerk and an administrator per node; reviews need an approver who is neither
+    await createUser(sh.store.db, { ...APPROVER, regionCode: '310000', roles: ['approver'] }, { actor: 'e2e' });
+
+    // 上海's 实施清单 entry of an item whose materials 安徽 supplies, imported and approved through the API
+    const adminCookie = await apiSignIn(base, admin.id, admin.password);
+    const approverCookie = await apiSignIn(base, APPROVER.id, APPROVER.password);
+    const imported = await api(base, '/api/catalog/items/import', adminCookie, { format: 'json', content: JSON.stringify([ITEM]), source: '上海市跨省通办实施清单(测试)' });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.equal((await api(base, `/api/catalog/items/${ITEM_CODE}/approve`, approverCookie)).status, 200);
+    // published → sent to the hub → 上海's copy of the directory refreshed
+    for (let i = 0; ; i++) {
+      const r = (await (await fetch(`${base}/api/directory/search?q=${encodeURIComponent('夫妻投靠')}&region=310000`)).json()) as { hits: Array<{ id: string }> };
+      if (r.hits.some((h) => h.id === ITEM_CODE)) break;
+      assert.ok(i < 100, 'the item reaches the directory');
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+
+    browser = await launchChromium();
+    const errors: string[] = [];
+    const watch = (p: Page) => p.on('pageerror', (e) => errors.push(e.message));
+
+    // ---- 1. a visitor on the portal ------------------------------------------------------------------
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await visitor.newPage();
+    watch(page);
+    await page.goto(`${base}/`);
+    await page.getByTestId('nav-portal').click();
+    await page.getByTestId('page-portal').waitFor();
+    await page.getByTestId('portal-search-input').fill('户口');
+    await page.getByTestId('portal-search-submit').click();
+    await page.waitForURL(/\/portal\?q=%E6%88%B7%E5%8F%A3$/);
+    await page.getByTestId('hits').waitFor();
+    const total = Number(await page.getByTestId('result-count').getAttribute('data-total'));
+    assert.ok(total >= 10, `户口 finds entries (${total})`);
+    const regions = new Set(await page.locator('[data-testid="hits"] > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-region'))));
+    assert.ok(regions.size >= 3, `results come from several regions: ${[...regions].join(', ')}`);
+    assert.equal(await page.getByTestId('directory-source').getAttribute('data-source'), 'cache');
+    assert.notEqual(await page.getByTestId('directory-source').getAttribute('data-hub'), 'down');
+    assert.equal(await page.locator('[data-testid="hits"] mark').first().innerText(), '户口', 'matches are highlighted');
+    // facet counts for every region of the federation
+    for (const code of ['310000', '320000', '330000', '340000', '520000']) await page.getByTestId(`facet-region-${code}`).waitFor();
+    await screenshot(page, 'portal-search-zh-CN.png');
+
+    // filter by region: 上海 only
+    await page.getByTestId('facet-region-310000').click();
+    await page.waitForURL(/region=310000/);
+    await page.waitForFunction(`[...document.querySelectorAll('[data-testid="hits"] > li')].every((e) => e.getAttribute('data-region') === '310000')`);
+    await page.getByTestId('active-filter-region-310000').waitFor();
+    assert.ok(Number(await page.getByTestId('result-count').getAttribute('data-total')) < total);
+    await screenshot(page, 'portal-filtered-zh-CN.png');
+
+    // the item's guide: a 免提交 material, supplied by 安徽's public security department
+    await page.getByTestId(`hit-item-310000-${ITEM_CODE}`).getByTestId('hit-link').click();
+    await page.getByTestId('page-portal-item').waitFor();
+    await page.getByTestId('materials').waitFor();
+    assert.equal(await page.getByTestId('material-0').getAttribute('data-exempt'), 'false');
+    const exempt = page.getByTestId('material-1');
+    assert.equal(await exempt.getAttribute('data-exempt'), 'true');
+    assert.match(await exempt.getByTestId('material-exempt').innerText(), /免提交/);
+    const supply = exempt.getByTestId('material-supply');
+    assert.equal(await supply.getAttribute('data-region'), '340000');
+    assert.equal((await supply.getByTestId('supply-region').innerText()).trim(), '安徽');
+    await page.waitForFunction(`document.querySelector('[data-testid="material-1"] [data-testid="supply-department"]')?.textContent === '安徽省公安厅'`);
+    assert.equal(await supply.getByTestId('supply-link').getAttribute('href'), '/portal/resources/340000/hukou.person');
+    assert.match(await text(page, 'item-time-limit'), /20 个工作日/);
+    assert.match(await text(page, 'item-modes'), /多地联办/);
+    assert.equal(await page.getByTestId('item-origin').getAttribute('data-origin'), 'regional');
+    assert.ok((await text(page, 'item-origin')).includes('上海市跨省通办实施清单(测试)'));
+    await page.waitForFunction(`document.querySelector('[data-testid="material-2"] [data-testid="supply-department"]')?.textContent === '安徽省民政厅'`);
+    await screenshot(page, 'portal-item-zh-CN.png');
+
+    // … and the catalogue card of the resource that supplies it
+    await supply.getByTestId('supply-link').click();
+    await page.getByTestId('page-portal-resource').waitFor();
+    await page.getByTestId('resource-fields').waitFor();
+    assert.equal(await text(page, 'resource-department'), '安徽省公安厅');
+    assert.equal(await page.getByTestId('resource-sharing').getAttribute('data-sharing'), 'conditional');
+    assert.match(await text(page, 'resource-field-registeredAddress'), /TB\.PERSON\.ADDRESS[\s\S]*敏感个人信息/);
+    assert.match(await text(page, 'resource-source-system'), /人口信息管理系统/);
+    await screenshot(page, 'portal-resource-zh-CN.png');
+    await page.getByTestId('back-to-portal').click();
+    await page.getByTestId('page-portal-item').waitFor();
+
+    // English
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.match(await page.getByTestId('material-1').getByTestId('material-exempt').innerText(), /No need to bring/);
+    assert.match(await text(page, 'item-time-limit'), /20 working days/);
+    await screenshot(page, 'portal-item-en.png');
+    await page.goto(`${base}/portal?q=${encodeURIComponent('户口')}`);
+    await page.getByTestId('hits').waitFor();
+    assert.match(await text(page, 'result-count'), /results for “户口”/);
+    await screenshot(page, 'portal-search-en.png');
+
+    // a citizen's phone, 390 px: the guide and the search with its filters folded away
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', deviceScaleFactor: 1 });
+    const mobile = await phone.newPage();
+    watch(mobile);
+    await mobile.goto(`${base}/portal/items/310000/${ITEM_CODE}`);
+    await mobile.getByTestId('materials').waitFor();
+    await mobile.waitForFunction(`document.querySelector('[data-testid="material-1"] [data-testid="supply-department"]')?.textContent === '安徽省公安厅'`);
+    await noHorizontalOverflow(mobile);
+    await screenshot(mobile, 'portal-item-390-zh-CN.png');
+    await mobile.goto(`${base}/portal?q=${encodeURIComponent('户口')}`);
+    await mobile.getByTestId('hits').waitFor();
+    assert.equal(await mobile.getByTestId('portal-filters').isVisible(), false, 'filters are folded on a phone');
+    await mobile.getByTestId('filters-toggle').click();
+    await mobile.getByTestId('facet-region-340000').click();
+    await mobile.waitForURL(/region=340000/);
+    await mobile.waitForFunction(`[...document.querySelectorAll('[data-testid="hits"] > li')].every((e) => e.getAttribute('data-region') === '340000')`);
+    await noHorizontalOverflow(mobile);
+    await screenshot(mobile, 'portal-search-390-zh-CN.png');
+    await mobile.goto(`${base}/portal/items/310000/${ITEM_CODE}?lang=en`);
+    await mobile.getByTestId('materials').waitFor();
+    await noHorizontalOverflow(mobile);
+    await screenshot(mobile, 'portal-item-390-en.png');
+    await mobile.goto(`${base}/portal/resources/340000/hukou.person?lang=zh-CN`);
+    await mobile.getByTestId('resource-fields').waitFor();
+    await noHorizontalOverflow(mobile);
+    await screenshot(mobile, 'portal-resource-390-zh-CN.png');
+
+    // ---- 2. the data administrator ----------------------------------------------------------------------
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const ap = await signIn(adminCtx, base, '/catalog', admin.id, admin.password);
+    watch(ap);
+    await ap.getByTestId('page-catalog').waitFor();
+    await ap.getByTestId('catalog-row-hukou.person').waitFor();
+    assert.equal(await ap.getByTestId('catalog-row-hukou.person').getAttribute('data-status'), 'published');
+    await screenshot(ap, 'catalog-list-zh-CN.png');
+
+    await ap.getByTestId('new-resource').click();
+    await ap.getByTestId('page-resource-edit').waitFor();
+    await ap.getByTestId('res-id').fill('housing.fund');
+    await ap.getByTestId('res-name-zh').fill('住房公积金缴存信息');
+    await ap.getByTestId('res-name-en').fill('Housing provident fund contributions');
+    await ap.getByTestId('res-summary').fill('职工住房公积金缴存状态与缴存地,供异地购房提取、贷款等事项核验。');
+    await ap.getByTestId('res-department').fill('上海市住房公积金管理中心');
+    // the first field's name is not a valid field name (it must start with a letter)
+    await ap.getByTestId('field-0-name').fill('身份证号');
+    await ap.getByTestId('field-0-element').selectOption('TB.PERSON.ID_NUMBER');
+    assert.equal(await ap.getByTestId('field-0-label-zh').inputValue(), '公民身份号码', 'the element brings its name');
+    assert.equal(await ap.getByTestId('field-0-sensitivity').inputValue(), 'sensitive', 'and its sensitivity');
+    await ap.getByTestId('add-field').click();
+    await ap.getByTestId('field-1-name').fill('name');
+    await ap.getByTestId('field-1-element').selectOption('TB.PERSON.NAME');
+    await ap.getByTestId('res-condition').fill('仅用于办理住房公积金跨省通办事项,须经申请人授权。');
+    await ap.getByTestId('method-system-interface').check();
+    await ap.getByTestId('res-category').fill('人口');
+    await ap.getByTestId('grade-important').click();
+    await ap.getByTestId('res-update-cycle').selectOption('monthly');
+    await ap.getByTestId('res-source-system').fill('住房公积金业务系统');
+    await ap.getByTestId('res-source-adapter').fill('housing.fund_account');
+    await ap.getByTestId('save-submit').click();
+    // the catalogue refuses it, naming the field; the problem is shown next to that field
+    await ap.getByTestId('form-problems').waitFor();
+    assert.equal(await ap.getByTestId('form-problems').getAttribute('data-code'), 'E_INVALID_REQUEST');
+    const problem = ap.getByTestId('problem-fields[0].name');
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /字母开头/);
+    assert.ok(await ap.getByTestId('field-row-0').getByTestId('problem-fields[0].name').isVisible(), 'in the field\'s own row');
+    assert.equal(await ap.getByTestId('field-0-name').getAttribute('aria-invalid'), 'true');
+    assert.equal(await ap.getByTestId('page-resource-edit').getAttribute('data-mode'), 'create');
+    await screenshot(ap, 'catalog-edit-problem-zh-CN.png');
+    // nothing was created
+    assert.equal((await fetch(`${base}/api/catalog/resources/housing.fund`, { headers: { cookie: adminCookie } })).status, 404);
+
+    await ap.getByTestId('field-0-name').fill('idNumber');
+    await ap.getByTestId('save-submit').click();
+    await ap.getByTestId('page-catalog-entry').waitFor();
+    assert.equal(await ap.getByTestId('step-done').getAttribute('data-step'), 'submit');
+    assert.equal(await ap.getByTestId('entry-status').getAttribute('data-status'), 'in-review');
+    await ap.getByTestId('in-review-banner').waitFor();
+    assert.equal(await ap.getByTestId('step-approve').count(), 0, 'an administrator does not approve');
+    await ap.getByTestId('history-submitted').waitFor();
+    await screenshot(ap, 'catalog-submitted-zh-CN.png');
+
+    // a new version of a published resource: it stays in force while the change is reviewed
+    await ap.goto(`${base}/catalog/resources/hukou.person`);
+    await ap.getByTestId('step-edit').click();
+    await ap.getByTestId('page-resource-edit').waitFor();
+    await ap.waitForFunction(`document.querySelector('[data-testid="res-id"]')?.value === 'hukou.person'`);
+    assert.equal(await ap.getByTestId('res-id').isDisabled(), true, 'an id never changes');
+    await ap.getByTestId('res-update-cycle').selectOption('realtime');
+    await ap.getByTestId('save-submit').click();
+    await ap.getByTestId('page-catalog-entry').waitFor();
+    assert.equal(await ap.getByTestId('entry-status').getAttribute('data-status'), 'in-review');
+
+    // a 实施清单 with a broken line: nothing imported, the line and column named
+    await ap.goto(`${base}/catalog/import`);
+    await ap.getByTestId('page-import').waitFor();
+    await ap.getByTestId('import-content').fill(BROKEN_CSV);
+    await ap.getByTestId('import-source').fill('上海市实施清单(测试).csv');
+    assert.equal(await ap.getByTestId('import-run').isDisabled(), true, 'import comes after a check');
+    await ap.getByTestId('import-check').click();
+    await ap.getByTestId('import-problems').waitFor();
+    const row = ap.locator('[data-testid^="import-problem-"][data-line="3"]');
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.getAttribute('data-column'), '时限');
+    assert.match(await row.innerText(), /365/);
+    assert.equal(await ap.getByTestId('import-run').isDisabled(), true);
+    await screenshot(ap, 'catalog-import-problems-zh-CN.png');
+    await ap.getByTestId('import-content').fill(GOOD_CSV);
+    await ap.getByTestId('import-check').click();
+    await ap.getByTestId('import-dry-ok').waitFor();
+    assert.equal(await ap.getByTestId('import-dry-ok').getAttribute('data-count'), '2');
+    await ap.getByTestId('import-run').click();
+    await ap.getByTestId('import-done').waitFor();
+    assert.equal(await ap.getByTestId('import-done').getAttribute('data-count'), '2');
+    await screenshot(ap, 'catalog-import-done-zh-CN.png');
+
+    // ---- 3. the approver -------------------------------------------------------------------------------
+    const approverCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const rp = await signIn(approverCtx, base, '/catalog', APPROVER.id, APPROVER.password);
+    watch(rp);
+    await rp.getByTestId('page-catalog').waitFor();
+    await rp.getByTestId('awaiting-review').waitFor();
+    await rp.getByTestId('status-filter-in-review').click();
+    await rp.getByTestId('catalog-row-housing.fund').getByTestId('catalog-row-link').click();
+    await rp.getByTestId('page-catalog-entry').waitFor();
+    // a new entry: nothing to compare with, the whole proposed version is shown
+    await rp.getByTestId('review-new').waitFor();
+    await rp.getByTestId('resource-field-idNumber').waitFor();
+    await rp.getByTestId('history-submitted').waitFor();
+    await screenshot(rp, 'catalog-review-new-zh-CN.png');
+    await rp.getByTestId('step-approve').click();
+    await rp.getByTestId('step-done').waitFor();
+    assert.equal(await rp.getByTestId('step-done').getAttribute('data-step'), 'approve');
+    assert.equal(await rp.getByTestId('entry-status').getAttribute('data-status'), 'published');
+    await rp.getByTestId('history-approved').waitFor();
+
+    // a change to a published resource: the diff between the version in force and the proposed one
+    await rp.goto(`${base}/catalog/resources/hukou.person`);
+    await rp.getByTestId('review-diff').waitFor();
+    assert.equal(await rp.locator('[data-testid^="diff-"][data-change]').count(), 1, 'only what changed');
+    const changed = rp.getByTestId('diff-updateCycle');
+    assert.equal(await changed.getAttribute('data-change'), 'changed');
+    assert.match(await changed.innerText(), /更新周期[\s\S]*每日[\s\S]*实时/);
+    await screenshot(rp, 'catalog-review-diff-zh-CN.png');
+    await rp.getByTestId('show-published').click();
+    assert.equal(await rp.getByTestId('version-view').getAttribute('data-version'), '1');
+    await rp.getByTestId('step-approve').click();
+    await rp.getByTestId('step-done').waitFor();
+    assert.equal(await rp.getByTestId('entry-status').getAttribute('data-status'), 'published');
+
+    // the imported item goes back to its authors, with the reason
+    await rp.goto(`${base}/catalog/items/SH-RS-E2E-02`);
+    await rp.getByTestId('step-return').click();
+    await rp.getByTestId('return-form-confirm').click();
+    await rp.getByText('请填写理由').waitFor();
+    await rp.getByTestId('return-form-reason').fill('时限与本市承诺不一致,请核对后重新提交。');
+    await rp.getByTestId('return-form-confirm').click();
+    await rp.getByTestId('step-done').waitFor();
+    assert.equal(await rp.getByTestId('entry-status').getAttribute('data-status'), 'draft');
+    await rp.getByTestId('returned-banner').waitFor();
+    assert.match(await text(rp, 'returned-banner'), /时限与本市承诺不一致/);
+    await rp.getByTestId('history-returned').waitFor();
+    await rp.getByTestId('lang-option-en').click();
+    await rp.waitForFunction("document.documentElement.lang === 'en'");
+    await screenshot(rp, 'catalog-returned-en.png');
+
+    // the published resource on the portal (the node refreshes its directory once the hub has it)
+    await page.goto(`${base}/portal?q=${encodeURIComponent('公积金')}&lang=zh-CN`);
+    const hit = page.getByTestId('hit-resource-310000-housing.fund');
+    for (let i = 0; !(await hit.isVisible()); i++) {
+      assert.ok(i < 60, 'the approved resource reaches the portal');
+      await page.waitForTimeout(500);
+      await page.reload();
+      await page.getByTestId('result-count').waitFor();
+    }
+    await hit.getByTestId('hit-link').click();
+    await page.getByTestId('page-portal-resource').waitFor();
+    await page.getByTestId('resource-field-idNumber').waitFor();
+    assert.match(await text(page, 'resource-field-idNumber'), /TB\.PERSON\.ID_NUMBER[\s\S]*敏感个人信息/);
+    assert.equal(await text(page, 'resource-department'), '上海市住房公积金管理中心');
+    assert.equal(await page.getByTestId('resource-grade').getAttribute('data-grade'), 'important');
+    assert.match(await text(page, 'resource-update-cycle'), /每月/);
+    await screenshot(page, 'portal-new-resource-zh-CN.png');
+
+    // ---- 4. the hub stops: the portal works from the node's copy and says so -------------------------------
+    await demo.hub.close();
+    await sh.directory!.sync.syncNow();
+    await page.goto(`${base}/portal?q=${encodeURIComponent('户口')}&lang=zh-CN`);
+    await page.waitForFunction(`document.querySelector('[data-testid="directory-source"]')?.getAttribute('data-hub') === 'down'`);
+    assert.ok(Number(await page.getByTestId('result-count').getAttribute('data-total')) >= 10, 'the cached directory still answers');
+    await screenshot(page, 'portal-hub-down-zh-CN.png');
+
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    await demo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
