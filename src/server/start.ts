@@ -28,6 +28,7 @@ import { assertPortsFree } from './ports.js';
 import { validateDivisionCode } from '../core/ids/index.js';
 import { CatalogService, catalogRoutes, seedCatalog } from '../catalog/index.js';
 import { registryResourceConfigs } from '../adapters/registry-resources.js';
+import { createNodeDirectory, directoryHubRoutes, directoryNodeRoutes, type CatalogSource, type NodeDirectory } from '../directory/index.js';
 
 export interface RunningServer {
   config: ServerConfig;
@@ -43,6 +44,8 @@ export interface RunningServer {
   exchange?: ExchangeService;
   /** nodes only: the catalogue (resources, certificate types, items, own elements; listPublished, onPublished) */
   catalog?: CatalogService;
+  /** nodes only: the directory cache (sync) and this node's publisher */
+  directory?: NodeDirectory;
   /** the server's hash-chained audit log (nodes anchor its checkpoints at the hub) */
   audit: AuditLog;
   /** hubs only, and only on the start that created it */
@@ -58,6 +61,8 @@ export interface StartOptions {
   outboxPollMs?: number;
   /** audit checkpoints: every N entries (default 1000) or T seconds (default 60; 0 disables the timer) */
   audit?: { checkpointEvery?: number; checkpointSeconds?: number };
+  /** node: the directory — the catalog it publishes (tests construct one), cache refresh, publication retry */
+  directory?: { catalog?: CatalogSource; refreshSeconds?: number; retryBaseMs?: number };
 }
 
 export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -71,6 +76,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
   let relay: Relay | undefined;
   let exchange: ExchangeService | undefined;
   let catalog: CatalogService | undefined;
+  let directory: NodeDirectory | undefined;
   try {
     await migrateToLatest(store);
     await claimDatabase(store, cfg);
@@ -162,6 +168,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         audit,
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity });
+      await app.register(directoryHubRoutes, { db: store.db, signer: identity });
       relay = new Relay({ db: store.db, trustList: () => currentTrustList(trust) });
       await app.register(relayRoutes, relay);
     } else {
@@ -195,6 +202,18 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       const demoResources = cfg.registries ? registryResourceConfigs(cfg.region.code).map((r) => ({ ...r.def, adapterId: r.adapterId })) : [];
       await seedCatalog(catalog, { demoResources });
       await app.register(catalogRoutes, catalog);
+      directory = createNodeDirectory({
+        db: store.db,
+        signer: identity,
+        regionCode: cfg.region.code,
+        hub: cfg.hub!,
+        federation,
+        logger: logger.child({ component: 'directory' }),
+        catalog: opts.directory?.catalog ?? catalog,
+        ...(opts.directory?.refreshSeconds !== undefined ? { refreshSeconds: opts.directory.refreshSeconds } : {}),
+        ...(opts.directory?.retryBaseMs !== undefined ? { retryBaseMs: opts.directory.retryBaseMs } : {}),
+      });
+      await app.register(directoryNodeRoutes, { db: store.db, sync: directory.sync, ...(directory.publisher ? { publisher: directory.publisher } : {}) });
     }
 
     const port = await listen(app, cfg);
@@ -207,6 +226,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await federation.start();
     }
     await exchange?.start();
+    await directory?.start();
     await audit.start();
 
     const server: RunningServer = {
@@ -221,9 +241,11 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       ...(federation ? { federation } : {}),
       ...(exchange ? { exchange } : {}),
       ...(catalog ? { catalog } : {}),
+      ...(directory ? { directory } : {}),
       ...(createdToken ? { newOperatorToken: createdToken } : {}),
       close: async () => {
         await federation?.stop();
+        await directory?.stop();
         await app!.close();
         await exchange?.stop();
         await relay?.close();
@@ -235,6 +257,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     return server;
   } catch (e) {
     await federation?.stop().catch(() => undefined);
+    await directory?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await exchange?.stop().catch(() => undefined);
     await relay?.close().catch(() => undefined);

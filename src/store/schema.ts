@@ -7,6 +7,7 @@ import type { ExchangeTables } from '../exchange/schema.js';
 import type { AuditTables } from '../audit/schema.js';
 import type { IdentityTables } from '../identity/schema.js';
 import type { CatalogTables } from '../catalog/schema.js';
+import type { DirectoryTables } from '../directory/schema.js';
 
 export interface MetaTable {
   key: string;
@@ -96,4 +97,4 @@ export interface FoundationTables {
  * The whole schema: each capability owns its tables' types in its own folder (src/<capability>/schema.ts)
  * and its migration (src/<capability>/migration.ts); they are composed here and in migrations/index.ts.
  */
-export type TongbanDB = FoundationTables & ExchangeTables & IdentityTables & AuditTables & CatalogTables;
+export type TongbanDB = FoundationTables & ExchangeTables & IdentityTables & AuditTables & CatalogTables & DirectoryTables;

@@ -6,6 +6,7 @@ import { auditMigration } from '../../audit/migration.js';
 import { exchangeMigration } from '../../exchange/migration.js';
 import { identityMigration } from '../../identity/migration.js';
 import { catalogMigration } from '../../catalog/migration.js';
+import { directoryMigration } from '../../directory/migration.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003_identity': identityMigration,
   '004_exchange': exchangeMigration,
   '005_catalog': catalogMigration,
+  '006_directory': directoryMigration,
 };
