@@ -40,17 +40,20 @@ export class Outbox extends EventEmitter {
     this.setMaxListeners(100);
   }
 
-  /** Adds a message; call inside the transaction that produced it when there is one. */
-  async enqueue(target: string, kind: string, messageId: string, body: string, db: Kysely<TongbanDB> = this.o.db): Promise<void> {
+  /**
+   * Adds a message inside the caller's transaction. The caller calls wake() once it has committed:
+   * on PostgreSQL a wake-up before the commit looks from another connection, finds nothing, and the
+   * message would wait for the next poll.
+   */
+  async enqueueIn(tx: Kysely<TongbanDB>, target: string, kind: string, messageId: string, body: string): Promise<void> {
     const at = nowIso();
-    await db
+    await tx
       .insertInto('exchange_outbox')
       .values({
         id: randomUUID(), target_region: target, kind, message_id: messageId, body, status: 'pending', attempts: 0,
         next_attempt_at: at, lease_until: null, last_error: null, created_at: at, delivered_at: null,
       })
       .execute();
-    this.wake();
   }
 
   start(): void {
