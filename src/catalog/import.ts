@@ -331,6 +331,7 @@ export async function importItems(svc: CatalogService, o: ImportOptions): Promis
       const err = new TongbanError(
         'E_INVALID_REQUEST',
         `${p.problems.length} problem${p.problems.length === 1 ? '' : 's'} in ${o.source}; nothing was imported: ${formatImportProblems(p.problems)}`,
+        { problems: p.problems.map((x) => ({ line: x.line, ...(x.column !== undefined ? { column: x.column } : {}), message: x.message, messageZh: x.messageZh })) },
       );
       (err as TongbanError & { importProblems?: ImportProblem[] }).importProblems = p.problems;
       throw err;

@@ -172,14 +172,12 @@ function nameOf(kind: EntryKind, doc: CatalogDoc): string {
 }
 
 function invalid(kind: EntryKind, problems: Problem[], code: 'E_INVALID_REQUEST' | 'E_CONFLICT' = 'E_INVALID_REQUEST', prefix = ''): TongbanError {
-  const err = new TongbanError(code, `${prefix}${KIND_NAME[kind].en}: ${formatProblems(problems)}`);
-  (err as TongbanError & { problems?: Problem[] }).problems = problems;
-  return err;
+  return new TongbanError(code, `${prefix}${KIND_NAME[kind].en}: ${formatProblems(problems)}`, { problems });
 }
 
 /** The problems attached to a validation error (E_INVALID_REQUEST / E_CONFLICT from this module). */
 export function problemsOf(e: unknown): Problem[] | undefined {
-  return (e as { problems?: Problem[] } | null)?.problems;
+  return e instanceof TongbanError && e.problems ? e.problems.map((p) => ({ path: p.path ?? '', message: p.message, messageZh: p.messageZh })) : undefined;
 }
 
 export class CatalogService {
@@ -540,9 +538,19 @@ export class CatalogService {
    * the operator's `tongban catalog import --publish` (step 'imported'). Creates the entry or publishes a
    * new version of it. The input must already be validated.
    */
-  async publishDirectly(tx: Transaction<TongbanDB>, kind: EntryKind, value: Record<string, unknown>, actor: CatalogActor, step: 'seeded' | 'imported', at: string): Promise<PublishedChange> {
+  async publishDirectly(
+    tx: Transaction<TongbanDB>,
+    kind: EntryKind,
+    value: Record<string, unknown>,
+    actor: CatalogActor,
+    step: 'seeded' | 'imported',
+    at: string,
+    opts: { mustBeNew?: boolean } = {},
+  ): Promise<PublishedChange> {
     const id = idOf(kind, value);
     const row = await tx.selectFrom(tableOf(kind)).selectAll().where('id', '=', id).executeTakeFirst();
+    // a replica seeding at the same moment committed it first (PostgreSQL, read committed): not a new version
+    if (row && opts.mustBeNew) throw new Error(`duplicate: ${KIND_NAME[kind].en} ${id} was created meanwhile`);
     const version = row ? Number(row.latest_version) + 1 : 1;
     const doc = CatalogService.document(kind, value, { version, status: 'published', updatedAt: at, updatedBy: actor.id, publishedAt: at });
     const json = JSON.stringify(doc);

@@ -42,6 +42,21 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * One of several problems found in a request (a catalogue entry, an import file): where it is —
+ * a field path, or a line and column of a file — and what is wrong, in both languages.
+ */
+export interface ErrorProblem {
+  path?: string;
+  line?: number;
+  column?: string;
+  message: string;
+  messageZh: string;
+}
+
+/** at most this many problems travel in an error body (the detail text still names them all) */
+export const MAX_ERROR_PROBLEMS = 200;
+
 export interface ErrorBody {
   error: {
     code: ErrorCode;
@@ -49,6 +64,7 @@ export interface ErrorBody {
     messageZh: string;
     messageEn: string;
     detail?: string;
+    problems?: ErrorProblem[];
   };
 }
 
@@ -56,12 +72,15 @@ export interface ErrorBody {
 export class TongbanError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
+  /** each problem by place, when a request had several (validation); clients show them beside the fields */
+  readonly problems: readonly ErrorProblem[] | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${code}: ${detail}` : `${code}: ${ERRORS[code].en}`, options);
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; problems?: readonly ErrorProblem[] }) {
+    super(detail ? `${code}: ${detail}` : `${code}: ${ERRORS[code].en}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'TongbanError';
     this.code = code;
     this.detail = detail;
+    this.problems = options?.problems?.length ? options.problems : undefined;
   }
 
   get status(): number {
@@ -77,6 +96,17 @@ export class TongbanError extends Error {
         messageZh: spec.zh,
         messageEn: spec.en,
         ...(this.detail ? { detail: this.detail } : {}),
+        ...(this.problems
+          ? {
+              problems: this.problems.slice(0, MAX_ERROR_PROBLEMS).map((p) => ({
+                ...(p.path !== undefined ? { path: p.path } : {}),
+                ...(p.line !== undefined ? { line: p.line } : {}),
+                ...(p.column !== undefined ? { column: p.column } : {}),
+                message: p.message,
+                messageZh: p.messageZh,
+              })),
+            }
+          : {}),
       },
     };
   }
@@ -101,6 +131,21 @@ export const errorBodySchema = {
         messageZh: { type: 'string' },
         messageEn: { type: 'string' },
         detail: { type: 'string' },
+        problems: {
+          type: 'array',
+          description: 'each problem by place, when the request had several (at most 200)',
+          items: {
+            type: 'object',
+            required: ['message', 'messageZh'],
+            properties: {
+              path: { type: 'string', description: 'field path in the request body, e.g. fields[2].element' },
+              line: { type: 'integer', description: 'line (CSV) or item position (JSON) in an imported file' },
+              column: { type: 'string', description: 'the column as the imported file names it' },
+              message: { type: 'string' },
+              messageZh: { type: 'string' },
+            },
+          },
+        },
       },
     },
   },

@@ -12,7 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { Type } from 'typebox';
-import { ERRORS, TongbanError, errorBodySchema, isTongbanError, type ErrorCode } from '../core/errors.js';
+import { ERRORS, TongbanError, errorBodySchema, isTongbanError, type ErrorBody } from '../core/errors.js';
 import { maskPersonalData } from '../core/mask.js';
 import { packageVersion, webRoot } from '../paths.js';
 import type { Logger } from './logger.js';
@@ -47,7 +47,7 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, err: Tongban
 }
 
 /** Reference to the shared error schema for route `response` declarations. */
-export const ErrorRef = Type.Unsafe<{ error: { code: ErrorCode; message: string; messageZh: string; messageEn: string; detail?: string } }>({
+export const ErrorRef = Type.Unsafe<ErrorBody>({
   $ref: 'ErrorBody#',
 });
 

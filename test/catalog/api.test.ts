@@ -81,6 +81,10 @@ for (const engine of await engines()) {
       ]) {
         assert.ok(bad.body.error.detail.includes(part), `${part}\nin ${bad.body.error.detail}`);
       }
+      // and each by its path, for the console to show beside the field
+      const byPath = new Map(bad.body.error.problems.map((p: Json) => [p.path, p]));
+      assert.deepEqual([...byPath.keys()].sort(), ['fields[0].element', 'id', 'sharing.condition', 'sharing.methods']);
+      assert.deepEqual(byPath.get('fields[0].element'), { path: 'fields[0].element', message: 'unknown element code "TB.NOPE"', messageZh: '未知的数据元代码"TB.NOPE"' });
       assert.equal((await call('/api/catalog/resources', { as: 'wang' })).body.entries.length, 0, 'nothing was written');
 
       // the resource: draft, visible to staff only
@@ -170,6 +174,7 @@ for (const engine of await engines()) {
       const broken = `${csv}SH-IMP-2,社保卡,上海市人社局,全程网办,0,\nSH-IMP-3,,上海市人社局,,5,\n`;
       const refusedImport = await call('/api/catalog/items/import', { as: 'wang', body: { format: 'csv', content: broken, source: 'broken.csv' } });
       assert.equal(refusedImport.status, 400);
+      assert.deepEqual(refusedImport.body.error.problems.map((p: Json) => [p.line, p.column]).slice(0, 2), [[4, '时限'], [5, '事项名称']]);
       assert.match(refusedImport.body.error.detail, /^3 problems in broken\.csv; nothing was imported: line 4, column 时限: must be 1–365 working days \(got 0\) \/ 第4行,"时限"列:应为1至365个工作日\(实际为0\); line 5, column 事项名称: is required/);
       assert.match(refusedImport.body.error.detail, /line 5, column 通办模式: must list at least one cross-province mode/);
       assert.equal((await call('/api/catalog/items/SH-IMP-1', { as: 'wang' })).status, 404, 'the good line was not imported either');
