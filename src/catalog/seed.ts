@@ -196,7 +196,7 @@ async function seedOnce(svc: CatalogService, o: SeedOptions): Promise<SeedReport
     const put = async (kind: EntryKind, input: unknown) => {
       const v = svc.validate(kind, input, ctx, null, { shipped: true });
       if (!v.ok) throw new TongbanError('E_INTERNAL', `catalog seed: ${kind} does not validate: ${formatProblems(v.problems)}`);
-      changes.push(await svc.publishDirectly(tx, kind, v.value, SYSTEM_ACTOR, 'seeded', at));
+      changes.push(await svc.publishDirectly(tx, kind, v.value, SYSTEM_ACTOR, 'seeded', at, { mustBeNew: true }));
     };
     for (const def of o.demoResources ?? []) {
       const input = demoResourceInput(def);

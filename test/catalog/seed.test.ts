@@ -108,6 +108,7 @@ for (const engine of await engines()) {
         const [ra, rb] = await Promise.all([seedCatalog(a, {}), seedCatalog(b, {})]);
         assert.equal(ra.items.length + rb.items.length, NATIONAL_ITEMS.length);
         assert.equal((await listPublished(s2.db)).items.length, NATIONAL_ITEMS.length);
+        assert.ok((await listPublished(s2.db)).items.every((i) => i.version === 1), 'the replica that lost the race published no second versions');
       } finally {
         await s2.close();
         await t2.cleanup();
