@@ -68,6 +68,8 @@ export interface ConfiguredAdapter extends SourceAdapter {
 export interface Resource {
   def: ResourceDef;
   adapter: SourceAdapter;
+  /** the adapter's id in the node configuration (adapters.sources), when built from one */
+  adapterId?: string;
 }
 
 /** The resources this node serves, by id. */
@@ -80,6 +82,10 @@ export class ResourceRegistry {
 
   get(id: string): Resource | undefined {
     return this.byId.get(id);
+  }
+
+  unregister(id: string): void {
+    this.byId.delete(id);
   }
 
   list(): ResourceDef[] {

@@ -11,6 +11,7 @@ import { parseDatabaseUrl } from '../store/db.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 import { validateDivisionCode } from '../core/ids/index.js';
 import type { AccessRule } from '../policy/access.js';
+import { validateAdapterConfig } from '../adapters/config.js';
 
 export type Role = 'hub' | 'node';
 
@@ -28,7 +29,7 @@ export interface ServerConfig {
   trustListValiditySeconds: number;
   registries?: string;
   /** source adapter settings: named departmental connections (sqlite paths absolute) and readable file roots */
-  adapters: { connections: Record<string, { url: string } | { urlFromEnv: string }>; fileRoots: string[] };
+  adapters: { connections: Record<string, { url: string } | { urlFromEnv: string }>; fileRoots: string[]; sources: Record<string, unknown> };
   exchange: ExchangeSettings;
   log: { level: string; file?: string };
   /** where the config came from, for messages */
@@ -130,6 +131,10 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
   } catch (e) {
     problems.push((e as TongbanError).detail ?? String(e));
   }
+  const connectionNames = [...Object.keys(raw.adapters?.connections ?? {}), ...(raw.registries ? ['registries'] : [])];
+  for (const [id, source] of Object.entries(raw.adapters?.sources ?? {})) {
+    for (const p of validateAdapterConfig(source, { connections: connectionNames })) problems.push(`adapters.sources.${id}.${p.path}: ${p.message}`);
+  }
   for (const [name, spec] of Object.entries(raw.adapters?.connections ?? {})) {
     if (name === 'registries' && raw.registries) problems.push('adapters.connections.registries: the name is taken by the registries setting');
     if ('url' in spec) {
@@ -164,6 +169,7 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
         Object.entries(raw.adapters?.connections ?? {}).map(([name, spec]) => [name, 'url' in spec ? { url: absolutiseSqlite(spec.url, opts.baseDir) } : spec]),
       ),
       fileRoots: (raw.adapters?.fileRoots ?? []).map((p) => resolvePath(p, opts.baseDir)),
+      sources: raw.adapters?.sources ?? {},
     },
     log: { level: raw.log?.level ?? 'info', ...(raw.log?.file ? { file: resolvePath(raw.log.file, opts.baseDir) } : {}) },
     source: opts.source,

@@ -66,6 +66,11 @@ export const ConfigSchema = Type.Object(
             ),
           ),
           fileRoots: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 32, description: 'directories csv adapters may read (default: the data directory)' })),
+          sources: Type.Optional(
+            Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.-]{1,63}$' }), Type.Object({}, { additionalProperties: true }), {
+              description: 'adapter configurations by adapter id (sql, http or csv; docs/OPERATIONS.md §12); catalogue resources name them in source.adapter',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

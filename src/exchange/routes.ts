@@ -8,7 +8,6 @@ import { Type } from 'typebox';
 import { TongbanError } from '../core/errors.js';
 import { errorResponses, type App } from '../http/app.js';
 import { currentUser, requireUser } from '../identity/index.js';
-import { NATIONAL_ITEMS } from '../catalog/national-items.js';
 import { EXCHANGE_BODY_LIMIT, RequestSchema, ResponseSchema } from './envelope.js';
 import type { ExchangeService } from './service.js';
 
@@ -53,6 +52,30 @@ const ExchangeInputSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const AdapterHealthSchema = Type.Object({
+  kind: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('down'), Type.Literal('unknown')]),
+  lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
+  lastErrorAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  consecutiveFailures: Type.Integer(),
+  breaker: Type.Union([Type.Object({ state: Type.String(), openUntil: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  reads: Type.Object({ ok: Type.Integer(), notFound: Type.Integer(), failed: Type.Integer(), rejectedByBreaker: Type.Integer() }),
+  quality: Type.Array(Type.String()),
+  source: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()])),
+});
+
+const SourceStatusSchema = Type.Object({
+  resource: Type.String(),
+  name: Type.String({ description: 'the resource name in Chinese' }),
+  nameEn: Type.String({ description: 'and in English' }),
+  department: Type.String(),
+  sourceSystem: Type.String(),
+  adapter: Type.String(),
+  served: Type.Boolean({ description: 'false: published, but its adapter is not configured on this node' }),
+  health: Type.Union([AdapterHealthSchema, Type.Null()]),
+});
 
 const ExchangeViewSchema = Type.Object({}, { additionalProperties: true, description: 'ExchangeView: see docs/PROTOCOL.md §6' });
 
@@ -139,11 +162,17 @@ export async function exchangeRoutes(app: App, svc: ExchangeService): Promise<vo
       {
         schema: {
           tags: ['exchange (clerk)'],
-          summary: 'Cross-province service items a request can name as its purpose (confirmed national items, with sources)',
-          response: { 200: Type.Object({ items: Type.Array(Type.Object({ code: Type.Union([Type.String(), Type.Null()]), name: Type.String(), source: Type.String() })) }) },
+          summary: "Service items (事项) a request can name as its purpose: this node's published items, the confirmed national ones and its own 实施清单",
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({ code: Type.String(), name: Type.String(), department: Type.String(), origin: Type.Union([Type.Literal('national-confirmed'), Type.Literal('regional')]), source: Type.String() }),
+              ),
+            }),
+          },
         },
       },
-      async () => ({ items: NATIONAL_ITEMS.map((i) => ({ code: i.code, name: i.name, source: i.source })) }),
+      async () => ({ items: await svc.serviceItems() }),
     );
 
     clerk.post(
@@ -195,6 +224,23 @@ export async function exchangeRoutes(app: App, svc: ExchangeService): Promise<vo
         serializerCompiler: rawJson,
       },
       async (req) => ({ exchanges: await svc.requester.list(currentUser(req).id, req.query.limit ?? 20) }),
+    );
+  });
+
+  // ---- the administrator's view of this node's sources -------------------------------------
+  await app.register(async (instance) => {
+    const admin = instance.withTypeProvider<TypeBoxTypeProvider>();
+    admin.addHook('preHandler', requireUser('admin'));
+    admin.get(
+      '/api/exchange/sources',
+      {
+        schema: {
+          tags: ['exchange (administration)'],
+          summary: "What this node serves and how each source is doing: every published resource, its adapter and the adapter's health (status, last success and error, breaker, read counts, source quality); published resources whose adapter is not configured are listed with served: false",
+          response: { 200: Type.Object({ sources: Type.Array(SourceStatusSchema) }), ...errorResponses(401, 403) },
+        },
+      },
+      async () => ({ sources: svc.sources() }),
     );
   });
 }

@@ -21,6 +21,9 @@ import { PeerHttp } from './http.js';
 import { trustIndexOf } from './trust.js';
 import type { SignedRequest } from './envelope.js';
 import type { AuditSink } from '../audit/index.js';
+import type { AdapterConfig } from '../adapters/config.js';
+import { serveCatalogResources, type CatalogFeed, type CatalogResources } from './resources.js';
+import type { AdapterHealth } from '../adapters/index.js';
 
 export interface ExchangeServiceOptions {
   config: ServerConfig;
@@ -43,6 +46,8 @@ export class ExchangeService {
   readonly requester: Requester;
   /** the node's source adapters by id, over its named departmental connections (health: adapters.health()) */
   readonly adapters: AdapterHost;
+  private served: CatalogResources | undefined;
+  private catalog: CatalogFeed | undefined;
   private readonly resourceCache = new Map<string, { at: number; resources: ResourceDef[] }>();
 
   constructor(private readonly o: ExchangeServiceOptions) {
@@ -84,9 +89,10 @@ export class ExchangeService {
       },
       deliverLater: async (to, response, conversationId) => {
         await o.db.transaction().execute(async (tx) => {
-          await this.outbox.enqueue(to, 'inbox', response.payload.messageId, JSON.stringify(response), tx);
+          await this.outbox.enqueueIn(tx, to, 'inbox', response.payload.messageId, JSON.stringify(response));
           await tx.updateTable('exchange_conversation').set({ status: 'answered', completed_at: nowIso() }).where('conversation_id', '=', conversationId).execute();
         });
+        this.outbox.wake();
       },
     });
     this.requester = new Requester({
@@ -104,13 +110,15 @@ export class ExchangeService {
     });
   }
 
-  async start(): Promise<void> {
+  /** Serves the catalogue's published resources (and follows it), then resumes unfinished work. */
+  async start(catalog: CatalogFeed): Promise<void> {
+    this.catalog = catalog;
+    const configs = new Map<string, AdapterConfig>(Object.entries(this.o.config.adapters.sources) as Array<[string, AdapterConfig]>);
     if (this.o.config.registries) {
-      // the demo's registries, served through adapters built from configuration like any other source
-      for (const r of registryResourceConfigs(this.o.config.region.code)) {
-        this.resources.register({ def: r.def, adapter: this.adapters.create(r.adapterId, r.adapter, { fields: r.def.fields, label: r.def.sourceSystem }) });
-      }
+      // the demo's registries: built-in adapter configurations like any other source
+      for (const r of registryResourceConfigs(this.o.config.region.code)) if (!configs.has(r.adapterId)) configs.set(r.adapterId, r.adapter);
     }
+    this.served = await serveCatalogResources({ catalog, adapters: this.adapters, configs, registry: this.resources, logger: this.o.logger.child({ component: 'resources' }) });
     // slow exchanges accepted before a restart are finished now
     const open = await this.o.db.selectFrom('exchange_conversation').selectAll().where('status', '=', 'accepted').execute();
     for (const c of open) {
@@ -119,7 +127,29 @@ export class ExchangeService {
     this.outbox.start();
   }
 
+  /**
+   * What the provider serves and how each source is doing: every served resource with its adapter's
+   * health, and the published resources it cannot serve (their adapter is not configured here).
+   */
+  sources(): Array<{ resource: string; name: string; nameEn: string; department: string; sourceSystem: string; adapter: string; served: boolean; health: AdapterHealth | null }> {
+    const served = this.resources.health().map((h) => {
+      const r = this.resources.get(h.resource)!;
+      return { resource: h.resource, name: r.def.name.zh, nameEn: r.def.name.en, department: r.def.department, sourceSystem: h.sourceSystem, adapter: r.adapterId ?? '', served: true, health: h.health };
+    });
+    const unserved = (this.served?.unserved() ?? []).map((u) => ({ resource: u.resource, name: u.name, nameEn: u.nameEn, department: u.department, sourceSystem: u.sourceSystem, adapter: u.adapter, served: false, health: null }));
+    return [...served, ...unserved].sort((a, b) => a.resource.localeCompare(b.resource));
+  }
+
+  /** 事项 a request can name as its purpose: the items this node's catalogue publishes, national and regional. */
+  async serviceItems(): Promise<Array<{ code: string; name: string; department: string; origin: 'national-confirmed' | 'regional'; source: string }>> {
+    const items = this.catalog ? (await this.catalog.listPublished()).items : [];
+    return items
+      .map((i) => ({ code: i.code, name: i.name, department: i.department, origin: i.origin.kind, source: i.origin.source }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.code.localeCompare(b.code));
+  }
+
   async stop(): Promise<void> {
+    this.served?.stop();
     await this.outbox.stop();
     await this.http.close();
     await this.adapters.close();

@@ -225,7 +225,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await resumeKeyRotation({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(hubKeyId ? { hubKeyId } : {}), logger });
       await federation.start();
     }
-    await exchange?.start();
+    if (exchange && catalog) await exchange.start(catalog);
     await directory?.start();
     await audit.start();
 

@@ -193,8 +193,19 @@ test('checks against data elements: identifiers, divisions, dates, code tables (
 test('node config: adapters.connections (url or urlFromEnv) and fileRoots; mistakes named', () => {
   const base = { role: 'node', region: { code: '340000', name: '安徽' }, hub: { url: 'http://h' }, database: 'sqlite:./n.db', registries: 'sqlite:./r.db' };
   const cfg = configFromObject({ ...base, adapters: { connections: { hukou: { url: 'sqlite:./hukou.db' }, social: { urlFromEnv: 'SOCIAL_DB_URL' } }, fileRoots: ['drops'] } }, { baseDir: '/srv/node', role: 'node', source: 'node.yaml' });
-  assert.deepEqual(cfg.adapters, { connections: { hukou: { url: 'sqlite:/srv/node/hukou.db' }, social: { urlFromEnv: 'SOCIAL_DB_URL' } }, fileRoots: ['/srv/node/drops'] });
-  assert.deepEqual(configFromObject(base, { baseDir: '/srv/node', role: 'node', source: 'node.yaml' }).adapters, { connections: {}, fileRoots: [] });
+  assert.deepEqual(cfg.adapters, { connections: { hukou: { url: 'sqlite:/srv/node/hukou.db' }, social: { urlFromEnv: 'SOCIAL_DB_URL' } }, fileRoots: ['/srv/node/drops'], sources: {} });
+  assert.deepEqual(configFromObject(base, { baseDir: '/srv/node', role: 'node', source: 'node.yaml' }).adapters, { connections: {}, fileRoots: [], sources: {} });
+  const source = { kind: 'sql', connection: 'hukou', table: 'person', keys: ['sfzh'], fields: { name: 'xm' } };
+  assert.deepEqual(configFromObject({ ...base, adapters: { connections: { hukou: { url: 'sqlite:./hukou.db' } }, sources: { 'hukou.people': source } } }, { baseDir: '/srv/node', role: 'node', source: 'node.yaml' }).adapters.sources, { 'hukou.people': source });
+  assert.throws(
+    () => configFromObject({ ...base, adapters: { sources: { 'hukou.people': { ...source, connection: 'nowhere', timeoutMs: 'soon' } } } }, { baseDir: '/', role: 'node', source: 'node.yaml' }),
+    (e: unknown) => {
+      const m = (e as Error).message + ((e as { detail?: string }).detail ?? '');
+      assert.match(m, /adapters\.sources\.hukou\.people\./);
+      assert.match(m, /nowhere/);
+      return true;
+    },
+  );
   assert.throws(
     () => configFromObject({ ...base, adapters: { connections: { registries: { url: 'sqlite:x' }, bad: { url: 'postgres://[' } } } }, { baseDir: '/', role: 'node', source: 'node.yaml' }),
     /adapters\.connections\.registries: the name is taken by the registries setting; adapters\.connections\.bad\.url: not a valid postgres:\/\/ URL/,

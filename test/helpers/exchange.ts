@@ -34,6 +34,8 @@ export interface FixtureOptions {
   /** 安徽's sync budget */
   syncBudgetMs?: number;
   clockWindowSeconds?: number;
+  /** more 安徽 settings (e.g. adapters) */
+  ahSettings?: Record<string, unknown>;
 }
 
 export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): Promise<ExchangeFixture> {
@@ -52,6 +54,7 @@ export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): P
   const ah = await startNode(engine, anchor, { code: '340000', name: '安徽' }, {
     suite,
     settings: {
+      ...o.ahSettings,
       registries: registries.url,
       exchange: {
         access: o.access ?? [{ from: ['310000'], resources: '*' }],
