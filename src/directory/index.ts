@@ -9,7 +9,7 @@ export {
   type Publication, type PublicationPayload, type DirectoryDocument, type DirectoryPayload, type DirectoryEntryWire,
 } from './documents.js';
 export { acceptPublication, directoryPage, publicationStatus, type PublicationOutcome } from './hub.js';
-export { DirectorySync, DirectoryPublisher, type DirectorySyncState, type PublisherState } from './node.js';
+export { DirectorySync, DirectoryPublisher, applyDirectoryPage, type DirectorySyncState, type PublisherState } from './node.js';
 export { directoryHubRoutes, directoryNodeRoutes } from './routes.js';
 export type { DirectoryTables } from './schema.js';
 

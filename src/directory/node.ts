@@ -202,37 +202,7 @@ export class DirectorySync extends EventEmitter {
 
   /** Applies one verified page in one transaction (a reset first empties the cache). */
   private async apply(p: DirectoryPayload, reset: boolean): Promise<void> {
-    const rows: EntryRows[] = [];
-    for (const e of p.entries) {
-      if (e.deleted) continue;
-      try {
-        rows.push(liveRow({ region: e.region, kind: e.kind, id: e.id, seq: e.seq, publication: e.publication, changedAt: e.changedAt }, e.content, entryFields(e.kind, e.content)));
-      } catch (err) {
-        this.opts.logger.warn({ region: e.region.code, kind: e.kind, id: e.id, err: (err as Error).message }, 'directory entry not cached: its content does not describe an entry');
-      }
-    }
-    await this.opts.db.transaction().execute(async (tx) => {
-      if (reset) {
-        await tx.deleteFrom('directory_entry_text').execute();
-        await tx.deleteFrom('directory_entry_body').execute();
-        await tx.deleteFrom('directory_entry').execute();
-      }
-      else if (p.entries.length) {
-        // the rows these entries replace (or withdraw)
-        const ids = [...new Set(p.entries.map((e) => e.id))];
-        const wanted = new Set(p.entries.map((e) => `${e.region.code}/${e.kind}/${e.id}`));
-        const existing: number[] = [];
-        for (let i = 0; i < ids.length; i += 500) {
-          const found = await tx.selectFrom('directory_entry').select(['seq', 'region_code', 'kind', 'entry_id']).where('entry_id', 'in', ids.slice(i, i + 500)).execute();
-          for (const r of found) if (wanted.has(`${r.region_code}/${r.kind}/${r.entry_id}`)) existing.push(Number(r.seq));
-        }
-        await deleteRows(tx, existing);
-      }
-      await insertRows(tx, rows);
-      await setMeta(tx, META.sequence, String(p.sequence));
-      await setMeta(tx, META.directoryId, p.directoryId);
-      await setMeta(tx, META.issuedAt, p.issuedAt);
-    });
+    await applyDirectoryPage(this.opts.db, p, reset, this.opts.logger);
     this.issuedAt = p.issuedAt;
     this.update({ directoryId: p.directoryId, sequence: p.sequence });
   }
@@ -241,6 +211,45 @@ export class DirectorySync extends EventEmitter {
     this.state = { ...this.state, ...patch };
     this.emit('change', this.state);
   }
+}
+
+/**
+ * Applies a verified directory page to this node's copy in one transaction: each entry replaces the
+ * one with the same (region, kind, id), a tombstone removes it; then the page's sequence and directory
+ * id are recorded. A reset first empties the copy. An entry whose content does not describe an entry
+ * (a newer format) is left out and logged.
+ */
+export async function applyDirectoryPage(db: Kysely<TongbanDB>, p: DirectoryPayload, reset: boolean, logger?: Logger): Promise<void> {
+  const rows: EntryRows[] = [];
+  for (const e of p.entries) {
+    if (e.deleted) continue;
+    try {
+      rows.push(liveRow({ region: e.region, kind: e.kind, id: e.id, seq: e.seq, publication: e.publication, changedAt: e.changedAt }, e.content, entryFields(e.kind, e.content)));
+    } catch (err) {
+      logger?.warn({ region: e.region.code, kind: e.kind, id: e.id, err: (err as Error).message }, 'directory entry not cached: its content does not describe an entry');
+    }
+  }
+  await db.transaction().execute(async (tx) => {
+    if (reset) {
+      await tx.deleteFrom('directory_entry_text').execute();
+      await tx.deleteFrom('directory_entry_body').execute();
+      await tx.deleteFrom('directory_entry').execute();
+    } else if (p.entries.length) {
+      // the rows these entries replace (or withdraw)
+      const ids = [...new Set(p.entries.map((e) => e.id))];
+      const wanted = new Set(p.entries.map((e) => `${e.region.code}/${e.kind}/${e.id}`));
+      const existing: number[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const found = await tx.selectFrom('directory_entry').select(['seq', 'region_code', 'kind', 'entry_id']).where('entry_id', 'in', ids.slice(i, i + 500)).execute();
+        for (const r of found) if (wanted.has(`${r.region_code}/${r.kind}/${r.entry_id}`)) existing.push(Number(r.seq));
+      }
+      await deleteRows(tx, existing);
+    }
+    await insertRows(tx, rows);
+    await setMeta(tx, META.sequence, String(p.sequence));
+    await setMeta(tx, META.directoryId, p.directoryId);
+    await setMeta(tx, META.issuedAt, p.issuedAt);
+  });
 }
 
 // ---- publishing -------------------------------------------------------------------------------
