@@ -100,11 +100,22 @@ Tour:
   • ${sh.url}/api/docs — the API, generated from the route schemas (OpenAPI 3.1 at /api/openapi.json)
   • Hub operator: node dist/cli/main.js members list -c ${dataRel}/hub/hub.yaml (API token in ${dataRel}/hub/operator.token)
   • Logs (JSON, no personal data): ${dataRel}/<code>/server.log; data: ${dataRel}/<code>/node.db, registries.db`);
-  const clerk = demo.users['310000']?.find((u) => u.roles.includes('clerk'));
+  const shUsers = demo.users['310000'] ?? [];
+  const clerk = shUsers.find((u) => u.roles.includes('clerk'));
+  const admin = shUsers.find((u) => u.roles.includes('admin'));
+  const approver = shUsers.find((u) => u.roles.includes('approver'));
+  const account = (u: { id: string; password: string; name: string; department: string }) => `user ${u.id}, password ${u.password} (${u.name}, ${u.department})`;
+  console.log(`  • ${sh.url}/portal — 数据门户: search the federation's catalogue; an item's 办事指南 lists the 免提交 materials and which region's department supplies them`);
   if (clerk) {
-    console.log(`  • Sign in as 上海's window clerk at ${sh.url}/login — user ${clerk.id}, password ${clerk.password} (${clerk.name}, ${clerk.department})
-    then 跨省调阅 at ${sh.url}/exchange; every node's demo accounts (a clerk and an admin) are in ${dataRel}/<code>/demo-users.json`);
+    console.log(`  • Sign in as 上海's window clerk at ${sh.url}/login — ${account(clerk)}
+    then 跨省调阅 at ${sh.url}/exchange`);
   }
+  if (admin && approver) {
+    console.log(`  • Catalogue console ${sh.url}/catalog (四眼原则: one drafts, another approves):
+    data administrator ${account(admin)}
+    reviewer (审核人) ${account(approver)}`);
+  }
+  console.log(`  • Every node's demo accounts (a clerk, an administrator and a reviewer) are in ${dataRel}/<code>/demo-users.json`);
   try {
     // someone to look up from 上海's workbench: a 居住证 holder whose household registration is in 安徽
     const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { hukouProvince: '340000', limit: 1 });

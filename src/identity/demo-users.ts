@@ -1,4 +1,5 @@
-// The demo federation's staff: on each province node a window clerk and an administrator, with
+// The demo federation's staff: on each province node a window clerk, a data administrator and a
+// reviewer (审核人, who approves what the administrator submits: the catalogue's four eyes), with
 // random passwords made on the first start and kept owner-only in <node dir>/demo-users.json, so a
 // later start (and the person trying the demo) finds the same credentials.
 
@@ -29,27 +30,32 @@ interface DemoUsersFile {
 type Preset = Omit<DemoUser, 'password'>;
 
 // Synthetic people in real kinds of offices: the window staff of a government service centre, and
-// the region's data authority.
+// the region's data authority (an administrator who drafts catalogue entries, a reviewer who approves them).
 const PRESETS: Record<string, Preset[]> = {
   '310000': [
     { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', roles: ['clerk'] },
     { id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', roles: ['admin'] },
+    { id: 'sh-approver', name: '赵敏', department: '上海市大数据中心', roles: ['approver'] },
   ],
   '320000': [
     { id: 'js-clerk', name: '李娜', department: '江苏省南京市政务服务中心', roles: ['clerk'] },
     { id: 'js-admin', name: '周建国', department: '江苏省大数据管理中心', roles: ['admin'] },
+    { id: 'js-approver', name: '孙婷', department: '江苏省大数据管理中心', roles: ['approver'] },
   ],
   '330000': [
     { id: 'zj-clerk', name: '张丽', department: '浙江省杭州市民之家', roles: ['clerk'] },
     { id: 'zj-admin', name: '徐明', department: '浙江省大数据发展管理局', roles: ['admin'] },
+    { id: 'zj-approver', name: '何宇航', department: '浙江省大数据发展管理局', roles: ['approver'] },
   ],
   '340000': [
     { id: 'ah-clerk', name: '刘洋', department: '安徽省合肥市政务服务中心', roles: ['clerk'] },
     { id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', roles: ['admin'] },
+    { id: 'ah-approver', name: '郑晓燕', department: '安徽省数据资源管理局', roles: ['approver'] },
   ],
   '520000': [
     { id: 'gz-clerk', name: '杨静', department: '贵州省贵阳市政务服务中心', roles: ['clerk'] },
     { id: 'gz-admin', name: '罗文', department: '贵州省大数据发展管理局', roles: ['admin'] },
+    { id: 'gz-approver', name: '龙雪梅', department: '贵州省大数据发展管理局', roles: ['approver'] },
   ],
 };
 
@@ -62,6 +68,7 @@ function presetsFor(regionCode: string, regionName: string): Preset[] {
     PRESETS[regionCode] ?? [
       { id: `r${regionCode}-clerk`, name: '窗口人员', department: `${regionName}政务服务中心`, roles: ['clerk'] },
       { id: `r${regionCode}-admin`, name: '数据管理员', department: `${regionName}数据管理部门`, roles: ['admin'] },
+      { id: `r${regionCode}-approver`, name: '审核人', department: `${regionName}数据管理部门`, roles: ['approver'] },
     ]
   );
 }
@@ -79,9 +86,11 @@ function readFile(path: string, regionCode: string): DemoUser[] | undefined {
 
 /**
  * Makes sure the node's demo users exist and returns them with their passwords. The file is the
- * source of the passwords; a user missing from the database is created with the file's password;
- * when the file is new, users that already exist get the new password, so the file is always true.
- * A password an operator changed later with `tongban users reset-password` is left alone.
+ * source of the passwords; a user missing from the database is created with the file's password.
+ * A preset user the file does not list (a new file, or one written by an older version before that
+ * user was a preset) gets a new password, written to the file; if such a user already exists in the
+ * database, it gets that password too, so the file is always true. The passwords of the users the file
+ * already lists are left alone, as is one an operator changed later with `tongban users reset-password`.
  */
 export async function ensureDemoUsers(
   db: Kysely<TongbanDB>,
@@ -90,9 +99,18 @@ export async function ensureDemoUsers(
   onAdminAction?: AdminActionHook,
 ): Promise<DemoUser[]> {
   const path = demoUsersPath(nodeDir);
-  const known = readFile(path, region.code);
-  const users: DemoUser[] = known ?? presetsFor(region.code, region.name).map((p) => ({ ...p, password: generatePassword() }));
-  if (!known) {
+  const known = readFile(path, region.code) ?? [];
+  const presets = presetsFor(region.code, region.name);
+  const added = new Set<string>();
+  const users: DemoUser[] = presets.map((p) => {
+    const k = known.find((u) => u.id === p.id);
+    if (k) return k;
+    added.add(p.id);
+    return { ...p, password: generatePassword() };
+  });
+  // users the file lists that are no longer presets stay listed (their accounts are still there)
+  for (const k of known) if (!presets.some((p) => p.id === k.id)) users.push(k);
+  if (added.size > 0) {
     const file: DemoUsersFile = {
       formatVersion: 1,
       regionCode: region.code,
@@ -106,7 +124,7 @@ export async function ensureDemoUsers(
     const existing = await getUser(db, u.id);
     if (!existing) {
       await createUser(db, { id: u.id, name: u.name, department: u.department, regionCode: region.code, roles: u.roles, password: u.password }, ctx);
-    } else if (!known) {
+    } else if (added.has(u.id)) {
       await resetPassword(db, u.id, u.password, ctx);
     }
   }

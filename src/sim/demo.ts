@@ -1,6 +1,7 @@
 // The demonstration federation: one hub and five province nodes in this process, each with its own
-// data directory, embedded database, port and synthetic registries. Used by `tongban demo`
-// (npm start) and by the end-to-end tests. A second start reuses the data.
+// data directory, embedded database, port and synthetic registries, demo staff accounts
+// (identity/demo-users.ts) and a demo 实施清单 (demo-items.ts). Used by `tongban demo` (npm start) and
+// by the end-to-end tests. A second start reuses the data.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { assertPortsFree } from '../server/ports.js';
 import { decideMembership, getMember } from '../hub/membership.js';
 import { registrySummary, seedRegistries } from './registries/index.js';
 import { ensureDemoUsers, type DemoUser } from '../identity/demo-users.js';
+import { importDemoItems } from './demo-items.js';
 
 export const DEMO_REGIONS = [
   { code: '310000', name: '上海' },
@@ -48,7 +50,7 @@ export type DemoEvent =
 export interface RunningDemo {
   hub: RunningServer;
   nodes: RunningServer[];
-  /** the staff accounts of each node (clerk, admin) by region code, with their passwords */
+  /** the staff accounts of each node (clerk, admin, approver) by region code, with their passwords */
   users: Record<string, DemoUser[]>;
   /** start to all-ready */
   elapsedMs: number;
@@ -126,6 +128,9 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       started.push(node);
       nodes.push(node);
       users[region.code] = await ensureDemoUsers(node.store.db, dir, region, node.app.identity?.onAdminAction);
+      // the region's 实施清单 of a few national items, with materials its partners' registries supply
+      // (only what still waits for it: a later start imports nothing)
+      await importDemoItems(node.catalog!, region.code);
       emit({ type: 'server-started', role: 'node', regionCode: region.code, url: node.url });
     }
 

@@ -1,5 +1,6 @@
 // `tongban demo` (what `npm start` runs) as a user runs it: progress, a table of URLs, Ctrl-C stops
-// it cleanly, a second start reuses the data, and a mismatched second start is refused.
+// it cleanly, a second start reuses the data, and a mismatched second start is refused. The demo's
+// 实施清单 is published on the first start (上海's 户口迁移(夫妻投靠) reads 安徽's records) and not again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren, runCli, spawnCli } from '../helpers/cli.js';
 import { assertPortsFree } from '../../src/server/ports.js';
+import { nationalCodeOf } from '../../src/sim/demo-items.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tongban-democli-'));
 test.after(() => {
@@ -41,6 +43,17 @@ test('tongban demo: starts, prints the URL table, stops on Ctrl-C, reuses its da
   const members = (await (await fetch(`http://127.0.0.1:${base + 1}/api/federation/members`)).json()) as { members: unknown[]; source: string };
   assert.equal(members.members.length, 5);
   assert.equal(members.source, 'hub');
+  // the tour names the catalogue's four eyes: 上海's administrator and reviewer
+  assert.match(out, /data administrator user sh-admin, password \S+ \(陈志强, 上海市大数据中心\)/);
+  assert.match(out, /reviewer \(审核人\) user sh-approver, password \S+ \(赵敏, 上海市大数据中心\)/);
+  // 上海's implementation of a national item, published by the demo: modes set, a material from 安徽
+  const itemUrl = `http://127.0.0.1:${base + 1}/api/catalog/items/${nationalCodeOf('户口迁移(夫妻投靠)')}`;
+  const published = async () => ((await (await fetch(itemUrl)).json()) as { published: { version: number; modes: string[]; pending?: string[]; origin: { kind: string }; materials: Array<{ satisfiedBy: { resource?: string } | null }> } }).published;
+  const item = await published();
+  assert.deepEqual(item.modes, ['proxy', 'joint']);
+  assert.equal(item.pending, undefined);
+  assert.equal(item.origin.kind, 'national-confirmed');
+  assert.ok(item.materials.some((m) => m.satisfiedBy?.resource === '340000:hukou.person'), JSON.stringify(item.materials));
   first.child.kill('SIGINT');
   assert.equal(await first.exited, 0);
   assert.match(first.stderr(), /stopped cleanly/);
@@ -53,6 +66,7 @@ test('tongban demo: starts, prints the URL table, stops on Ctrl-C, reuses its da
 
   const second = await spawnCli(args, /Press Ctrl-C to stop/, { timeoutMs: 60_000 });
   assert.match(second.stderr(), /registries reused/);
+  assert.equal((await published()).version, item.version, 'a second start imports nothing again');
   second.child.kill('SIGTERM');
   assert.equal(await second.exited, 0);
 
