@@ -1,12 +1,14 @@
 // End-to-end: the data portal and the catalogue console on the demo federation, in Chromium.
 //  1. A visitor on 上海's portal searches 户口 and finds entries of several regions (the federation's
-//     directory), filters by region, opens an item's 办事指南 and sees a 免提交 material with the region
-//     and department that supply it, then that resource's catalogue card; on a 390 px phone too.
+//     directory), filters by region, opens the 办事指南 of 上海's 户口迁移(夫妻投靠) — the demo's 实施清单
+//     (src/sim/demo-items.ts) — and sees 免提交 materials with the region and department that supply
+//     them, then that resource's catalogue card; then a 贵州 item whose material 浙江 supplies; on a
+//     390 px phone too.
 //  2. 上海's data administrator creates a resource with an invalid field (the catalogue's problem is shown
 //     next to that field), fixes it and submits it; checks a broken 实施清单 (line-numbered problems),
 //     fixes and imports it.
-//  3. An approver reviews the new resource (diff, history) and approves it; returns the imported item
-//     with a reason. The resource appears in the portal.
+//  3. The demo's reviewer (审核人) reviews the new resource (diff, history) and approves it; returns the
+//     imported item with a reason. The resource appears in the portal.
 //  4. The hub stops: the portal says its directory is this node's cache.
 // Screenshots in test-results/ (portal-*, catalog-*), 1280 and 390 px, zh-CN and en.
 import { test } from 'node:test';
@@ -17,33 +19,12 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, SHOTS } from './browser.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
-import { createUser } from '../src/identity/index.js';
+import { DEMO_GUIDE_NOTE, nationalCodeOf } from '../src/sim/demo-items.js';
 
-const APPROVER = { id: 'sh-approver', name: '赵敏', department: '上海市大数据中心', password: 'E2e-Approver-Pass-7Q' };
-const ITEM_CODE = 'SH-GA-E2E-0001';
-
-/** The 实施清单 item the portal shows: two of its materials come from 安徽's registries (免提交). */
-const ITEM = {
-  code: ITEM_CODE,
-  name: '户口迁移(夫妻投靠)',
-  department: '上海市公安局',
-  modes: ['joint', 'proxy'],
-  timeLimitDays: 20,
-  guide: {
-    conditions: '夫妻一方为本市常住户口。',
-    process: '1. 迁入地派出所受理\n2. 迁出地户籍信息在线核验,申请人无需往返\n3. 迁入地办结',
-    fee: '不收费',
-    contact: '12345 市民服务热线',
-    location: '迁入地派出所户籍窗口',
-    legalBasis: '《中华人民共和国户口登记条例》',
-  },
-  materials: [
-    { name: '居民身份证', required: true, satisfiedBy: null },
-    { name: '迁出地户籍信息', required: true, satisfiedBy: { kind: 'resource', resource: '340000:hukou.person', fields: ['name', 'birthDate', 'registeredDivision'] } },
-    { name: '结婚证', required: true, satisfiedBy: { kind: 'resource', resource: '340000:marriage.record' } },
-    { name: '户口迁移申请表', required: false, satisfiedBy: null, note: '可在窗口现场填写' },
-  ],
-};
+/** 上海's implementation of a national item in the demo's 实施清单: two of its materials come from 安徽's registries (免提交). */
+const ITEM_CODE = nationalCodeOf('户口迁移(夫妻投靠)');
+/** 贵州's 失业登记 for migrant workers back from 浙江: their employment record comes from 浙江's registries. */
+const GZ_ITEM_CODE = nationalCodeOf('失业登记');
 
 const CSV_HEADER = '实施编码,事项名称,实施部门,通办模式,时限,办理流程,申请材料';
 const BROKEN_CSV = [
@@ -57,15 +38,6 @@ async function apiSignIn(base: string, userId: string, password: string): Promis
   const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
   assert.equal(res.status, 200, `sign-in ${userId}`);
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-async function api(base: string, path: string, cookie: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function signIn(ctx: BrowserContext, base: string, next: string, user: string, password: string): Promise<Page> {
@@ -101,21 +73,21 @@ test('data portal: search the federation, an item guide with 免提交 materials
     const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
     const base = sh.url;
     const admin = demo.users['310000']!.find((u) => u.roles.includes('admin'))!;
-    // the demo has a clerk and an administrator per node; reviews need an approver who is neither
-    await createUser(sh.store.db, { ...APPROVER, regionCode: '310000', roles: ['approver'] }, { actor: 'e2e' });
-
-    // 上海's 实施清单 entry of an item whose materials 安徽 supplies, imported and approved through the API
+    // the demo's reviewer: the four eyes of the catalogue (an administrator drafts, a reviewer approves)
+    const approver = demo.users['310000']!.find((u) => u.roles.includes('approver'))!;
+    assert.deepEqual([approver.id, approver.department], ['sh-approver', '上海市大数据中心']);
     const adminCookie = await apiSignIn(base, admin.id, admin.password);
-    const approverCookie = await apiSignIn(base, APPROVER.id, APPROVER.password);
-    const imported = await api(base, '/api/catalog/items/import', adminCookie, { format: 'json', content: JSON.stringify([ITEM]), source: '上海市跨省通办实施清单(测试)' });
-    assert.equal(imported.status, 200, JSON.stringify(imported.body));
-    assert.equal((await api(base, `/api/catalog/items/${ITEM_CODE}/approve`, approverCookie)).status, 200);
-    // published → sent to the hub → 上海's copy of the directory refreshed
-    for (let i = 0; ; i++) {
-      const r = (await (await fetch(`${base}/api/directory/search?q=${encodeURIComponent('夫妻投靠')}&region=310000`)).json()) as { hits: Array<{ id: string }> };
-      if (r.hits.some((h) => h.id === ITEM_CODE)) break;
-      assert.ok(i < 100, 'the item reaches the directory');
-      await new Promise((ok) => setTimeout(ok, 200));
+
+    // the demo published its 实施清单 on start; the published items reach the hub, and 上海's copy of the
+    // directory (上海's own item, and 贵州's)
+    for (const [region, q, code] of [['310000', '夫妻投靠', ITEM_CODE], ['520000', '失业登记', GZ_ITEM_CODE]] as const) {
+      for (let i = 0; ; i++) {
+        const r = (await (await fetch(`${base}/api/directory/search?q=${encodeURIComponent(q)}&region=${region}`)).json()) as { hits: Array<{ id: string }> };
+        if (r.hits.some((h) => h.id === code)) break;
+        assert.ok(i < 100, `the ${region} item ${code} reaches the directory`);
+        await sh.directory!.sync.syncNow().catch(() => undefined);
+        await new Promise((ok) => setTimeout(ok, 200));
+      }
     }
 
     browser = await launchChromium();
@@ -167,8 +139,12 @@ test('data portal: search the federation, an item guide with 免提交 materials
     assert.equal(await supply.getByTestId('supply-link').getAttribute('href'), '/portal/resources/340000/hukou.person');
     assert.match(await text(page, 'item-time-limit'), /20 个工作日/);
     assert.match(await text(page, 'item-modes'), /多地联办/);
-    assert.equal(await page.getByTestId('item-origin').getAttribute('data-origin'), 'regional');
-    assert.ok((await text(page, 'item-origin')).includes('上海市跨省通办实施清单(测试)'));
+    // a confirmed national item, as 上海 implements it: the origin stays national, the guide says it is demo data
+    assert.equal(await page.getByTestId('item-origin').getAttribute('data-origin'), 'national-confirmed');
+    assert.ok((await text(page, 'item-origin')).includes('公安部'));
+    assert.equal(await text(page, 'item-department'), '上海市公安局');
+    assert.ok((await text(page, 'guide-conditions')).includes(DEMO_GUIDE_NOTE));
+    assert.equal(await page.getByTestId('item-pending').count(), 0, 'nothing pending any more');
     await page.waitForFunction(`document.querySelector('[data-testid="material-2"] [data-testid="supply-department"]')?.textContent === '安徽省民政厅'`);
     await screenshot(page, 'portal-item-zh-CN.png');
 
@@ -183,6 +159,28 @@ test('data portal: search the federation, an item guide with 免提交 materials
     await screenshot(page, 'portal-resource-zh-CN.png');
     await page.getByTestId('back-to-portal').click();
     await page.getByTestId('page-portal-item').waitFor();
+
+    // another region's item on 上海's portal: 贵州's 失业登记, whose employment record 浙江 supplies
+    await page.goto(`${base}/portal?q=${encodeURIComponent('失业登记')}`);
+    await page.getByTestId('facet-region-520000').click();
+    await page.waitForURL(/region=520000/);
+    await page.getByTestId(`hit-item-520000-${GZ_ITEM_CODE}`).getByTestId('hit-link').click();
+    await page.getByTestId('page-portal-item').waitFor();
+    await page.getByTestId('materials').waitFor();
+    assert.equal(await text(page, 'item-department'), '贵州省人力资源和社会保障厅');
+    assert.equal(await page.getByTestId('material-0').getAttribute('data-exempt'), 'false', 'the ID card is shown at the window');
+    const fromZj = page.getByTestId('material-1');
+    assert.equal(await fromZj.getAttribute('data-exempt'), 'true');
+    const zjSupply = fromZj.getByTestId('material-supply');
+    assert.equal(await zjSupply.getAttribute('data-region'), '330000');
+    assert.equal(await zjSupply.getAttribute('data-resource'), 'social.pension');
+    assert.equal((await zjSupply.getByTestId('supply-region').innerText()).trim(), '浙江');
+    await page.waitForFunction(`document.querySelector('[data-testid="material-1"] [data-testid="supply-department"]')?.textContent === '浙江省人力资源和社会保障厅'`);
+    assert.match(await zjSupply.innerText(), /参保单位/, 'the fields it supplies, by their labels');
+    assert.match(await text(page, 'item-modes'), /全程网办/);
+    await screenshot(page, 'portal-item-gz-zh-CN.png');
+    await page.goto(`${base}/portal/items/310000/${ITEM_CODE}`);
+    await page.getByTestId('materials').waitFor();
 
     // English
     await page.getByTestId('lang-option-en').click();
@@ -313,7 +311,7 @@ test('data portal: search the federation, an item guide with 免提交 materials
 
     // ---- 3. the approver -------------------------------------------------------------------------------
     const approverCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    const rp = await signIn(approverCtx, base, '/catalog', APPROVER.id, APPROVER.password);
+    const rp = await signIn(approverCtx, base, '/catalog', approver.id, approver.password);
     watch(rp);
     await rp.getByTestId('page-catalog').waitFor();
     await rp.getByTestId('awaiting-review').waitFor();

@@ -1,10 +1,11 @@
 // The application frame: header (product, node identity, role, signed-in user, language), left
 // navigation built from nav.tsx, and the page outlet. Also keeps document.title in step.
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import type { NodeInfo } from './api';
 import { Icon } from './components/Icon';
+import { Loading } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
 import { navSections, pageForPath, visibleEntries } from './nav';
 import { useNodeInfo } from './nodeInfo';
@@ -153,7 +154,9 @@ export function Layout() {
           })}
         </nav>
         <main className="main" id="main">
-          <Outlet />
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
           <footer className="footer">
             <span>{t('footer.timeZoneNote')}</span>
             {info?.version && <span>{t('footer.version', { version: info.version })}</span>}

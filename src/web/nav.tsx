@@ -1,23 +1,35 @@
 // The one list the navigation, the routes and the page titles are built from. A new
 // capability adds its page here (with the server role and user roles it applies to) and nothing
 // else changes. Pages outside the navigation (sign-in, a result) are in `otherRoutes`.
-import type { ReactNode } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import type { ParseKeys } from 'i18next';
 import { matchPath } from 'react-router';
 import type { Role, SessionUser, UserRole } from './api';
 import type { IconName } from './components/Icon';
-import { CatalogEntryPage } from './pages/catalog/CatalogEntryPage';
-import { CatalogListPage } from './pages/catalog/CatalogListPage';
-import { ImportPage } from './pages/catalog/ImportPage';
-import { ResourceEditPage } from './pages/catalog/ResourceEditPage';
-import { ExchangePage } from './pages/exchange/ExchangePage';
-import { ExchangeResultPage } from './pages/exchange/ExchangeResultPage';
 import { FederationPage } from './pages/FederationPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
-import { PortalPage } from './pages/portal/PortalPage';
-import { PortalCertificatePage, PortalItemPage, PortalResourcePage } from './pages/portal/PortalEntryPages';
 import { RequireUser } from './session';
+
+// The capability pages load on first visit (Layout shows a placeholder meanwhile), so the first
+// page a visitor opens does not wait for every screen of the console.
+function lazyNamed<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType<object> }));
+}
+const catalogPages = () => import('./pages/catalog/pages');
+const CatalogEntryPage = lazyNamed(catalogPages, 'CatalogEntryPage');
+const CatalogListPage = lazyNamed(catalogPages, 'CatalogListPage');
+const ImportPage = lazyNamed(catalogPages, 'ImportPage');
+const ResourceEditPage = lazyNamed(catalogPages, 'ResourceEditPage');
+const exchangePages = () => import('./pages/exchange/pages');
+const ExchangePage = lazyNamed(exchangePages, 'ExchangePage');
+const ExchangeResultPage = lazyNamed(exchangePages, 'ExchangeResultPage');
+const portalPages = () => import('./pages/portal/pages');
+const PortalPage = lazyNamed(portalPages, 'PortalPage');
+const PortalCertificatePage = lazyNamed(portalPages, 'PortalCertificatePage');
+const PortalItemPage = lazyNamed(portalPages, 'PortalItemPage');
+const PortalResourcePage = lazyNamed(portalPages, 'PortalResourcePage');
+const SourcesPage = lazyNamed(() => import('./pages/sources/SourcesPage'), 'SourcesPage');
 
 export interface PageEntry {
   kind: 'page';
@@ -56,6 +68,8 @@ const CLERK: UserRole[] = ['clerk'];
 /** 目录管理: data administrators edit and import, approvers review */
 const CATALOG_STAFF: UserRole[] = ['admin', 'approver'];
 const CATALOG_ADMIN: UserRole[] = ['admin'];
+/** 数据源状态: the node's data administrators (the server answers 403 to anyone else) */
+const SOURCES_ADMIN: UserRole[] = ['admin'];
 
 export const navSections: NavSection[] = [
   {
@@ -100,6 +114,21 @@ export const navSections: NavSection[] = [
         element: (
           <RequireUser roles={CATALOG_STAFF}>
             <CatalogListPage />
+          </RequireUser>
+        ),
+      },
+      {
+        kind: 'page',
+        id: 'sources',
+        path: '/sources',
+        labelKey: 'nav.sources',
+        icon: 'database',
+        roles: ['node'],
+        userRoles: SOURCES_ADMIN,
+        // any signed-in user may open the URL; the server decides, and the page says "administrators only" on its 403
+        element: (
+          <RequireUser roles={[]}>
+            <SourcesPage />
           </RequireUser>
         ),
       },

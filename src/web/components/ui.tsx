@@ -160,3 +160,19 @@ export function Time({ value, relative }: { value: string | null | undefined; re
     </time>
   );
 }
+
+/** One numbered part of a long form (the resource editor, the exchange request). */
+export function FormSection({ step, title, hint, children, testId }: { step: number; title: ReactNode; hint?: ReactNode; children: ReactNode; testId?: string }) {
+  return (
+    <fieldset className="form-section" data-testid={testId}>
+      <legend className="form-section__legend">
+        <span className="form-section__step" aria-hidden="true">
+          {step}
+        </span>
+        {title}
+      </legend>
+      {hint && <p className="form-section__hint">{hint}</p>}
+      <div className="form-section__body">{children}</div>
+    </fieldset>
+  );
+}

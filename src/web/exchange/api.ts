@@ -38,9 +38,12 @@ export interface ResourceDef {
   fields: FieldDef[];
 }
 
+/** one of this node's published 事项 */
 export interface ServiceItem {
-  code: string | null;
+  code: string;
   name: string;
+  department: string;
+  origin: 'national-confirmed' | 'regional';
   source: string;
 }
 

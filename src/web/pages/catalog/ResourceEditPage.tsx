@@ -4,12 +4,12 @@
 // path of the field it names; each problem is shown next to that field (and all of them above the form).
 // Saving keeps a draft; "save and submit" also sends it for review.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, ErrorPanel, Loading } from '../../components/ui';
+import { Banner, ErrorPanel, FormSection, Loading } from '../../components/ui';
 import { CATALOG_TIERS, DATA_GRADES, fetchElements, fetchEntry, problemsOf, saveResource, SHARING_METHODS, SHARING_TYPES, UPDATE_CYCLES, workflowStep } from '../../catalog/api';
 import type { DataElement, Problem, ResourceDoc, ResourceField, ResourceInput, SharingMethod } from '../../catalog/api';
 import { pick } from '../../catalog/labels';
@@ -87,20 +87,6 @@ function ProblemList({ problems, testId }: { problems: Problem[]; testId: string
   );
 }
 
-function Section({ n, title, hint, children, testId }: { n: number; title: ReactNode; hint?: ReactNode; children: ReactNode; testId?: string }) {
-  return (
-    <fieldset className="form-section" data-testid={testId}>
-      <legend className="form-section__legend">
-        <span className="form-section__step" aria-hidden="true">
-          {n}
-        </span>
-        {title}
-      </legend>
-      {hint && <p className="form-section__hint">{hint}</p>}
-      <div className="form-section__body">{children}</div>
-    </fieldset>
-  );
-}
 
 function ElementPicker({ value, elements, onChange, invalid, testId, label }: { value: string; elements: DataElement[]; onChange: (e: DataElement | undefined, code: string) => void; invalid: boolean; testId: string; label: string }) {
   const { t } = useTranslation();
@@ -263,7 +249,7 @@ export function ResourceEditPage() {
             </div>
           )}
 
-          <Section n={1} title={t('edit.sectionBasic')} testId="section-basic">
+          <FormSection step={1} title={t('edit.sectionBasic')} testId="section-basic">
             <div className="field-row">
               <div className="field" data-path-anchor="id">
                 <label className="field__label" htmlFor="res-id">
@@ -335,9 +321,9 @@ export function ResourceEditPage() {
                 <ProblemList problems={at('department.code')} testId="problem-department.code" />
               </div>
             </div>
-          </Section>
+          </FormSection>
 
-          <Section n={2} title={t('edit.sectionFields')} hint={t('edit.fieldsHint')} testId="section-fields">
+          <FormSection step={2} title={t('edit.sectionFields')} hint={t('edit.fieldsHint')} testId="section-fields">
             <div data-path-anchor="fields">
               <ProblemList problems={at('fields')} testId="problem-fields" />
               {elements.error && <ErrorPanel title={t('edit.elementsFailed')} error={elements.error} onRetry={elements.reload} />}
@@ -422,9 +408,9 @@ export function ResourceEditPage() {
               </button>
               <ProblemList problems={under('fields', [...form.fields.flatMap((_, i) => [...fieldCells(i), ...under(`fields[${i}]`, fieldCells(i)).map((q) => q.path)]), 'fields'])} testId="problem-fields-other" />
             </div>
-          </Section>
+          </FormSection>
 
-          <Section n={3} title={t('edit.sectionSharing')} hint={t('edit.sharingHint')} testId="section-sharing">
+          <FormSection step={3} title={t('edit.sectionSharing')} hint={t('edit.sharingHint')} testId="section-sharing">
             <div className="field" data-path-anchor="sharing.type">
               <span className="field__label">{t('edit.sharingType')}</span>
               <div className="choice-grid" role="radiogroup" aria-label={t('edit.sharingType')}>
@@ -477,9 +463,9 @@ export function ResourceEditPage() {
               </div>
               <ProblemList problems={under('sharing.methods', [])} testId="problem-sharing.methods" />
             </div>
-          </Section>
+          </FormSection>
 
-          <Section n={4} title={t('edit.sectionClassification')} hint={t('edit.gradeHint')} testId="section-classification">
+          <FormSection step={4} title={t('edit.sectionClassification')} hint={t('edit.gradeHint')} testId="section-classification">
             <div className="field-row">
               <div className="field" data-path-anchor="classification.tier">
                 <label className="field__label" htmlFor="res-tier">
@@ -519,9 +505,9 @@ export function ResourceEditPage() {
               </div>
               <ProblemList problems={at('classification.grade')} testId="problem-classification.grade" />
             </div>
-          </Section>
+          </FormSection>
 
-          <Section n={5} title={t('edit.sectionSource')} testId="section-source">
+          <FormSection step={5} title={t('edit.sectionSource')} testId="section-source">
             <div className="field-row field-row--3">
               <div className="field" data-path-anchor="updateCycle">
                 <label className="field__label" htmlFor="res-cycle">
@@ -553,7 +539,7 @@ export function ResourceEditPage() {
               </div>
             </div>
             <ProblemList problems={[...at(''), ...under('source', ['source.system', 'source.adapter']), ...under('classification', ['classification.tier', 'classification.category', 'classification.grade']), ...under('sharing', ['sharing.type', 'sharing.condition', ...under('sharing.methods', []).map((q) => q.path)])]} testId="problem-other" />
-          </Section>
+          </FormSection>
         </div>
         <footer className="form-actions">
           <p className="form-actions__summary muted small">{t('edit.footer', { count: form.fields.length })}</p>

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, ErrorPanel, Loading, Tag } from '../../components/ui';
+import { Banner, Card, ErrorPanel, FormSection, Loading, Tag } from '../../components/ui';
 import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
 import type { ExchangeInput, Partner, ResourceDef } from '../../exchange/api';
 import { checkIdNumber } from '../../exchange/idNumber';
@@ -22,20 +22,6 @@ import { pick, RouteTag, usePartnerResources } from './shared';
 
 type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference';
 
-function Section({ step, title, hint, children, testId }: { step: number; title: ReactNode; hint?: ReactNode; children: ReactNode; testId?: string }) {
-  return (
-    <fieldset className="form-section" data-testid={testId}>
-      <legend className="form-section__legend">
-        <span className="form-section__step" aria-hidden="true">
-          {step}
-        </span>
-        {title}
-      </legend>
-      {hint && <p className="form-section__hint">{hint}</p>}
-      <div className="form-section__body">{children}</div>
-    </fieldset>
-  );
-}
 
 function FieldError({ message, id }: { message: string | undefined; id: string }) {
   if (!message) return null;
@@ -238,7 +224,7 @@ export function ExchangePage() {
             )}
           </header>
           <div className="card__body exchange-form__body">
-            <Section step={1} title={t('exchange.form.sectionTarget')} testId="section-target">
+            <FormSection step={1} title={t('exchange.form.sectionTarget')} testId="section-target">
               <div className="field" data-field="target" tabIndex={-1}>
                 <span className="field__label">{t('exchange.form.target')}</span>
                 {targetBody}
@@ -314,9 +300,9 @@ export function ExchangePage() {
                   <p className="form-hint">{t('exchange.form.fieldsHint')}</p>
                 </div>
               )}
-            </Section>
+            </FormSection>
 
-            <Section step={2} title={t('exchange.form.sectionSubject')} testId="section-subject">
+            <FormSection step={2} title={t('exchange.form.sectionSubject')} testId="section-subject">
               <div className="field">
                 <label className="field__label" htmlFor="idNumber">
                   {t('exchange.form.idNumber')} <span className="req">*</span>
@@ -347,9 +333,9 @@ export function ExchangePage() {
                 {/* a malformed number is explained by the status line above; only a missing one needs saying */}
                 <FieldError message={!idCheck.ok && idCheck.problem === 'empty' ? errors.idNumber : undefined} id="err-idNumber" />
               </div>
-            </Section>
+            </FormSection>
 
-            <Section step={3} title={t('exchange.form.sectionPurpose')} hint={t('exchange.form.purposeHint')} testId="section-purpose">
+            <FormSection step={3} title={t('exchange.form.sectionPurpose')} hint={t('exchange.form.purposeHint')} testId="section-purpose">
               <div className="field">
                 <label className="field__label" htmlFor="serviceItem">
                   {t('exchange.form.serviceItem')} <span className="req">*</span>
@@ -371,8 +357,8 @@ export function ExchangePage() {
                 />
                 <datalist id="service-items" data-testid="service-item-options">
                   {items.data?.map((it) => (
-                    <option key={`${it.code ?? ''}-${it.name}`} value={it.name}>
-                      {it.code ?? it.source}
+                    <option key={it.code} value={it.name}>
+                      {it.department}
                     </option>
                   ))}
                 </datalist>
@@ -380,7 +366,7 @@ export function ExchangePage() {
                 {items.data && items.data.length > 0 && !serviceItem && (
                   <div className="chips" aria-label={t('exchange.form.suggestions')}>
                     {items.data.slice(0, 4).map((it) => (
-                      <button type="button" className="chip" key={it.name} onClick={() => setServiceItem(it.name)}>
+                      <button type="button" className="chip" key={it.code} onClick={() => setServiceItem(it.name)}>
                         {it.name}
                       </button>
                     ))}
@@ -423,9 +409,9 @@ export function ExchangePage() {
                   />
                 </div>
               </div>
-            </Section>
+            </FormSection>
 
-            <Section step={4} title={t('exchange.form.sectionConsent')} testId="section-consent">
+            <FormSection step={4} title={t('exchange.form.sectionConsent')} testId="section-consent">
               <label className={consent ? 'consent is-checked' : 'consent'}>
                 <input
                   type="checkbox"
@@ -464,7 +450,7 @@ export function ExchangePage() {
                   <FieldError message={errors.consentReference} id="err-consentReference" />
                 </div>
               )}
-            </Section>
+            </FormSection>
 
             {submitError && (
               <div data-testid="form-error" data-code={submitError.code ?? ''}>
