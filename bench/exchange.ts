@@ -1,6 +1,6 @@
 // End-to-end exchanges per second and latency, for both crypto suites, direct (桥梁式) and relayed
 // (辐射式), beside a bare HTTP server doing the same record lookup on the same machine in the same run.
-//   node --import tsx bench/exchange.ts [--duration 10] [--connections 32] [--citizens 10000] [--suites ed25519,sm2-sm3]
+//   node --import tsx bench/exchange.ts [--duration 10] [--connections 32] [--citizens 10000] [--suites ed25519,sm2-sm3] [--only bare,forward,fastify,direct,relayed]
 // Every server runs in its own process on 127.0.0.1; the load generator (autocannon) runs here.
 // An exchange = clerk POST /api/exchange/requests on the requester node → signed request → provider
 // verifies, checks policy, reads the registry, seals → requester verifies → both sides audit.
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     suites: { type: 'string', default: 'ed25519,sm2-sm3' },
     keep: { type: 'boolean', default: false },
     profile: { type: 'string' },
-    only: { type: 'string', default: 'bare,fastify,direct,relayed' },
+    only: { type: 'string', default: 'bare,forward,fastify,direct,relayed' },
     engine: { type: 'string', default: 'sqlite' },
   },
 });
@@ -118,6 +118,13 @@ if (values.only!.includes('bare')) {
   const bare = await spawnNode(['bench/bare-server.ts', registries], /"port":\d+/);
   const port = JSON.parse(/\{"port":\d+\}/.exec(bare.out)![0]).port as number;
   results.push(await measure('bare HTTP lookup', `http://127.0.0.1:${port}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] }), { server: bare.child.pid }));
+  if (values.only!.includes('forward')) {
+    // two hops and nothing else: the bound an exchange's transport alone sets on this machine
+    const fwd = await spawnNode(['bench/forward-server.ts', `http://127.0.0.1:${port}/lookup`], /"port":\d+/);
+    const fport = JSON.parse(/\{"port":\d+\}/.exec(fwd.out)![0]).port as number;
+    results.push(await measure('bare two-hop forward', `http://127.0.0.1:${fport}/lookup`, {}, () => JSON.stringify({ idNumber: nextId(), fields: ['name', 'sex', 'birthDate', 'registeredDivision'] }), { forwarder: fwd.child.pid, server: bare.child.pid }));
+    await new Promise((r) => { fwd.child.removeAllListeners('exit'); fwd.child.on('exit', r); fwd.child.kill('SIGTERM'); });
+  }
   await new Promise((r) => { bare.child.removeAllListeners('exit'); bare.child.on('exit', r); bare.child.kill('SIGTERM'); });
 }
 if (values.only!.includes('fastify')) {
