@@ -2,7 +2,7 @@
 // types, JSON Schemas (closed: unknown fields are refused, never dropped), builders and the shape
 // check. docs/PROTOCOL.md §5 is the normative text; keep the two in step.
 
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../core/uuid7.js';
 import AjvModule from 'ajv';
 import { Type, type Static } from 'typebox';
 import { TongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
@@ -181,7 +181,7 @@ export function buildRequestPayload(f: RequestFields, at = new Date()): RequestP
   return {
     type: REQUEST_TYPE,
     formatVersion: EXCHANGE_FORMAT,
-    messageId: randomUUID(),
+    messageId: uuidv7(),
     createdAt: at.toISOString(),
     from: f.from,
     to: f.to,
@@ -223,7 +223,7 @@ function head(ctx: ResponseContext) {
   return {
     type: RESPONSE_TYPE,
     formatVersion: EXCHANGE_FORMAT,
-    messageId: randomUUID(),
+    messageId: uuidv7(),
     inReplyTo: ctx.request?.messageId ?? null,
     requestHash: ctx.requestHash,
     createdAt: new Date().toISOString(),
