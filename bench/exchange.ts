@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import YAML from 'yaml';
 import { seedRegistries } from '../src/sim/registries/index.js';
+import { openLoop } from './open-loop.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,10 +25,13 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     only: { type: 'string', default: 'bare,forward,fastify,direct,relayed' },
     engine: { type: 'string', default: 'sqlite' },
+    fractions: { type: 'string', default: '0.5' },
   },
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
+/** the fractions of peak load at which latency is measured open-loop (the report's half-load columns: 0.5) */
+const FRACTIONS = values.fractions!.split(',').map(Number);
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tongban-bench-exchange-'));
 const children: ChildProcess[] = [];
@@ -81,12 +85,14 @@ interface Load {
   errors: number;
 }
 
-async function load(url: string, headers: Record<string, string>, bodyFor: () => string, rate?: number): Promise<Load> {
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Closed loop: CONNECTIONS clients, each sending its next request when the last is answered. */
+async function load(url: string, headers: Record<string, string>, bodyFor: () => string): Promise<Load> {
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: DURATION,
-    ...(rate ? { overallRate: rate } : {}),
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: bodyFor() }) }],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors + r.timeouts };
@@ -99,9 +105,16 @@ async function measure(label: string, url: string, headers: Record<string, strin
   const total = peak.rps * DURATION;
   const cpu = Object.entries(pids).map(([k, p]) => `${k} ${(((cpuMs(p) - before[k]!) * 1000) / total).toFixed(0)} µs`).join(', ');
   if (cpu) console.error(`  ${label}: CPU per exchange: ${cpu}`);
-  const half = await load(url, headers, bodyFor, Math.max(1, Math.floor(peak.rps / 2)));
-  console.error(`  ${label}: ${peak.rps.toFixed(0)}/s peak (p50 ${peak.p50} ms, p99 ${peak.p99} ms), at half load p50 ${half.p50} ms p99 ${half.p99} ms, errors ${peak.errors + half.errors}`);
-  return { label, peak, half };
+  console.error(`  ${label}: ${peak.rps.toFixed(0)}/s peak (p50 ${peak.p50} ms, p99 ${peak.p99} ms), errors ${peak.errors}`);
+  // partial load: requests leave evenly spaced at a fraction of the peak rate (open loop; bench/open-loop.ts)
+  let half: Load | undefined;
+  for (const fraction of FRACTIONS) {
+    const open = await openLoop({ url, headers, body: bodyFor, rate: Math.max(1, Math.floor(peak.rps * fraction)), durationSeconds: DURATION });
+    const at: Load = { rps: open.ok / DURATION, p50: round1(open.p50), p99: round1(open.p99), errors: open.errors };
+    if (fraction === 0.5 || !half) half = at;
+    console.error(`  ${label}: at ${fraction * 100} % of peak (${open.rate}/s, open loop) p50 ${at.p50} ms p90 ${round1(open.p90)} ms p99 ${at.p99} ms max ${round1(open.max)} ms, errors ${open.errors}`);
+  }
+  return { label, peak, half: half! };
 }
 
 // ---- data --------------------------------------------------------------------------------
