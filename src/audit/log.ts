@@ -92,6 +92,7 @@ export class AuditLog {
   private readonly every: number;
   private readonly seconds: number;
   private readonly maxBatch: number;
+  private readonly observers: Array<(event: AuditEvent) => void> = [];
 
   constructor(private readonly opts: AuditLogOptions) {
     this.algorithm = opts.signer.suite.hashName;
@@ -116,10 +117,20 @@ export class AuditLog {
     } catch (e) {
       return Promise.reject(e);
     }
-    return new Promise<AppendResult>((resolve, reject) => {
+    const committed = new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
       this.kick();
     });
+    if (this.observers.length === 0) return committed;
+    return committed.then((r) => {
+      for (const observe of this.observers) observe(event);
+      return r;
+    });
+  }
+
+  /** Calls `fn` with every event once its entry has committed (metrics). */
+  observe(fn: (event: AuditEvent) => void): void {
+    this.observers.push(fn);
   }
 
   /** The keyed hash the log stores instead of an ID number: use it to find "who accessed my data". */

@@ -1,9 +1,9 @@
-// `tongban migrate` and `tongban operator-token`: storage chores on a server's own database.
+// `tongban migrate`, `tongban operator-token` and `tongban metrics-token`: storage chores on a server's own database.
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig, type Role } from '../config/index.js';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
-import { rotateOperatorToken } from '../server/start.js';
+import { rotateMetricsToken, rotateOperatorToken } from '../server/start.js';
 
 export function registerStoreCommands(program: Command, roleOf: (path: string) => Role): void {
   program
@@ -33,6 +33,23 @@ export function registerStoreCommands(program: Command, roleOf: (path: string) =
         await migrateToLatest(store);
         await rotateOperatorToken(store, cfg);
         console.log(`✓ new operator token written to ${cfg.dataDir}/operator.token`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('metrics-token')
+    .description('issue a new token for GET /metrics (the old one stops working); written to <dataDir>/metrics.token')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+    .addOption(new Option('--role <role>', 'hub or node (default: from the file)').choices(['hub', 'node']))
+    .action(async (opts: { config: string; role?: Role }) => {
+      const cfg = loadConfig(opts.config, opts.role ?? roleOf(opts.config));
+      const store = await openDatabase<TongbanDB>(cfg.database);
+      try {
+        await migrateToLatest(store);
+        await rotateMetricsToken(store, cfg);
+        console.log(`✓ new metrics token written to ${cfg.dataDir}/metrics.token`);
       } finally {
         await store.close();
       }

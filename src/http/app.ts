@@ -87,7 +87,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       openapi: '3.1.0',
       info: { title: opts.title, description: opts.description, version: packageVersion() },
       components: {
-        securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer', description: 'hub operator token (data/operator.token)' } },
+        securitySchemes: {
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'hub operator token (data/operator.token)' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'metrics token (data/metrics.token)' },
+        },
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },

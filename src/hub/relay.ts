@@ -22,6 +22,17 @@ export interface RelayContext {
   db: Kysely<TongbanDB>;
   trustList: () => Promise<CurrentTrustList>;
   timeoutMs?: number;
+  /** told of every forwarded (or refused) message; regions that are not members come as 'unknown' */
+  onForwarded?: (m: RelayedMessage) => void;
+}
+
+export interface RelayedMessage {
+  kind: string;
+  from: string;
+  to: string;
+  /** HTTP status returned to the sender */
+  status: number;
+  durationMs: number;
 }
 
 type RelayKind = 'requests' | 'inbox' | 'resources';
@@ -61,6 +72,8 @@ export class Relay {
       row.bytes_out = bytesOut;
       row.duration_ms = Math.round(performance.now() - started);
       this.log.submit(row).catch((e: Error) => req.log.error({ err: e.message }, 'relay log write failed'));
+      const known = (code: string | null) => (code && idx.member(code) ? code : 'unknown');
+      this.ctx.onForwarded?.({ kind, from: known(row.from_region), to: known(target), status, durationMs: row.duration_ms });
     };
     try {
       if (!to || to.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `${target} is not an active member`);

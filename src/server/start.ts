@@ -12,6 +12,8 @@ import { createLogger } from '../http/logger.js';
 import { hubRoutes } from '../hub/routes.js';
 import { AuditLog, adminActionEvent, loadOrCreateSubjectKey } from '../audit/index.js';
 import { auditHubRoutes } from '../audit/hub-routes.js';
+import { Metrics, metricsTokenPath, newMetricsToken } from '../metrics/index.js';
+import { metricsRoutes } from '../metrics/routes.js';
 import { Relay, relayRoutes } from '../hub/relay.js';
 import { ExchangeService } from '../exchange/service.js';
 import { exchangeRoutes } from '../exchange/routes.js';
@@ -101,6 +103,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     }
     let createdToken: string | undefined;
     if (cfg.role === 'hub') createdToken = await ensureOperatorToken(store, cfg);
+    await ensureMetricsToken(store, cfg);
 
     let publicUrl = cfg.publicUrl ?? '';
     const info = () => ({
@@ -142,6 +145,17 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     });
 
     await app.register(validationRoutes);
+    const metrics = new Metrics({
+      role: cfg.role,
+      regionCode: cfg.region.code,
+      db: store.db,
+      trustListExpiresIn: () => {
+        const l = federation?.current.trustList;
+        return l ? (Date.parse(l.expiresAt) - Date.now()) / 1000 : undefined;
+      },
+    });
+    audit.observe((e) => metrics.observeAudit(e));
+    await app.register(metricsRoutes, { metrics, tokenHash: () => getMeta(store.db, METRICS_TOKEN_META) });
 
     if (cfg.role === 'hub') {
       const trust = {
@@ -169,7 +183,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity });
       await app.register(directoryHubRoutes, { db: store.db, signer: identity });
-      relay = new Relay({ db: store.db, trustList: () => currentTrustList(trust) });
+      relay = new Relay({ db: store.db, trustList: () => currentTrustList(trust), onForwarded: (m) => metrics.observeRelay(m) });
       await app.register(relayRoutes, relay);
     } else {
       // created before listening so routes can read it; started once the URL is known
@@ -277,8 +291,24 @@ async function claimDatabase(store: Database<TongbanDB>, cfg: ServerConfig): Pro
   if (!existing) await setMeta(store.db, 'owner', owner);
 }
 
+const METRICS_TOKEN_META = 'metrics.token_sha256';
+
 function describe(url: string): string {
   return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
+}
+
+/** The metrics token: created on first start (data/metrics.token), only its hash is stored. */
+async function ensureMetricsToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<void> {
+  if (await getMeta(store.db, METRICS_TOKEN_META)) return;
+  await rotateMetricsToken(store, cfg);
+}
+
+/** Issues a new metrics token (the old one stops working) and writes it to data/metrics.token. */
+export async function rotateMetricsToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string> {
+  const token = newMetricsToken();
+  writeSecretFile(metricsTokenPath(cfg.dataDir), `${token}\n`);
+  await setMeta(store.db, METRICS_TOKEN_META, hashToken(token));
+  return token;
 }
 
 /** The hub operator's API token: created on first start, only its hash is stored. */
