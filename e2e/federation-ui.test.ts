@@ -54,7 +54,8 @@ test('the 上海 node shows the five members of the demo federation, in Chinese 
     // overview page in Chinese via ?lang
     await page.goto(`${sh.url}/?lang=zh-CN`);
     await page.getByTestId('page-overview').waitFor();
-    assert.equal(await page.getByTestId('node-identity').getAttribute('data-region'), '310000');
+    // the identity block shows a placeholder until the node's info has loaded
+    await page.waitForFunction(`document.querySelector('[data-testid="node-identity"]')?.getAttribute('data-region') === '310000'`);
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();
