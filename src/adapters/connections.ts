@@ -8,7 +8,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { TongbanError } from '../core/errors.js';
-import { parseDatabaseUrl, redactUrl } from '../store/db.js';
+import { parseDatabaseUrl, redactUrl, withStatementCache } from '../store/db.js';
 
 /** A named connection in the node configuration: a URL, or the name of an environment variable holding one. */
 export type ConnectionSpec = string | { url: string } | { urlFromEnv: string };
@@ -113,21 +113,4 @@ export class SqlConnections {
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { db, close: () => db.destroy() };
   }
-}
-
-/** Statements prepared once per SQL text (bounded); better-sqlite3 runs each to completion before the next. */
-function withStatementCache(handle: SQLite.Database, limit = 256): { prepare(sql: string): SQLite.Statement; close(): void } {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = handle.prepare(sql);
-        if (cache.size >= limit) cache.delete(cache.keys().next().value!);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    },
-    close: () => handle.close(),
-  };
 }

@@ -141,7 +141,7 @@ function startCheckpointer(path: string, intervalMs = 1000): { stop(): Promise<v
  * Statements are cached by their SQL text (bounded), which is safe because better-sqlite3 runs each
  * statement to completion before the next starts.
  */
-function withStatementCache(handle: SQLite.Database, limit = 512): { prepare(sql: string): SQLite.Statement; close(): void } {
+export function withStatementCache(handle: SQLite.Database, limit = 512): { prepare(sql: string): SQLite.Statement; close(): void } {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare(sql: string) {
