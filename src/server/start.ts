@@ -102,8 +102,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await audit.append({ category: 'security', action: 'key.generated', actor: { type: 'system', id: cfg.role }, outcome: 'ok', detail: { keyId: identity.keyId, suite: cfg.suite } });
     }
     let createdToken: string | undefined;
-    if (cfg.role === 'hub') createdToken = await ensureOperatorToken(store, cfg);
-    await ensureMetricsToken(store, cfg);
+    if (cfg.role === 'hub') createdToken = await ensureToken(store, cfg, OPERATOR_TOKEN);
+    await ensureToken(store, cfg, METRICS_TOKEN);
 
     let publicUrl = cfg.publicUrl ?? '';
     const info = () => ({
@@ -155,7 +155,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       },
     });
     audit.observe((e) => metrics.observeAudit(e));
-    await app.register(metricsRoutes, { metrics, tokenHash: () => getMeta(store.db, METRICS_TOKEN_META) });
+    await app.register(metricsRoutes, { metrics, tokenHash: () => getMeta(store.db, METRICS_TOKEN.meta) });
 
     if (cfg.role === 'hub') {
       const trust = {
@@ -178,7 +178,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
           },
         },
         info,
-        operatorTokenHash: () => getMeta(store.db, 'operator.token_sha256'),
+        operatorTokenHash: () => getMeta(store.db, OPERATOR_TOKEN.meta),
         audit,
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity });
@@ -291,39 +291,38 @@ async function claimDatabase(store: Database<TongbanDB>, cfg: ServerConfig): Pro
   if (!existing) await setMeta(store.db, 'owner', owner);
 }
 
-const METRICS_TOKEN_META = 'metrics.token_sha256';
-
 function describe(url: string): string {
   return url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
 }
 
-/** The metrics token: created on first start (data/metrics.token), only its hash is stored. */
-async function ensureMetricsToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<void> {
-  if (await getMeta(store.db, METRICS_TOKEN_META)) return;
-  await rotateMetricsToken(store, cfg);
+// Bearer tokens a server issues itself (the hub's operator token, every server's metrics token): the
+// token goes to a 0600 file in the data directory, only its SHA-256 to the database.
+interface ServerToken {
+  meta: string;
+  path: (dataDir: string) => string;
+  make: () => string;
+}
+const OPERATOR_TOKEN: ServerToken = { meta: 'operator.token_sha256', path: operatorTokenPath, make: newOperatorToken };
+const METRICS_TOKEN: ServerToken = { meta: 'metrics.token_sha256', path: metricsTokenPath, make: newMetricsToken };
+
+/** Issues the token on first start; returns it when it was made now. */
+async function ensureToken(store: Database<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string | undefined> {
+  if (await getMeta(store.db, t.meta)) return undefined;
+  return issueToken(store, cfg, t);
 }
 
-/** Issues a new metrics token (the old one stops working) and writes it to data/metrics.token. */
-export async function rotateMetricsToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string> {
-  const token = newMetricsToken();
-  writeSecretFile(metricsTokenPath(cfg.dataDir), `${token}\n`);
-  await setMeta(store.db, METRICS_TOKEN_META, hashToken(token));
+/** Issues a new token (the old one stops working) and writes it to its file. */
+async function issueToken(store: Database<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string> {
+  const token = t.make();
+  writeSecretFile(t.path(cfg.dataDir), `${token}\n`);
+  await setMeta(store.db, t.meta, hashToken(token));
   return token;
 }
 
-/** The hub operator's API token: created on first start, only its hash is stored. */
-async function ensureOperatorToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string | undefined> {
-  if (await getMeta(store.db, 'operator.token_sha256')) return undefined;
-  return rotateOperatorToken(store, cfg);
-}
-
-/** Issues a new operator token (the old one stops working) and writes it to data/operator.token. */
-export async function rotateOperatorToken(store: Database<TongbanDB>, cfg: ServerConfig): Promise<string> {
-  const token = newOperatorToken();
-  writeSecretFile(operatorTokenPath(cfg.dataDir), `${token}\n`);
-  await setMeta(store.db, 'operator.token_sha256', hashToken(token));
-  return token;
-}
+/** A new hub operator token, written to data/operator.token. */
+export const rotateOperatorToken = (store: Database<TongbanDB>, cfg: ServerConfig) => issueToken(store, cfg, OPERATOR_TOKEN);
+/** A new metrics token, written to data/metrics.token. */
+export const rotateMetricsToken = (store: Database<TongbanDB>, cfg: ServerConfig) => issueToken(store, cfg, METRICS_TOKEN);
 
 async function listen(app: App, cfg: ServerConfig): Promise<number> {
   try {
