@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
-import { SM2_DEFAULT_ID, parseSm2Pem, sm2PrivatePem, sm2PublicPem, sm2SignRaw, sm2Suite, sm2VerifyRaw } from '../../src/core/crypto/sm2.js';
+import { SM2_DEFAULT_ID, parseSm2Pem, sm2Engine, sm2PrivatePem, sm2PublicPem, sm2SignRaw, sm2Suite, sm2VerifyRaw, sm2Z, type Sm2Engine } from '../../src/core/crypto/sm2.js';
 import { readTlv, children } from '../../src/core/crypto/der.js';
 
 // GM/T 0003.5-2012 / GB/T 32918.5 example on the recommended curve (standards-and-data.md §3.4 A).
@@ -42,8 +42,32 @@ test('SM2 reproduces the published example signature (fixed k)', () => {
   const x1 = BigInt('0x' + sm2PublicPointX(V.k));
   const sig = sm2SignRaw(V.d.toLowerCase(), publicHex, M, { fixedK: { k, x1 } });
   assert.deepEqual(rs(sig), { r: V.r, s: V.s });
-  assert.ok(sm2VerifyRaw(publicHex, M, sig));
-  assert.ok(!sm2VerifyRaw(publicHex, Buffer.from('message digesT'), sig));
+  assert.equal(sm2Z(publicHex).toString('hex').toUpperCase(), V.ZA);
+  for (const engine of ENGINES) {
+    assert.ok(sm2VerifyRaw(publicHex, M, sig, SM2_DEFAULT_ID, engine), engine);
+    assert.ok(!sm2VerifyRaw(publicHex, Buffer.from('message digesT'), sig, SM2_DEFAULT_ID, engine), engine);
+  }
+});
+
+const ENGINES: Sm2Engine[] = ['openssl', 'js'];
+
+test('SM2 signs and verifies through OpenSSL here, and the two engines agree both ways', () => {
+  // Node's bundled OpenSSL has SM2; falling back to JavaScript silently would halve verification speed
+  if (!process.env.TONGBAN_SM2_ENGINE) assert.equal(sm2Engine(), 'openssl');
+  const d = V.d.toLowerCase();
+  const publicHex = ('04' + V.Px + V.Py).toLowerCase();
+  for (const signer of ENGINES) {
+    const sig = sm2SignRaw(d, publicHex, M, { engine: signer });
+    for (const verifier of ENGINES) {
+      assert.ok(sm2VerifyRaw(publicHex, M, sig, SM2_DEFAULT_ID, verifier), `${signer} → ${verifier}`);
+      assert.ok(!sm2VerifyRaw(publicHex, Buffer.from('message digesT'), sig, SM2_DEFAULT_ID, verifier), `${signer} → ${verifier}, altered message`);
+      // another distinguishing ID is another Z: the signature must not carry over
+      assert.ok(!sm2VerifyRaw(publicHex, M, sig, 'ALICE123@YAHOO.COM', verifier), `${signer} → ${verifier}, other ID`);
+    }
+  }
+  // a non-default ID works through OpenSSL too (Z computed for it, not cached)
+  const other = sm2SignRaw(d, publicHex, M, { engine: 'openssl', userId: 'ALICE123@YAHOO.COM' });
+  assert.ok(sm2VerifyRaw(publicHex, M, other, 'ALICE123@YAHOO.COM', 'js'));
 });
 
 // x-coordinate of k·G: getPublicKeyFromPrivateKey(k) is exactly k·G.
@@ -100,8 +124,14 @@ test('SM2 rejects tampered data, foreign keys and garbage signatures', () => {
   const sig = sm2Suite.sign(a.privateKeyPem, data);
   assert.ok(sm2Suite.verify(a.publicKeyPem, data, sig));
   assert.ok(!sm2Suite.verify(b.publicKeyPem, data, sig));
-  assert.ok(!sm2Suite.verify(a.publicKeyPem, data, Buffer.from('3006020101020101', 'hex')));
-  assert.ok(!sm2Suite.verify(a.publicKeyPem, data, Buffer.alloc(0)));
   assert.ok(!sm2Suite.verify('not a pem', data, sig));
   assert.equal(createHash('sm3').update('abc').digest('hex').length, 64);
+  const pa = parseSm2Pem(a.publicKeyPem).publicHex;
+  // r = s = 1; empty; trailing garbage after valid DER; a BER (non-minimal) length; s = 0
+  const nonMinimal = Buffer.concat([Buffer.from([0x30, 0x81, sig[1]!]), sig.subarray(2)]);
+  const bad = [Buffer.from('3006020101020101', 'hex'), Buffer.alloc(0), Buffer.concat([sig, Buffer.from([0])]), nonMinimal, Buffer.from('3006020101020100', 'hex')];
+  for (const engine of ENGINES) {
+    assert.ok(sm2VerifyRaw(pa, data, sig, SM2_DEFAULT_ID, engine), engine);
+    for (const s of bad) assert.ok(!sm2VerifyRaw(pa, data, s, SM2_DEFAULT_ID, engine), `${engine}: ${s.toString('hex')}`);
+  }
 });

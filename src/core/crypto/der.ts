@@ -97,3 +97,26 @@ export function derToPem(label: string, der: Buffer): string {
   const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
+
+/**
+ * True if `sig` is exactly DER SEQUENCE { INTEGER r, INTEGER s } with minimal, positive integers and
+ * nothing after it. A lenient parser would accept other byte strings for the same (r, s) — the same
+ * signature in many encodings, which breaks anything that identifies a signature by its bytes.
+ */
+export function isStrictDerSignature(sig: Uint8Array): boolean {
+  try {
+    const buf = Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength);
+    const top = readTlv(buf);
+    if (top.tag !== TAG.SEQUENCE || top.end !== buf.length) return false;
+    const ints = children(top.value);
+    if (ints.length !== 2 || ints.some((i) => i.tag !== TAG.INTEGER || !minimalPositive(i.value))) return false;
+    return encodeTlv(TAG.SEQUENCE, Buffer.concat(ints.map((i) => encodeTlv(TAG.INTEGER, i.value)))).equals(buf);
+  } catch {
+    return false;
+  }
+}
+
+function minimalPositive(v: Buffer): boolean {
+  if (v.length === 0 || (v[0]! & 0x80) !== 0) return false; // empty or negative
+  return !(v.length > 1 && v[0] === 0 && (v[1]! & 0x80) === 0); // a leading zero only before a high bit
+}

@@ -1,14 +1,17 @@
 // SM2 signatures per GB/T 32918.2 with SM3, the default distinguishing ID 1234567812345678
-// (GB/T 35276) and DER-encoded signatures. node:crypto cannot do this (it signs with an empty ID,
-// or plain ECDSA), so the arithmetic comes from sm-crypto-v2 with `hash: true`; node:crypto is used
-// only for SM3 and for PEM parsing. test/core/sm2.test.ts pins this against the published example
-// and the OpenSSL command line in both directions.
+// (GB/T 35276) and DER-encoded signatures. node:crypto's one-shot sign/verify cannot set the ID (it
+// hashes with an empty one), so we compute Z_A = SM3(ENTL‖ID‖a‖b‖xG‖yG‖xA‖yA) ourselves and hand
+// OpenSSL Z_A‖M through createSign('SM3'): Node digests that and signs the digest e = SM3(Z_A‖M)
+// as given (EVP_PKEY_sign), which is exactly the standard's e. Where the running OpenSSL has no SM2,
+// the arithmetic comes from sm-crypto-v2 (`hash: true`) instead — the same bytes, about twice as slow
+// to verify. test/core/sm2.test.ts pins both against the published example and the OpenSSL command
+// line in both directions.
 
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
 import type { CryptoSuite, KeyPairPem } from './suite.js';
 import { BoundedCache } from './cache.js';
-import { TAG, children, decodeOid, derToPem, encodeOid, encodeTlv, pemToDer, readTlv } from './der.js';
+import { TAG, children, decodeOid, derToPem, encodeOid, encodeTlv, isStrictDerSignature, pemToDer, readTlv } from './der.js';
 
 export const SM2_DEFAULT_ID = '1234567812345678';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
@@ -55,7 +58,7 @@ export function parseSm2Pem(pem: string): Sm2RawKey {
   throw new Error(`unsupported PEM type ${label}`);
 }
 
-function fromEcPrivateKey(der: Buffer): Sm2RawKey {
+function fromEcPrivateKey(der: Buffer): Required<Sm2RawKey> {
   const parts = children(readTlv(der).value);
   const dOctets = parts[1];
   if (!dOctets || dOctets.tag !== TAG.OCTET_STRING) throw new Error('malformed ECPrivateKey');
@@ -113,13 +116,36 @@ function publicRaw(pem: string): string {
   return publicHexByPem.getOrCreate(pem, () => parseSm2Pem(pem).publicHex);
 }
 
-export interface Sm2SignOptions {
-  userId?: string;
-  /** Fixed nonce for reproducing published test vectors only. */
-  fixedK?: { k: bigint; x1: bigint };
+// ---- the OpenSSL engine ------------------------------------------------------------------------
+
+const zValues = new BoundedCache<string, Buffer>(4096);
+const privateKeyObjects = new BoundedCache<string, KeyObject>(64);
+const publicKeyObjects = new BoundedCache<string, KeyObject>(1024);
+
+/** Z_A of GB/T 32918.2 §5.5 for a public key and distinguishing ID (cached for the default ID). */
+export function sm2Z(publicHex: string, userId = SM2_DEFAULT_ID): Buffer {
+  const compute = () => Buffer.from(sm2.getZ(publicHex, userId));
+  return userId === SM2_DEFAULT_ID ? zValues.getOrCreate(publicHex, compute) : compute();
 }
 
-export function sm2SignRaw(d: string, publicHex: string, data: Uint8Array, opts: Sm2SignOptions = {}): Buffer {
+function publicKeyObject(publicHex: string): KeyObject {
+  return publicKeyObjects.getOrCreate(publicHex, () => createPublicKey(sm2PublicPem(publicHex)));
+}
+
+function opensslSign(d: string, publicHex: string, data: Uint8Array, userId: string): Buffer {
+  const key = privateKeyObjects.getOrCreate(d, () => createPrivateKey(sm2PrivatePem(d)));
+  return createSign('SM3').update(sm2Z(publicHex, userId)).update(data).sign(key);
+}
+
+function opensslVerify(publicHex: string, data: Uint8Array, signature: Uint8Array, userId: string): boolean {
+  try {
+    return createVerify('SM3').update(sm2Z(publicHex, userId)).update(data).verify(publicKeyObject(publicHex), signature);
+  } catch {
+    return false; // malformed key or DER
+  }
+}
+
+function jsSign(d: string, publicHex: string, data: Uint8Array, opts: Sm2SignOptions): Buffer {
   const hex = sm2.doSignature(data, d, {
     hash: true,
     der: true,
@@ -130,13 +156,61 @@ export function sm2SignRaw(d: string, publicHex: string, data: Uint8Array, opts:
   return Buffer.from(hex, 'hex');
 }
 
-export function sm2VerifyRaw(publicHex: string, data: Uint8Array, signature: Uint8Array, userId = SM2_DEFAULT_ID): boolean {
+function jsVerify(publicHex: string, data: Uint8Array, signature: Uint8Array, userId: string): boolean {
+  // sm-crypto-v2 reads DER leniently (trailing bytes pass); OpenSSL insists on strict DER, and so do we
+  if (!isStrictDerSignature(signature)) return false;
   const point = publicPoints.getOrCreate(publicHex, () => sm2.precomputePublicKey(publicHex));
   try {
     return sm2.doVerifySignature(data, Buffer.from(signature).toString('hex'), point, { hash: true, der: true, userId });
   } catch {
     return false;
   }
+}
+
+export type Sm2Engine = 'openssl' | 'js';
+
+/**
+ * OpenSSL when it signs and verifies the standard's way here (checked once, against the JavaScript
+ * implementation, both directions); otherwise JavaScript. TONGBAN_SM2_ENGINE=js|openssl forces one.
+ */
+function detectEngine(): Sm2Engine {
+  const forced = process.env.TONGBAN_SM2_ENGINE;
+  if (forced === 'js' || forced === 'openssl') return forced;
+  try {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+    const { d, publicHex } = fromEcPrivateKey(privateKey.export({ type: 'sec1', format: 'der' }));
+    const probe = Buffer.from('tongban sm2 engine check');
+    const agree =
+      jsVerify(publicHex, probe, opensslSign(d, publicHex, probe, SM2_DEFAULT_ID), SM2_DEFAULT_ID) &&
+      opensslVerify(publicHex, probe, jsSign(d, publicHex, probe, {}), SM2_DEFAULT_ID) &&
+      !opensslVerify(publicHex, Buffer.from('tongban sm2 engine check!'), jsSign(d, publicHex, probe, {}), SM2_DEFAULT_ID);
+    return agree ? 'openssl' : 'js';
+  } catch {
+    return 'js';
+  }
+}
+
+let engine: Sm2Engine | undefined;
+/** The implementation sign and verify use in this process. */
+export function sm2Engine(): Sm2Engine {
+  engine ??= detectEngine();
+  return engine;
+}
+
+export interface Sm2SignOptions {
+  userId?: string;
+  /** Fixed nonce for reproducing published test vectors only. */
+  fixedK?: { k: bigint; x1: bigint };
+}
+
+/** Signs with the process's engine; a fixed nonce (test vectors only) always takes the JavaScript path. */
+export function sm2SignRaw(d: string, publicHex: string, data: Uint8Array, opts: Sm2SignOptions & { engine?: Sm2Engine } = {}): Buffer {
+  const use = opts.fixedK ? 'js' : (opts.engine ?? sm2Engine());
+  return use === 'openssl' ? opensslSign(d, publicHex, data, opts.userId ?? SM2_DEFAULT_ID) : jsSign(d, publicHex, data, opts);
+}
+
+export function sm2VerifyRaw(publicHex: string, data: Uint8Array, signature: Uint8Array, userId = SM2_DEFAULT_ID, use: Sm2Engine = sm2Engine()): boolean {
+  return use === 'openssl' ? opensslVerify(publicHex, data, signature, userId) : jsVerify(publicHex, data, signature, userId);
 }
 
 export const sm2Suite: CryptoSuite = {
