@@ -7,7 +7,7 @@
 // updating the single audit_head row, which takes its row lock (PostgreSQL) or the database write
 // lock (SQLite) until commit, so two writers can never chain onto the same head.
 
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { TongbanError, isTongbanError } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
@@ -67,8 +67,15 @@ export interface AnchorRound {
   error?: string;
 }
 
+/**
+ * A row of another table that commits in the same transaction as an audit entry — the record and the
+ * entry that accounts for it exist both or neither (e.g. an exchange's evidence record, exchange_request).
+ */
+export type AuditCompanion = { [T in keyof TongbanDB]: { table: T; row: Insertable<TongbanDB[T]> } }[keyof TongbanDB];
+
 interface Pending {
   entry: PreparedEntry;
+  companion: AuditCompanion | undefined;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -106,10 +113,11 @@ export class AuditLog {
   }
 
   /**
-   * Appends one event. Resolves with its seq and hash once the transaction holding it has committed;
-   * rejects with E_INVALID_REQUEST (bad event: nothing written) or E_DATABASE_UNAVAILABLE.
+   * Appends one event, and `companion` with it. Resolves with its seq and hash once the transaction
+   * holding it has committed; rejects with E_INVALID_REQUEST (bad event: nothing written) or
+   * E_DATABASE_UNAVAILABLE (nothing of its batch written).
    */
-  append(event: AuditEvent): Promise<AppendResult> {
+  append(event: AuditEvent, companion?: AuditCompanion): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new TongbanError('E_INTERNAL', 'the audit log is closed'));
     let entry: PreparedEntry;
     try {
@@ -118,7 +126,7 @@ export class AuditLog {
       return Promise.reject(e);
     }
     const committed = new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
+      this.queue.push({ entry, companion, resolve, reject });
       this.kick();
     });
     if (this.observers.length === 0) return committed;
@@ -203,7 +211,7 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const results = await this.writeBatch(batch.map((p) => p.entry));
+        const results = await this.writeBatch(batch.map((p) => p.entry), batch.map((p) => p.companion));
         this.stats.batches++;
         this.stats.entries += results.length;
         batch.forEach((p, i) => p.resolve(results[i]!));
@@ -222,7 +230,14 @@ export class AuditLog {
     }
   }
 
-  private async writeBatch(entries: PreparedEntry[]): Promise<AppendResult[]> {
+  private async writeBatch(entries: PreparedEntry[], companions: Array<AuditCompanion | undefined> = []): Promise<AppendResult[]> {
+    const byTable = new Map<keyof TongbanDB, object[]>();
+    for (const c of companions) {
+      if (!c) continue;
+      const rows = byTable.get(c.table);
+      if (rows) rows.push(c.row);
+      else byTable.set(c.table, [c.row]);
+    }
     return this.opts.db.transaction().execute(async (tx) => {
       // The first statement is a write on the head row: it takes the lock every other writer waits on.
       const head = await tx
@@ -235,6 +250,12 @@ export class AuditLog {
       const chained = chainEntries({ seq: Number(head.seq), hash: head.hash }, entries);
       for (let i = 0; i < chained.length; i += INSERT_CHUNK) {
         await tx.insertInto('audit_entry').values(chained.slice(i, i + INSERT_CHUNK)).execute();
+      }
+      for (const [table, rows] of byTable) {
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row was typed for its table by AuditCompanion
+          await tx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as any).execute();
+        }
       }
       const last = chained.at(-1)!;
       await tx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', HEAD_ID).execute();

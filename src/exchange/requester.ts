@@ -20,7 +20,6 @@ import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from '.
 import { trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
-import { GroupCommitter } from '../store/group-commit.js';
 import type { PeerHttp } from './http.js';
 import type { AuditSink } from '../audit/index.js';
 
@@ -87,15 +86,7 @@ export interface RequesterOptions {
 }
 
 export class Requester {
-  /** exchange records written together, one statement per turn of the event loop */
-  private readonly records: GroupCommitter<ExchangeRequestTable, undefined>;
-
-  constructor(private readonly o: RequesterOptions) {
-    this.records = new GroupCommitter(async (rows) => {
-      await o.db.insertInto('exchange_request').values(rows).execute();
-      return rows.map(() => undefined);
-    }, 200);
-  }
+  constructor(private readonly o: RequesterOptions) {}
 
   /** Sends a request and returns what became of it: completed, failed, or pending (slow source). */
   async request(input: ExchangeInput, user: ExchangeUser): Promise<ExchangeView> {
@@ -128,7 +119,7 @@ export class Requester {
     }
     const latency = Math.round(performance.now() - started);
     const row = this.toRow(doc, serialised, requestHash, route, user, outcome, latency);
-    await this.records.submit(row);
+    // the evidence record and the audit entry accounting for it commit together
     await this.o.audit.append({
       category: 'exchange',
       action: 'exchange.request.sent',
@@ -144,7 +135,7 @@ export class Requester {
       requestHash: row.request_hash,
       ...(outcome.responseHash ? { responseHash: outcome.responseHash } : {}),
       detail: { route, latencyMs: latency },
-    });
+    }, { table: 'exchange_request', row });
     // the objects are at hand: no need to parse back what toRow serialised
     return this.toView(row, { response: outcome.response, seal: outcome.seal, fields: payload.fields, purpose: payload.purpose });
   }
