@@ -382,4 +382,32 @@ for (const engine of await engines()) {
       await f.close();
     }
   });
+
+  test(`${engine}: a companion row commits with its entry — both or neither, and its batch with them`, async () => {
+    const f = await fixture(engine);
+    try {
+      const row = (id: string) => ({
+        message_id: id, target_region: '310000', resource: 'hukou.person', fields: '["name"]', subject_masked: '3401**********1234', purpose: '{}',
+        user_id: 'clerk-1', user_name: '王芳', route: 'direct', status: 'completed', request_hash: `sm3:${'a'.repeat(64)}`, request: '{}',
+        response: null, seal: null, error_code: null, error_detail: null, created_at: '2026-11-24T08:00:00.000Z', completed_at: null, latency_ms: null,
+      });
+      // appended in one turn: one batch, one transaction
+      const ok = await Promise.all([f.log.append(exchangeEvent(1), { table: 'exchange_request', row: row('m-1') }), f.log.append(exchangeEvent(2)), f.log.append(exchangeEvent(3), { table: 'exchange_request', row: row('m-3') })]);
+      assert.deepEqual(ok.map((r) => r.seq), [1, 2, 3]);
+      const ids = async () => (await f.store.db.selectFrom('exchange_request').select('message_id').orderBy('message_id').execute()).map((r) => r.message_id);
+      assert.deepEqual(await ids(), ['m-1', 'm-3']);
+      // a companion that cannot be written (m-1 exists) fails its batch: no entry, no row, head unchanged
+      const failed = await Promise.allSettled([f.log.append(exchangeEvent(4), { table: 'exchange_request', row: row('m-4') }), f.log.append(exchangeEvent(5), { table: 'exchange_request', row: row('m-1') })]);
+      assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+      assert.equal((failed[0] as PromiseRejectedResult).reason.code, 'E_DATABASE_UNAVAILABLE');
+      assert.deepEqual(await ids(), ['m-1', 'm-3']);
+      const head = await f.store.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
+      assert.equal(Number(head.seq), 3);
+      // and the log goes on from there, whole
+      assert.equal((await f.log.append(exchangeEvent(6))).seq, 4);
+      assert.equal((await verify(f)).ok, true);
+    } finally {
+      await f.close();
+    }
+  });
 }
