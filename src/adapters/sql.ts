@@ -4,7 +4,8 @@
 // from the configuration are checked against a plain pattern and quoted by Kysely; the subject id is
 // always a bound parameter.
 
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
+import { prepareQuery, type Param } from '../store/prepared.js';
 import { TongbanError, isTongbanError } from '../core/errors.js';
 import { maskPersonalData } from '../core/mask.js';
 import type { SqlAdapterConfig } from './config.js';
@@ -33,26 +34,25 @@ export function sqlAdapter(cfg: SqlAdapterConfig, ctx: SqlAdapterContext): Confi
   const health = new SourceHealth('sql', ctx.label, ctx.clock, { failures: cfg.breaker?.failures ?? 5, coolDownMs: cfg.breaker?.coolDownMs ?? 30_000 });
   health.source = { connection: /^(sqlite:|postgres)/.test(cfg.connection) ? 'url' : cfg.connection, table: cfg.table, keys: cfg.keys.join(',') };
 
-  // One compiled statement per connection and column set: building a query costs more than running a
-  // point query on SQLite. The subject id is bound as a parameter in place of a marker.
-  const MARK = '\u0000tongban-subject\u0000';
+  // One prepared statement per connection and column set (store/prepared.ts): building a query costs
+  // more than running a point query on SQLite. The subject id is always a bound parameter.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a department's schema is not ours
-  const compiled = new WeakMap<Kysely<any>, Map<string, CompiledQuery>>();
+  const prepared = new WeakMap<Kysely<any>, Map<string, (v: { subject: unknown }) => CompiledQuery<Row>>>();
   const query = async (subjectId: string, columns: string[]): Promise<Row[]> => {
     const db = await ctx.connections.get(cfg.connection);
-    let byColumns = compiled.get(db);
-    if (!byColumns) compiled.set(db, (byColumns = new Map()));
+    let byColumns = prepared.get(db);
+    if (!byColumns) prepared.set(db, (byColumns = new Map()));
     const cacheKey = columns.join('\u0001');
-    let c = byColumns.get(cacheKey);
-    if (!c) {
-      let q = db.selectFrom(cfg.table).select(columns.map((col) => sql.ref(col).as(col)));
-      q = q.where((eb) => eb.or(cfg.keys.map((k) => eb(sql.ref(k), '=', MARK))));
-      q = cfg.latestBy ? q.orderBy(sql.ref(cfg.latestBy), 'desc').limit(1) : q.limit(2);
-      c = q.compile();
-      if (byColumns.size < 256) byColumns.set(cacheKey, c);
+    let q = byColumns.get(cacheKey);
+    if (!q) {
+      q = prepareQuery((p: Param<'subject'>) => {
+        let b = db.selectFrom(cfg.table).select(columns.map((col) => sql.ref(col).as(col)));
+        b = b.where((eb) => eb.or(cfg.keys.map((k) => eb(sql.ref(k), '=', p('subject')))));
+        return (cfg.latestBy ? b.orderBy(sql.ref(cfg.latestBy), 'desc').limit(1) : b.limit(2)) as unknown as Compilable<Row>;
+      });
+      if (byColumns.size < 256) byColumns.set(cacheKey, q);
     }
-    const parameters = c.parameters.map((p) => (p === MARK ? subjectId : p));
-    return (await db.executeQuery<Row>({ ...c, parameters })).rows;
+    return (await db.executeQuery(q({ subject: subjectId }))).rows;
   };
 
   return {

@@ -15,7 +15,8 @@ import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
 import type { PublicKeyEntry } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
-import { chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
+import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
+import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
 import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from './event.js';
 
@@ -100,6 +101,28 @@ export class AuditLog {
   private readonly seconds: number;
   private readonly maxBatch: number;
   private readonly observers: Array<(event: AuditEvent) => void> = [];
+  // every exchange appends on both sides: these statements are built once (store/prepared.ts)
+  private readonly lockHead = prepareQuery((p: Param<'at'>) =>
+    this.opts.db.updateTable('audit_head').set({ updated_at: p('at') }).where('id', '=', HEAD_ID).returning(['seq', 'hash']),
+  );
+  private readonly moveHead = prepareQuery((p: Param<'seq' | 'hash'>) =>
+    this.opts.db.updateTable('audit_head').set({ seq: p('seq') as unknown as number, hash: p('hash') }).where('id', '=', HEAD_ID),
+  );
+  private readonly insertEntries = prepareRows<AuditEntryRecord>([...ENTRY_FIELDS, 'hash'], (rows) => this.opts.db.insertInto('audit_entry').values(rows));
+  private readonly companionInserts = new Map<string, ReturnType<typeof prepareRows<object>>>();
+
+  /** The prepared insert for a companion table and the columns its rows carry (a row without one writes NULL). */
+  private companionInsert(table: keyof TongbanDB, rows: object[]) {
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].sort();
+    const key = `${table}(${columns.join(',')})`;
+    let insert = this.companionInserts.get(key);
+    if (!insert) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row was typed for its table by AuditCompanion
+      insert = prepareRows<object>(columns as never[], (rows) => this.opts.db.insertInto(table).values(rows as any));
+      if (this.companionInserts.size < 32) this.companionInserts.set(key, insert);
+    }
+    return insert;
+  }
 
   constructor(private readonly opts: AuditLogOptions) {
     this.algorithm = opts.signer.suite.hashName;
@@ -240,25 +263,18 @@ export class AuditLog {
     }
     return this.opts.db.transaction().execute(async (tx) => {
       // The first statement is a write on the head row: it takes the lock every other writer waits on.
-      const head = await tx
-        .updateTable('audit_head')
-        .set({ updated_at: nowIso() })
-        .where('id', '=', HEAD_ID)
-        .returning(['seq', 'hash'])
-        .executeTakeFirst();
+      const head = (await tx.executeQuery(this.lockHead({ at: nowIso() }))).rows[0];
       if (!head) throw new TongbanError('E_INTERNAL', 'audit_head row is missing: the audit log has been tampered with');
       const chained = chainEntries({ seq: Number(head.seq), hash: head.hash }, entries);
       for (let i = 0; i < chained.length; i += INSERT_CHUNK) {
-        await tx.insertInto('audit_entry').values(chained.slice(i, i + INSERT_CHUNK)).execute();
+        await tx.executeQuery(this.insertEntries(chained.slice(i, i + INSERT_CHUNK)));
       }
       for (const [table, rows] of byTable) {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row was typed for its table by AuditCompanion
-          await tx.insertInto(table).values(rows.slice(i, i + INSERT_CHUNK) as any).execute();
-        }
+        const insert = this.companionInsert(table, rows);
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.executeQuery(insert(rows.slice(i, i + INSERT_CHUNK)));
       }
       const last = chained.at(-1)!;
-      await tx.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', HEAD_ID).execute();
+      await tx.executeQuery(this.moveHead({ seq: last.seq, hash: last.hash }));
       return chained.map((e) => ({ seq: e.seq, hash: e.hash }));
     });
   }

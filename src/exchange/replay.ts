@@ -6,7 +6,9 @@ import type { Kysely } from 'kysely';
 import { TongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import { GroupCommitter } from '../store/group-commit.js';
+import { prepareRows } from '../store/prepared.js';
 import type { TongbanDB } from '../store/schema.js';
+import type { ExchangeReplayTable } from './schema.js';
 
 interface Seen {
   messageId: string;
@@ -23,14 +25,12 @@ export class ReplayGuard {
     private readonly db: Kysely<TongbanDB>,
     private readonly windowMs: number,
   ) {
+    const insert = prepareRows<ExchangeReplayTable, { message_id: string }>(['message_id', 'from_region', 'created_at', 'received_at'], (rows) =>
+      db.insertInto('exchange_replay').values(rows).onConflict((oc) => oc.column('message_id').doNothing()).returning('message_id'),
+    );
     this.committer = new GroupCommitter(async (items) => {
       const at = nowIso();
-      const inserted = await this.db
-        .insertInto('exchange_replay')
-        .values(items.map((s) => ({ message_id: s.messageId, from_region: s.from, created_at: s.createdAt, received_at: at })))
-        .onConflict((oc) => oc.column('message_id').doNothing())
-        .returning('message_id')
-        .execute();
+      const inserted = (await this.db.executeQuery(insert(items.map((s) => ({ message_id: s.messageId, from_region: s.from, created_at: s.createdAt, received_at: at }))))).rows;
       const fresh = new Set(inserted.map((r) => r.message_id));
       // the same id twice in one batch: only the first is fresh
       const seenInBatch = new Set<string>();

@@ -3,6 +3,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { prepareQuery, type Param } from '../store/prepared.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import { isUserRole, type SessionUser, type UserRole } from './users.js';
@@ -27,17 +28,29 @@ export async function createSession(db: Kysely<TongbanDB>, userId: string, at: D
   return { token, expiresAt };
 }
 
+// every signed-in request resolves its session: the lookup is built once per database handle
+const sessionLookups = new WeakMap<Kysely<TongbanDB>, ReturnType<typeof buildSessionLookup>>();
+function buildSessionLookup(db: Kysely<TongbanDB>) {
+  return prepareQuery((p: Param<'hash'>) =>
+    db
+      .selectFrom('app_session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .select(['s.expires_at', 's.last_seen_at', 'u.id', 'u.name', 'u.department', 'u.region_code', 'u.roles', 'u.disabled_at'])
+      .where('s.token_hash', '=', p('hash')),
+  );
+}
+function sessionLookup(db: Kysely<TongbanDB>) {
+  let q = sessionLookups.get(db);
+  if (!q) sessionLookups.set(db, (q = buildSessionLookup(db)));
+  return q;
+}
+
 /** The user behind a session token, or null when the token is unknown, expired or its user disabled. */
 export async function resolveSession(db: Kysely<TongbanDB>, token: string, at: Date = new Date()): Promise<{ user: SessionUser; expiresAt: string } | null> {
   if (!TOKEN.test(token)) return null;
   const now = nowIso(at);
   const hash = hashSessionToken(token);
-  const row = await db
-    .selectFrom('app_session as s')
-    .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select(['s.expires_at', 's.last_seen_at', 'u.id', 'u.name', 'u.department', 'u.region_code', 'u.roles', 'u.disabled_at'])
-    .where('s.token_hash', '=', hash)
-    .executeTakeFirst();
+  const row = (await db.executeQuery(sessionLookup(db)({ hash }))).rows[0];
   if (!row || row.expires_at <= now || row.disabled_at) return null;
   if (Date.parse(row.last_seen_at) + TOUCH_INTERVAL_MS < at.getTime()) {
     await db.updateTable('app_session').set({ last_seen_at: now }).where('token_hash', '=', hash).execute();
