@@ -113,7 +113,9 @@ export class AuditLog {
 
   /** The prepared insert for a companion table and the columns its rows carry (a row without one writes NULL). */
   private companionInsert(table: keyof TongbanDB, rows: object[]) {
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].sort();
+    const first = Object.keys(rows[0]!);
+    const same = rows.every((r) => Object.keys(r).length === first.length && first.every((c) => c in r));
+    const columns = same ? first : [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const key = `${table}(${columns.join(',')})`;
     let insert = this.companionInserts.get(key);
     if (!insert) {
