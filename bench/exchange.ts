@@ -1,6 +1,6 @@
 // End-to-end exchanges per second and latency, for both crypto suites, direct (桥梁式) and relayed
 // (辐射式), beside a bare HTTP server doing the same record lookup on the same machine in the same run.
-//   node --import tsx bench/exchange.ts [--duration 10] [--connections 32] [--citizens 10000] [--suites ed25519,sm2-sm3] [--only bare,forward,fastify,direct,relayed]
+//   node --import tsx bench/exchange.ts [--duration 10] [--connections 32] [--citizens 10000] [--suites ed25519,sm2-sm3] [--only bare,forward,fastify,direct,relayed] [--fractions 0.5] [--engine sqlite|postgres] [--profile DIR]
 // Every server runs in its own process on 127.0.0.1; the load generator (autocannon) runs here.
 // An exchange = clerk POST /api/exchange/requests on the requester node → signed request → provider
 // verifies, checks policy, reads the registry, seals → requester verifies → both sides audit.
