@@ -109,10 +109,13 @@ async function measure(label: string, url: string, headers: Record<string, strin
   // partial load: requests leave evenly spaced at a fraction of the peak rate (open loop; bench/open-loop.ts)
   let half: Load | undefined;
   for (const fraction of FRACTIONS) {
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMs(p)]));
     const open = await openLoop({ url, headers, body: bodyFor, rate: Math.max(1, Math.floor(peak.rps * fraction)), durationSeconds: DURATION });
     const at: Load = { rps: open.ok / DURATION, p50: round1(open.p50), p99: round1(open.p99), errors: open.errors };
     if (fraction === 0.5 || !half) half = at;
-    console.error(`  ${label}: at ${fraction * 100} % of peak (${open.rate}/s, open loop) p50 ${at.p50} ms p90 ${round1(open.p90)} ms p99 ${at.p99} ms max ${round1(open.max)} ms, errors ${open.errors}`);
+    // at partial load batches are small, so each exchange costs more CPU than at peak
+    const cpuAt = Object.entries(pids).map(([k, p]) => `${k} ${(((cpuMs(p) - cpuBefore[k]!) * 1000) / Math.max(1, open.ok)).toFixed(0)} µs`).join(', ');
+    console.error(`  ${label}: at ${fraction * 100} % of peak (${open.rate}/s, open loop) p50 ${at.p50} ms p90 ${round1(open.p90)} ms p99 ${at.p99} ms max ${round1(open.max)} ms, errors ${open.errors}${cpuAt ? `; CPU per exchange: ${cpuAt}` : ''}`);
   }
   return { label, peak, half: half! };
 }

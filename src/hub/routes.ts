@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { TongbanError } from '../core/errors.js';
-import { tokenMatches } from '../keys/index.js';
+import { requireBearerToken } from '../keys/index.js';
 import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
 import { rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
@@ -211,10 +211,5 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
 }
 
 async function requireOperator(req: FastifyRequest, ctx: HubRouteContext): Promise<void> {
-  const header = req.headers.authorization;
-  const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const expected = await ctx.operatorTokenHash();
-  if (!token || !expected || !tokenMatches(token, expected)) {
-    throw new TongbanError('E_UNAUTHENTICATED', 'operator token required (Authorization: Bearer …)');
-  }
+  requireBearerToken(req.headers.authorization, await ctx.operatorTokenHash(), 'operator token required (Authorization: Bearer …)');
 }

@@ -112,3 +112,12 @@ export function tokenMatches(presented: string, expectedHash: string): boolean {
   const b = Buffer.from(expectedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/**
+ * Admits a request whose `Authorization: Bearer <token>` matches a server token's stored hash (the
+ * operator and metrics tokens); E_UNAUTHENTICATED otherwise, also while no token has been issued.
+ */
+export function requireBearerToken(authorization: unknown, expectedHash: string | undefined, refusal: string): void {
+  const token = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  if (!token || !expectedHash || !tokenMatches(token, expectedHash)) throw new TongbanError('E_UNAUTHENTICATED', refusal);
+}

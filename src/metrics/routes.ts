@@ -3,8 +3,7 @@
 // `authorization: bearer_token_file`.
 
 import type { FastifyInstance } from 'fastify';
-import { TongbanError } from '../core/errors.js';
-import { tokenMatches } from '../keys/index.js';
+import { requireBearerToken } from '../keys/index.js';
 import { errorResponses } from '../http/app.js';
 import { METRICS_CONTENT_TYPE, type Metrics } from './index.js';
 
@@ -25,12 +24,7 @@ export async function metricsRoutes(app: FastifyInstance, ctx: MetricsRouteConte
       },
     },
     async (req, reply) => {
-      const header = req.headers.authorization;
-      const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-      const expected = await ctx.tokenHash();
-      if (!token || !expected || !tokenMatches(token, expected)) {
-        throw new TongbanError('E_UNAUTHENTICATED', 'metrics token required (Authorization: Bearer …, the token is in data/metrics.token)');
-      }
+      requireBearerToken(req.headers.authorization, await ctx.tokenHash(), 'metrics token required (Authorization: Bearer …, the token is in data/metrics.token)');
       return reply.type(METRICS_CONTENT_TYPE).send(await ctx.metrics.text());
     },
   );
