@@ -12,6 +12,7 @@ import { TongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import { GroupCommitter } from '../store/group-commit.js';
+import { prepareRows } from '../store/prepared.js';
 import { errorResponses, sendError, type App } from '../http/app.js';
 import { trustIndexOf, type TrustIndex } from '../exchange/trust.js';
 import { EXCHANGE_BODY_LIMIT } from '../exchange/envelope.js';
@@ -44,10 +45,13 @@ export class Relay {
   private readonly log: GroupCommitter<LogRow, undefined>;
 
   constructor(private readonly ctx: RelayContext) {
+    const insert = prepareRows<LogRow>(['message_id', 'kind', 'from_region', 'to_region', 'received_at', 'status', 'bytes_in', 'bytes_out', 'duration_ms'], (rows) =>
+      ctx.db.insertInto('hub_relay_log').values(rows),
+    );
     this.log = new GroupCommitter(async (rows) => {
-      await ctx.db.insertInto('hub_relay_log').values(rows).execute();
+      await ctx.db.executeQuery(insert(rows));
       return rows.map(() => undefined);
-    });
+    }, 500);
   }
 
   /** The member list as an index, refreshed at most every two seconds on the hot path. */
