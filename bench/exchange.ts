@@ -199,11 +199,12 @@ for (const suite of values.suites!.split(',')) {
 }
 
 // ---- report ------------------------------------------------------------------------------
-const bare = results.find((r) => r.label.startsWith('bare')) ?? results[0]!;
+// ratios only against the bare lookup measured in this run (not against whatever ran first)
+const bare = results.find((r) => r.label === 'bare HTTP lookup');
 console.log(`\nexchange benchmark — ${new Date().toISOString().slice(0, 10)}, ${DURATION} s runs, ${CONNECTIONS} connections, node databases on ${values.engine}, Node ${process.version}, 127.0.0.1`);
 console.log('run                     peak/s   vs bare   p50 ms   p99 ms   half-load p50   half-load p99');
 for (const r of results) {
-  const ratio = `${((100 * r.peak.rps) / bare.peak.rps).toFixed(0)} %`;
+  const ratio = bare ? `${((100 * r.peak.rps) / bare.peak.rps).toFixed(0)} %` : '—';
   console.log(`${r.label.padEnd(22)} ${r.peak.rps.toFixed(0).padStart(7)}   ${ratio.padStart(6)}   ${String(r.peak.p50).padStart(6)}   ${String(r.peak.p99).padStart(6)}   ${String(r.half.p50).padStart(13)}   ${String(r.half.p99).padStart(13)}${r.peak.errors + r.half.errors ? `   (${r.peak.errors + r.half.errors} errors)` : ''}`);
 }
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
