@@ -7,6 +7,8 @@ import { TongbanError } from '../core/errors.js';
 export interface JsonResponse {
   status: number;
   body: unknown;
+  /** the body as received (what a requester keeps as evidence: the bytes, not a re-serialisation) */
+  text?: string;
 }
 
 export class PeerHttp {
@@ -49,7 +51,7 @@ export class PeerHttp {
     } catch {
       throw new TongbanError('E_PEER_UNAVAILABLE', `${u.origin} answered ${res.statusCode} with a body that is not JSON`);
     }
-    return { status: res.statusCode, body: parsed };
+    return { status: res.statusCode, body: parsed, text };
   }
 
   async getJson(url: string, timeoutMs = this.opts.timeoutMs ?? 10_000): Promise<JsonResponse> {

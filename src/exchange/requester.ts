@@ -114,6 +114,7 @@ export class Requester {
     try {
       const res = await this.o.http.postJson(url, serialised, { timeoutMs: this.o.timeoutMs, headers: { 'x-tongban-from': this.o.self.code } });
       outcome = await this.readAnswer(payload, bytes, requestHash, res.body);
+      if (outcome.response && res.text !== undefined) outcome.responseText = res.text;
     } catch (e) {
       outcome = { status: 'failed', error: errorInfo(isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e))) };
     }
@@ -292,7 +293,7 @@ export class Requester {
       status: o.status,
       request_hash: requestHash,
       request: serialised,
-      response: o.response ? JSON.stringify(o.response) : null,
+      response: o.responseText ?? (o.response ? JSON.stringify(o.response) : null),
       seal: o.seal ? JSON.stringify(o.seal) : null,
       error_code: o.error?.code ?? null,
       error_detail: o.error?.detail ?? null,
@@ -336,6 +337,8 @@ interface Outcome {
   /** digest of the verified response payload, for the audit log */
   responseHash?: string;
   response?: SealedResponse;
+  /** the response exactly as it arrived, stored as the evidence */
+  responseText?: string;
   seal?: SealView;
   error?: NonNullable<ExchangeView['error']>;
 }

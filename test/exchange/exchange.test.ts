@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
+import { verifySeal } from '../../src/exchange/seal.js';
+import type { SealedResponse, SignedRequest } from '../../src/exchange/envelope.js';
 
 for (const engine of await engines()) {
   for (const route of ['direct', 'relay'] as const) {
@@ -49,6 +51,15 @@ for (const engine of await engines()) {
           assert.equal(rows[0]!.subject_masked, x.subjectMasked);
           assert.ok(!JSON.stringify(rows[0]).includes(f.citizen.idNumber), 'no ID number in clear in the audit log');
         }
+        // the evidence kept for the case: the signed request and the sealed response as they travelled,
+        // each verifiable on its own with the signer's key from the member list
+        const evidence = await f.sh.server.store.db.selectFrom('exchange_request').selectAll().where('message_id', '=', x.messageId).executeTakeFirstOrThrow();
+        const sealed = JSON.parse(evidence.response!) as SealedResponse;
+        const signed = JSON.parse(evidence.request) as SignedRequest;
+        assert.ok(verifySeal(sealed.payload, sealed.seal, f.ah.server.identity.publicKeyPem).ok, 'the stored response verifies with 安徽\'s key');
+        assert.ok(verifySeal(signed.payload, signed.signature, f.sh.server.identity.publicKeyPem).ok, 'the stored request verifies with 上海\'s key');
+        assert.equal(sealed.payload.requestHash, evidence.request_hash);
+        assert.equal(sealed.payload.record!.name, f.citizen.name);
         if (route === 'relay') {
           const relayed = await f.hub.server.store.db.selectFrom('hub_relay_log').selectAll().where('message_id', '=', x.messageId).execute();
           assert.equal(relayed.length, 1);
