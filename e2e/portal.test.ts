@@ -16,8 +16,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { apiSignIn, noHorizontalOverflow, screenshot, signIn } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { DEMO_GUIDE_NOTE, nationalCodeOf } from '../src/sim/demo-items.js';
 
@@ -33,32 +34,6 @@ const BROKEN_CSV = [
   'SH-RS-E2E-02,企业职工基本养老保险关系转移接续,上海市社会保险事业管理中心,异地代收代办,400,,参保缴费凭证=resource:340000:social.pension',
 ].join('\n');
 const GOOD_CSV = BROKEN_CSV.replace(',400,', ',15,');
-
-async function apiSignIn(base: string, userId: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
-  assert.equal(res.status, 200, `sign-in ${userId}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-async function signIn(ctx: BrowserContext, base: string, next: string, user: string, password: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.getByTestId('login-user').fill(user);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  return page;
-}
-
-/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
-}
-
-async function noHorizontalOverflow(page: Page): Promise<void> {
-  const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
-  assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
-}
 
 async function text(page: Page, testId: string): Promise<string> {
   return (await page.getByTestId(testId).first().innerText()).trim();

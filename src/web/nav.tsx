@@ -21,6 +21,7 @@ const CatalogEntryPage = lazyNamed(catalogPages, 'CatalogEntryPage');
 const CatalogListPage = lazyNamed(catalogPages, 'CatalogListPage');
 const ImportPage = lazyNamed(catalogPages, 'ImportPage');
 const ResourceEditPage = lazyNamed(catalogPages, 'ResourceEditPage');
+const ItemEditPage = lazyNamed(catalogPages, 'ItemEditPage');
 const exchangePages = () => import('./pages/exchange/pages');
 const ExchangePage = lazyNamed(exchangePages, 'ExchangePage');
 const ExchangeResultPage = lazyNamed(exchangePages, 'ExchangeResultPage');
@@ -152,6 +153,16 @@ export interface OtherRoute {
   navId?: string;
 }
 
+/** A catalogue form's two routes (administrators only): a new entry, and editing one (its draft, or a new version). */
+function catalogFormRoutes(kind: 'resource' | 'item', Form: ComponentType<object>, titleNew: ParseKeys, titleEdit: ParseKeys): OtherRoute[] {
+  const base = `/catalog/${kind === 'resource' ? 'resources' : 'items'}`;
+  return [
+    // keyed: going from an entry's form to "new" starts an empty form instead of keeping the entry's
+    { id: `catalog-${kind}-new`, path: `${base}/new`, titleKey: titleNew, navId: 'catalog', element: <RequireUser roles={CATALOG_ADMIN}><Form key="new" /></RequireUser> },
+    { id: `catalog-${kind}-edit`, path: `${base}/:id/edit`, titleKey: titleEdit, navId: 'catalog', element: <RequireUser roles={CATALOG_ADMIN}><Form /></RequireUser> },
+  ];
+}
+
 export const otherRoutes: OtherRoute[] = [
   { id: 'login', path: '/login', titleKey: 'login.title', element: <LoginPage /> },
   { id: 'portal-resource', path: '/portal/resources/:region/:id', titleKey: 'portal.resourceTitle', navId: 'portal', element: <PortalResourcePage /> },
@@ -168,28 +179,8 @@ export const otherRoutes: OtherRoute[] = [
       </RequireUser>
     ),
   },
-  {
-    id: 'catalog-resource-new',
-    path: '/catalog/resources/new',
-    titleKey: 'edit.titleNew',
-    navId: 'catalog',
-    element: (
-      <RequireUser roles={CATALOG_ADMIN}>
-        <ResourceEditPage key="new" />
-      </RequireUser>
-    ),
-  },
-  {
-    id: 'catalog-resource-edit',
-    path: '/catalog/resources/:id/edit',
-    titleKey: 'edit.titleEditShort',
-    navId: 'catalog',
-    element: (
-      <RequireUser roles={CATALOG_ADMIN}>
-        <ResourceEditPage />
-      </RequireUser>
-    ),
-  },
+  ...catalogFormRoutes('resource', ResourceEditPage, 'edit.titleNew', 'edit.titleEditShort'),
+  ...catalogFormRoutes('item', ItemEditPage, 'itemEdit.titleNew', 'itemEdit.titleEditShort'),
   {
     id: 'catalog-entry',
     path: '/catalog/:kind/:id',

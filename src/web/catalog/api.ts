@@ -104,6 +104,10 @@ export interface ItemDoc extends Meta {
   pending?: Array<'modes' | 'timeLimitDays'>;
 }
 
+/** What a data administrator writes for an item (PUT/POST /api/catalog/items): the catalogue derives the
+ * rest. Without `origin` a new item is regional, and an edited one keeps its origin. */
+export type ItemInput = Omit<ItemDoc, keyof Meta | 'codeKind' | 'pending' | 'origin'> & { origin?: ItemDoc['origin'] };
+
 export interface DocOf {
   resource: ResourceDoc;
   'certificate-type': CertificateTypeDoc;
@@ -184,11 +188,27 @@ export async function fetchHistory<K extends EntryKind>(kind: K, id: string, sig
   return body.history as Array<HistoryEntry<DocOf[K]>>;
 }
 
-export async function saveResource(input: ResourceInput, existingId: string | null): Promise<EntryView<ResourceDoc>> {
-  const path = existingId ? `/api/catalog/resources/${encodeURIComponent(existingId)}` : '/api/catalog/resources';
+/** The kinds the console has a form for. */
+export type EditableKind = 'resource' | 'item';
+export interface InputOf {
+  resource: ResourceInput;
+  item: ItemInput;
+}
+
+/** Creates the entry (POST, a draft), or edits it (PUT: its draft, or a new draft version of a published one). */
+async function saveEntry<K extends EditableKind>(kind: K, input: InputOf[K], existingId: string | null): Promise<EntryView<DocOf[K]>> {
+  const path = existingId ? `/api/catalog/${KIND_PATH[kind]}/${encodeURIComponent(existingId)}` : `/api/catalog/${KIND_PATH[kind]}`;
   const { body } = await call(path, { method: existingId ? 'PUT' : 'POST', body: input });
   if (!isEntryView(body)) throw formatError(path, 'unexpected shape');
-  return body as EntryView<ResourceDoc>;
+  return body as EntryView<DocOf[K]>;
+}
+
+export function saveResource(input: ResourceInput, existingId: string | null): Promise<EntryView<ResourceDoc>> {
+  return saveEntry('resource', input, existingId);
+}
+
+export function saveItem(input: ItemInput, existingId: string | null): Promise<EntryView<ItemDoc>> {
+  return saveEntry('item', input, existingId);
 }
 
 export type WorkflowStep = 'submit' | 'withdraw' | 'approve' | 'return' | 'discard' | 'retire';

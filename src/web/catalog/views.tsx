@@ -340,7 +340,8 @@ export function ItemFacts({ doc }: { doc: ItemDoc }) {
   );
 }
 
-export function ItemOrigin({ doc }: { doc: ItemDoc }) {
+/** Where an item comes from (also shown, read-only, in the item form: a new item's origin is regional). */
+export function ItemOrigin({ doc }: { doc: Pick<ItemDoc, 'origin'> }) {
   const { t } = useTranslation();
   const national = doc.origin.kind === 'national-confirmed';
   return (

@@ -17,6 +17,7 @@ import { CertificateTypeDetails, ItemGuide, ResourceDetails } from '../../catalo
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { NotFoundPage } from '../NotFoundPage';
+import { consoleEditPath, isEditable } from './CatalogListPage';
 
 function DocView({ kind, doc, region }: { kind: EntryKind; doc: AnyDoc; region: string }) {
   if (kind === 'resource') return <ResourceDetails doc={doc as ResourceDoc} showAdapter />;
@@ -272,9 +273,9 @@ export function CatalogEntryPage() {
       </button>,
     );
   if (isAdmin) {
-    if (kind === 'resource' && e.status !== 'in-review') {
+    if (isEditable(kind) && e.status !== 'in-review') {
       actions.push(
-        <Link key="edit" to={`/catalog/resources/${encodeURIComponent(id)}/edit`} className="btn" data-testid="step-edit">
+        <Link key="edit" to={consoleEditPath(kind, id)} className="btn" data-testid="step-edit">
           <Icon name="document" size={15} />
           {e.working ? t('steps.editDraft') : t('steps.edit')}
         </Link>,

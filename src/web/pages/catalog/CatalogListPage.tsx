@@ -1,6 +1,6 @@
 // 目录管理 / Catalogue console: this node's data resources, certificate types and service items with
-// their status (草稿 / 审核中 / 已发布 / 已停用) and versions. Data administrators create and import;
-// approvers find what waits for their review. ?kind=&status=&q= keep the view in the URL.
+// their status (草稿 / 审核中 / 已发布 / 已停用) and versions. Data administrators create resources and
+// items and import 实施清单; approvers find what waits for their review. ?kind=&status=&q= keep the view in the URL.
 import { useCallback, useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, Empty, ErrorPanel, Loading, Time } from '../../components/ui';
 import { ENTRY_KINDS, ENTRY_STATUSES, fetchEntries, KIND_PATH, kindOfPath } from '../../catalog/api';
-import type { AnyDoc, EntryKind, EntryStatus, EntryView, ItemDoc } from '../../catalog/api';
+import type { AnyDoc, EditableKind, EntryKind, EntryStatus, EntryView, ItemDoc } from '../../catalog/api';
 import { StatusTag } from '../../catalog/labels';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
@@ -16,6 +16,16 @@ import { PageHeader } from '../shared';
 
 export function consoleEntryPath(kind: EntryKind, id: string): string {
   return `/catalog/${KIND_PATH[kind]}/${encodeURIComponent(id)}`;
+}
+
+/** The kinds the console has a form for (certificate types are maintained by import and the API). */
+export function isEditable(kind: EntryKind): kind is EditableKind {
+  return kind === 'resource' || kind === 'item';
+}
+
+/** The form for an entry (its draft, or a new draft version of the published one), or for a new one. */
+export function consoleEditPath(kind: EditableKind, id: string | null): string {
+  return id === null ? `/catalog/${KIND_PATH[kind]}/new` : `${consoleEntryPath(kind, id)}/edit`;
 }
 
 function Versions({ e }: { e: EntryView }) {
@@ -174,14 +184,19 @@ export function CatalogListPage() {
           isAdmin && (
             <>
               {kind === 'resource' && (
-                <Link to="/catalog/resources/new" className="btn btn--primary" data-testid="new-resource">
+                <Link to={consoleEditPath('resource', null)} className="btn btn--primary" data-testid="new-resource">
                   <Icon name="document" size={15} /> {t('console.newResource')}
                 </Link>
               )}
               {kind === 'item' && (
-                <Link to="/catalog/import" className="btn btn--primary" data-testid="import-items">
-                  <Icon name="upload" size={15} /> {t('console.importItems')}
-                </Link>
+                <>
+                  <Link to="/catalog/import" className="btn" data-testid="import-items">
+                    <Icon name="upload" size={15} /> {t('console.importItems')}
+                  </Link>
+                  <Link to={consoleEditPath('item', null)} className="btn btn--primary" data-testid="new-item">
+                    <Icon name="document" size={15} /> {t('console.newItem')}
+                  </Link>
+                </>
               )}
             </>
           )

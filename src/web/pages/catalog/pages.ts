@@ -2,4 +2,5 @@
 export { CatalogEntryPage } from './CatalogEntryPage';
 export { CatalogListPage } from './CatalogListPage';
 export { ImportPage } from './ImportPage';
+export { ItemEditPage } from './ItemEditPage';
 export { ResourceEditPage } from './ResourceEditPage';

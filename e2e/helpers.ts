@@ -1,0 +1,34 @@
+// What the browser tests of the console share: signing in (for the API and through the sign-in page),
+// full-page screenshots into test-results/, and the check that a page fits a phone's width.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { SHOTS } from './browser.js';
+
+/** Signs in through the API; returns the session cookie for fetch(). */
+export async function apiSignIn(base: string, userId: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
+  assert.equal(res.status, 200, `sign-in ${userId}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** A new page of the context, signed in through the sign-in page, on its way to `next`. */
+export async function signIn(ctx: BrowserContext, base: string, next: string, user: string, password: string): Promise<Page> {
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  return page;
+}
+
+/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+export async function noHorizontalOverflow(page: Page): Promise<void> {
+  const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+  assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
+}
