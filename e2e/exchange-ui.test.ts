@@ -7,15 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './browser.js';
+import { launchChromium } from './browser.js';
+import { screenshot, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
 
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).innerText()).trim();
-}
 
 async function fillRequest(page: Page, idNumber: string, caseId: string): Promise<void> {
   await page.getByTestId('partner-option-340000').click();
@@ -29,12 +26,6 @@ async function fillRequest(page: Page, idNumber: string, caseId: string): Promis
   await page.getByTestId('case-id').fill(caseId);
   await page.getByTestId('consent-checkbox').check();
   await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
-}
-
-/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
 }
 
 async function waitForOutcome(page: Page): Promise<string> {

@@ -28,6 +28,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, name), fullPage: true });
 }
 
+/** The trimmed text of the first element with this test id. */
+export async function text(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).first().innerText()).trim();
+}
+
 export async function noHorizontalOverflow(page: Page): Promise<void> {
   const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
   assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
-import { apiSignIn, noHorizontalOverflow, screenshot, signIn } from './helpers.js';
+import { apiSignIn, noHorizontalOverflow, screenshot, signIn, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { DEMO_GUIDE_NOTE, nationalCodeOf } from '../src/sim/demo-items.js';
 
@@ -34,10 +34,6 @@ const BROKEN_CSV = [
   'SH-RS-E2E-02,企业职工基本养老保险关系转移接续,上海市社会保险事业管理中心,异地代收代办,400,,参保缴费凭证=resource:340000:social.pension',
 ].join('\n');
 const GOOD_CSV = BROKEN_CSV.replace(',400,', ',15,');
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().innerText()).trim();
-}
 
 test('data portal: search the federation, an item guide with 免提交 materials; catalogue console: create, fix, submit, import, review, approve, see it published', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-portal-'));

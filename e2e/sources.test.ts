@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS } from './browser.js';
+import { launchChromium } from './browser.js';
+import { noHorizontalOverflow, screenshot, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
@@ -24,16 +25,6 @@ import { exchangeFixture, purpose, type ExchangeFixture } from '../test/helpers/
 const REGISTRY_RESOURCES = ['hukou.person', 'marriage.record', 'market.entity', 'medical.insurance', 'social.pension'];
 /** the order the page lists states in: problems first */
 const STATE_ORDER = ['down', 'unconfigured', 'degraded', 'unknown', 'ok'];
-
-async function text(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().innerText()).trim();
-}
-
-/** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
-}
 
 async function signIn(page: Page, base: string, next: string, user: string, password: string): Promise<void> {
   await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
@@ -58,11 +49,6 @@ function assertProblemsFirst(rows: Array<{ state: string }>): void {
   const ranks = rows.map((r) => STATE_ORDER.indexOf(r.state));
   assert.ok(ranks.every((r) => r >= 0), JSON.stringify(rows));
   assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `problems first: ${JSON.stringify(rows)}`);
-}
-
-async function noHorizontalOverflow(page: Page): Promise<void> {
-  const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
-  assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
 }
 
 test('数据源状态 on the demo: 安徽\'s administrator sees the five registry resources, a 上海 clerk\'s exchange moves the read count (auto-refresh); a clerk gets the administrators-only message', async () => {
