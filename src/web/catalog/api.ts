@@ -1,5 +1,6 @@
 // Client for the catalogue (src/catalog on the server) and the federation directory with its unified
-// search (src/directory, src/search). Types mirror the server's model (src/catalog/model.ts).
+// search (src/directory, src/search). Types mirror the server's model (src/catalog/model.ts); model-agreement.ts
+// fails the typecheck if the two drift apart.
 //   GET  /api/catalog/{resources|certificate-types|items}[?status=]     visitors: published only
 //   GET  /api/catalog/{kind}/:id, /:id/history (staff)
 //   POST /api/catalog/{kind} (admin) · PUT /api/catalog/{kind}/:id (admin)
