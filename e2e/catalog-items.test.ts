@@ -112,6 +112,15 @@ test('catalogue console: edit a pending national item (a refused time limit chan
 
     // ---- 3. fixed, modes set, a material from a data resource; saved and submitted ---------------------------
     await ap.getByTestId('itm-time-limit').fill('15');
+    // the value the problem named has changed: the problem goes, at the field and above the form
+    await problem.waitFor({ state: 'detached' });
+    await ap.getByTestId('form-problems').waitFor({ state: 'detached' });
+    assert.notEqual(await ap.getByTestId('itm-time-limit').getAttribute('aria-invalid'), 'true');
+    // … and comes back if the refused value is typed again
+    await ap.getByTestId('itm-time-limit').fill('400');
+    await problem.waitFor();
+    await ap.getByTestId('itm-time-limit').fill('15');
+    await problem.waitFor({ state: 'detached' });
     await ap.getByTestId('mode-online').check();
     await ap.getByTestId('mode-proxy').check();
     await ap.getByTestId('pending-modes').and(ap.locator('[data-filled="true"]')).waitFor();

@@ -275,11 +275,8 @@ export async function importItems(input: { format: 'csv' | 'json'; content: stri
 // ---- validation problems ----------------------------------------------------------------------------
 
 /** One problem the catalogue found, with the path of the field it names (`fields[2].element`, `sharing.condition`; '' = the entry). */
-export interface Problem {
-  path: string;
-  message: string;
-  messageZh: string;
-}
+export { standingProblems, valueAt, type Problem } from './problems';
+import type { Problem } from './problems';
 
 const PATH = String.raw`\(entry\)|[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])*)*`;
 const PROBLEM_START = new RegExp(`(?:^|; )(${PATH}): `, 'g');

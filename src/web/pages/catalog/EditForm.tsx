@@ -10,7 +10,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
 import { Banner, ErrorPanel, Loading } from '../../components/ui';
-import { fetchEntry, KIND_PATH, problemsOf, workflowStep } from '../../catalog/api';
+import { fetchEntry, KIND_PATH, problemsOf, standingProblems, workflowStep } from '../../catalog/api';
 import type { DocOf, EditableKind, EntryView, InputOf, Problem } from '../../catalog/api';
 import { useLang } from '../../i18n';
 import { useResource } from '../../useResource';
@@ -198,7 +198,8 @@ export function useCatalogEditor<K extends EditableKind, Form>(o: EditorOptions<
   const { kind, editingId, fromDoc } = o;
   const [savedId, setSavedId] = useState<string | null>(editingId);
   const [form, setForm] = useState<Form | null>(() => (editingId ? null : o.empty()));
-  const [problems, setProblems] = useState<Problem[]>([]);
+  // the last refused save: its problems and the body they were found in
+  const [refused, setRefused] = useState<{ problems: Problem[]; sent: InputOf[K] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [inReview, setInReview] = useState(false);
@@ -234,9 +235,10 @@ export function useCatalogEditor<K extends EditableKind, Form>(o: EditorOptions<
     if (!form) return;
     setBusy(andSubmit ? 'submit' : 'save');
     setError(null);
-    setProblems([]);
+    setRefused(null);
+    const body = o.toBody(form);
     try {
-      const saved = await o.save(o.toBody(form), savedId);
+      const saved = await o.save(body, savedId);
       // saved: from now on the form edits that entry, even if the submit below fails
       setSavedId(saved.id);
       if (andSubmit) await workflowStep(kind, saved.id, 'submit');
@@ -244,7 +246,7 @@ export function useCatalogEditor<K extends EditableKind, Form>(o: EditorOptions<
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError({ kind: 'network', message: String(e) });
       const list = problemsOf(err);
-      setProblems(list);
+      setRefused({ problems: list, sent: body });
       setError(err);
       setBusy(null);
       // the first problem's field into view
@@ -255,6 +257,9 @@ export function useCatalogEditor<K extends EditableKind, Form>(o: EditorOptions<
     }
   };
 
+  const standing = refused && form ? standingProblems(refused.problems, refused.sent, o.toBody(form)) : [];
+  // every problem of a refused save has been dealt with: nothing left to show until the next save
+  const settled = refused !== null && refused.problems.length > 0 && standing.length === 0;
   return {
     kind,
     editingId,
@@ -264,8 +269,8 @@ export function useCatalogEditor<K extends EditableKind, Form>(o: EditorOptions<
     update: (fn) => setForm((f) => (f ? fn(f) : f)),
     inReview,
     savedId,
-    problems: problemIndex(problems),
-    error,
+    problems: problemIndex(standing),
+    error: settled ? null : error,
     busy,
     formRef,
     focusProblem,
