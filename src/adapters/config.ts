@@ -25,8 +25,8 @@ export const CONNECTION_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 /** An environment variable name (secrets are named, never written into a configuration). */
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
 
-export const ADAPTER_KINDS = ['sql', 'http', 'csv'] as const;
-export type AdapterKind = (typeof ADAPTER_KINDS)[number];
+export { ADAPTER_KINDS, type AdapterKind } from './health-types.js';
+import { ADAPTER_KINDS, type AdapterKind } from './health-types.js';
 
 export const CODE_TABLES = ['gb2261-sex', 'gb3304-ethnicity'] as const;
 export type CodeTableName = (typeof CODE_TABLES)[number];

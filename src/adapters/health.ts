@@ -4,26 +4,9 @@
 
 import { TongbanError, isTongbanError } from '../core/errors.js';
 import { maskPersonalData } from '../core/mask.js';
-import type { AdapterKind } from './config.js';
+import type { AdapterHealth, AdapterKind, BreakerState } from './health-types.js';
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
-export interface AdapterHealth {
-  kind: AdapterKind;
-  /** ok: the last read worked; degraded: it works but the source has quality problems; down: the last read failed or the breaker is open; unknown: never read */
-  status: 'ok' | 'degraded' | 'down' | 'unknown';
-  lastSuccessAt: string | null;
-  lastErrorAt: string | null;
-  /** the operator's reason, without personal data */
-  lastError: string | null;
-  consecutiveFailures: number;
-  breaker: { state: BreakerState; openUntil: string | null } | null;
-  reads: { ok: number; notFound: number; failed: number; rejectedByBreaker: number };
-  /** source-level problems, e.g. `hukou.csv line 17: 7 fields, expected 9` */
-  quality: string[];
-  /** what the adapter reads: the file and its row count, the URL template, the table */
-  source: Record<string, string | number | null>;
-}
+export type { AdapterHealth, BreakerState } from './health-types.js';
 
 export interface BreakerOptions {
   /** consecutive failed reads that open the breaker */

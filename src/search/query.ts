@@ -15,7 +15,7 @@ import type { TongbanDB } from '../store/schema.js';
 import { isSqlite } from '../store/migrations/portable.js';
 import { CROSS_MODES, SHARING_TYPES, type CrossMode, type SharingType } from '../catalog/model.js';
 import { DIRECTORY_KINDS, type DirectoryKind } from '../directory/entry.js';
-import { charLength, ftsString, highlightFields, likeEscape, parseQuery, TRIGRAM_MIN, type Highlight, type ParsedQuery } from './text.js';
+import { charLength, ftsString, highlightFields, likeEscape, parseQuery, TRIGRAM_MIN, type ParsedQuery } from './text.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -45,24 +45,8 @@ export interface SearchOptions {
   shortTerms?: 'grams' | 'scan';
 }
 
-export interface SearchHit {
-  kind: DirectoryKind;
-  region: { code: string; name: string };
-  id: string;
-  name: string;
-  summary?: string;
-  department: string;
-  sharing?: SharingType;
-  modes?: CrossMode[];
-  highlights?: Highlight[];
-}
-
-export interface SearchResult {
-  total: number;
-  page: number;
-  pageSize: number;
-  hits: SearchHit[];
-}
+export type { SearchHit, SearchResult } from './types.js';
+import type { SearchHit, SearchResult } from './types.js';
 
 type DB = Kysely<TongbanDB>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the query's selection grows as it is built

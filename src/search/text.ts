@@ -73,12 +73,8 @@ export function ftsString(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export interface Highlight {
-  field: string;
-  text: string;
-  /** [start, end) offsets in UTF-16 code units of `text`, sorted, not overlapping */
-  ranges: Array<[number, number]>;
-}
+export type { Highlight } from './types.js';
+import type { Highlight } from './types.js';
 
 /**
  * Where the terms occur in each field's text (case- and width-insensitive as the search is). Long texts

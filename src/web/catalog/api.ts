@@ -335,23 +335,9 @@ export interface SearchParams {
   pageSize?: number;
 }
 
-export interface Highlight {
-  field: string;
-  text: string;
-  ranges: Array<[number, number]>;
-}
-
-export interface SearchHit {
-  kind: DirectoryKind;
-  region: { code: string; name: string };
-  id: string;
-  name: string;
-  summary?: string;
-  department: string;
-  sharing?: SharingType;
-  modes?: CrossMode[];
-  highlights?: Highlight[];
-}
+// the server's own types (src/search/types.ts holds types only: nothing of the server reaches the bundle)
+export type { Highlight, SearchHit } from '../../search/types';
+import type { SearchHit } from '../../search/types';
 
 export interface SearchResponse {
   total: number;

@@ -4,6 +4,7 @@
 // must be a valid input shape. Drift fails `npm run typecheck` here instead of showing up as a blank
 // field in a browser. (Nothing here reaches the bundle: no module imports it.)
 import type * as Server from '../../catalog/model';
+import type * as ServerSearch from '../../search/types';
 import type * as Console from './api';
 
 /** compiles only when T is true */
@@ -24,4 +25,6 @@ export type Agreement = [
   Assert<Readable<Server.SharingMethod, Console.SharingMethod>>,
   Assert<Readable<Server.UpdateCycle, Console.UpdateCycle>>,
   Assert<Readable<Server.DataGrade, Console.DataGrade>>,
+  // what a directory search answers (the console uses the server's SearchHit itself)
+  Assert<Readable<ServerSearch.SearchResult['hits'], Console.SearchResponse['hits']>>,
 ];

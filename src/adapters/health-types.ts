@@ -1,0 +1,25 @@
+// The shape of an adapter's health record, as GET /api/exchange/sources reports it. Types only, no
+// imports of runtime code, so the web console can be checked against it at compile time
+// (src/web/exchange/health-agreement.ts).
+
+export const ADAPTER_KINDS = ['sql', 'http', 'csv'] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface AdapterHealth {
+  kind: AdapterKind;
+  /** ok: the last read worked; degraded: it works but the source has quality problems; down: the last read failed or the breaker is open; unknown: never read */
+  status: 'ok' | 'degraded' | 'down' | 'unknown';
+  lastSuccessAt: string | null;
+  lastErrorAt: string | null;
+  /** the operator's reason, without personal data */
+  lastError: string | null;
+  consecutiveFailures: number;
+  breaker: { state: BreakerState; openUntil: string | null } | null;
+  reads: { ok: number; notFound: number; failed: number; rejectedByBreaker: number };
+  /** source-level problems, e.g. `hukou.csv line 17: 7 fields, expected 9` */
+  quality: string[];
+  /** what the adapter reads: the file and its row count, the URL template, the table */
+  source: Record<string, string | number | null>;
+}
