@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { loadConfig, type Role } from '../config/index.js';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../store/index.js';
 import { rotateMetricsToken, rotateOperatorToken } from '../server/start.js';
+import { withServerDb } from './db.js';
 
 export function registerStoreCommands(program: Command, roleOf: (path: string) => Role): void {
   program
@@ -26,32 +27,22 @@ export function registerStoreCommands(program: Command, roleOf: (path: string) =
     .command('operator-token')
     .description("issue a new hub operator token (the old one stops working); written to <dataDir>/operator.token")
     .requiredOption('-c, --config <file>', 'the hub configuration file')
-    .action(async (opts: { config: string }) => {
-      const cfg = loadConfig(opts.config, 'hub');
-      const store = await openDatabase<TongbanDB>(cfg.database);
-      try {
-        await migrateToLatest(store);
-        await rotateOperatorToken(store, cfg);
+    .action(async (opts: { config: string }) =>
+      withServerDb(opts.config, 'hub', async (db, cfg) => {
+        await rotateOperatorToken(db, cfg);
         console.log(`✓ new operator token written to ${cfg.dataDir}/operator.token`);
-      } finally {
-        await store.close();
-      }
-    });
+      }),
+    );
 
   program
     .command('metrics-token')
     .description('issue a new token for GET /metrics (the old one stops working); written to <dataDir>/metrics.token')
     .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
     .addOption(new Option('--role <role>', 'hub or node (default: from the file)').choices(['hub', 'node']))
-    .action(async (opts: { config: string; role?: Role }) => {
-      const cfg = loadConfig(opts.config, opts.role ?? roleOf(opts.config));
-      const store = await openDatabase<TongbanDB>(cfg.database);
-      try {
-        await migrateToLatest(store);
-        await rotateMetricsToken(store, cfg);
+    .action(async (opts: { config: string; role?: Role }) =>
+      withServerDb(opts.config, opts.role ?? 'auto', async (db, cfg) => {
+        await rotateMetricsToken(db, cfg);
         console.log(`✓ new metrics token written to ${cfg.dataDir}/metrics.token`);
-      } finally {
-        await store.close();
-      }
-    });
+      }),
+    );
 }

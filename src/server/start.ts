@@ -1,6 +1,7 @@
 // server: starting one hub or node from a validated config — database and migrations, keys,
 // the HTTP app with the role's routes, listening, background work — and stopping it cleanly.
 
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { TongbanError } from '../core/errors.js';
 import { packageVersion } from '../paths.js';
@@ -102,8 +103,8 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       await audit.append({ category: 'security', action: 'key.generated', actor: { type: 'system', id: cfg.role }, outcome: 'ok', detail: { keyId: identity.keyId, suite: cfg.suite } });
     }
     let createdToken: string | undefined;
-    if (cfg.role === 'hub') createdToken = await ensureToken(store, cfg, OPERATOR_TOKEN);
-    await ensureToken(store, cfg, METRICS_TOKEN);
+    if (cfg.role === 'hub') createdToken = await ensureToken(store.db, cfg, OPERATOR_TOKEN);
+    await ensureToken(store.db, cfg, METRICS_TOKEN);
 
     let publicUrl = cfg.publicUrl ?? '';
     const info = () => ({
@@ -306,23 +307,23 @@ const OPERATOR_TOKEN: ServerToken = { meta: 'operator.token_sha256', path: opera
 const METRICS_TOKEN: ServerToken = { meta: 'metrics.token_sha256', path: metricsTokenPath, make: newMetricsToken };
 
 /** Issues the token on first start; returns it when it was made now. */
-async function ensureToken(store: Database<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string | undefined> {
-  if (await getMeta(store.db, t.meta)) return undefined;
-  return issueToken(store, cfg, t);
+async function ensureToken(db: Kysely<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string | undefined> {
+  if (await getMeta(db, t.meta)) return undefined;
+  return issueToken(db, cfg, t);
 }
 
 /** Issues a new token (the old one stops working) and writes it to its file. */
-async function issueToken(store: Database<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string> {
+async function issueToken(db: Kysely<TongbanDB>, cfg: ServerConfig, t: ServerToken): Promise<string> {
   const token = t.make();
   writeSecretFile(t.path(cfg.dataDir), `${token}\n`);
-  await setMeta(store.db, t.meta, hashToken(token));
+  await setMeta(db, t.meta, hashToken(token));
   return token;
 }
 
 /** A new hub operator token, written to data/operator.token. */
-export const rotateOperatorToken = (store: Database<TongbanDB>, cfg: ServerConfig) => issueToken(store, cfg, OPERATOR_TOKEN);
+export const rotateOperatorToken = (db: Kysely<TongbanDB>, cfg: ServerConfig) => issueToken(db, cfg, OPERATOR_TOKEN);
 /** A new metrics token, written to data/metrics.token. */
-export const rotateMetricsToken = (store: Database<TongbanDB>, cfg: ServerConfig) => issueToken(store, cfg, METRICS_TOKEN);
+export const rotateMetricsToken = (db: Kysely<TongbanDB>, cfg: ServerConfig) => issueToken(db, cfg, METRICS_TOKEN);
 
 async function listen(app: App, cfg: ServerConfig): Promise<number> {
   try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { engines } from '../helpers/engines.js';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
 import type { Started } from '../helpers/federation.js';
+import { rotateMetricsToken, rotateOperatorToken } from '../../src/server/start.js';
 
 interface Sample {
   name: string;
@@ -50,6 +51,20 @@ for (const engine of await engines()) {
       assert.equal((await scrape(f.sh, 'tbmx_not-the-token')).status, 401);
       const hubToken = readFileSync(join(f.hub.dataDir, 'metrics.token'), 'utf8').trim();
       assert.equal((await scrape(f.sh, hubToken)).status, 401, "another server's token");
+      // a new token (tongban metrics-token): the old one stops working at once, the file holds the new one
+      const before = readFileSync(join(f.sh.dataDir, 'metrics.token'), 'utf8').trim();
+      const rotated = await rotateMetricsToken(f.sh.server.store.db, f.sh.config);
+      assert.notEqual(rotated, before);
+      assert.equal((await scrape(f.sh, before)).status, 401, 'the replaced token');
+      assert.equal((await scrape(f.sh)).status, 200, 'the token now in data/metrics.token');
+      // the hub's operator token the same way (tongban operator-token)
+      const members = (token: string) => fetch(`${f.hub.server.url}/api/hub/members`, { headers: { authorization: `Bearer ${token}` } });
+      const operator = readFileSync(join(f.hub.dataDir, 'operator.token'), 'utf8').trim();
+      assert.equal((await members(operator)).status, 200);
+      const newOperator = await rotateOperatorToken(f.hub.server.store.db, f.hub.config);
+      assert.equal((await members(operator)).status, 401, 'the replaced operator token');
+      assert.equal((await members(newOperator)).status, 200);
+      assert.equal(readFileSync(join(f.hub.dataDir, 'operator.token'), 'utf8').trim(), newOperator);
 
       const ok = await f.clerk('/api/exchange/requests', {
         body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name', 'sex'], purpose },
