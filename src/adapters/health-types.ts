@@ -1,4 +1,4 @@
-// The shape of an adapter's health record, as GET /api/exchange/sources reports it. Types only, no
+// The shape of an adapter's health record and of a source's status, as GET /api/exchange/sources reports them. Types only, no
 // imports of runtime code, so the web console can be checked against it at compile time
 // (src/web/exchange/health-agreement.ts).
 
@@ -22,4 +22,18 @@ export interface AdapterHealth {
   quality: string[];
   /** what the adapter reads: the file and its row count, the URL template, the table */
   source: Record<string, string | number | null>;
+}
+
+/** One line of GET /api/exchange/sources: a resource the node publishes, and how its source is doing. */
+export interface SourceStatus {
+  resource: string;
+  name: string;
+  nameEn: string;
+  department: string;
+  sourceSystem: string;
+  /** the adapter id the catalogue entry names */
+  adapter: string;
+  /** false: published, but its adapter is not configured on this node, so it is not served */
+  served: boolean;
+  health: AdapterHealth | null;
 }

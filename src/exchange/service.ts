@@ -23,7 +23,7 @@ import type { SignedRequest } from './envelope.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AdapterConfig } from '../adapters/config.js';
 import { serveCatalogResources, type CatalogFeed, type CatalogResources } from './resources.js';
-import type { AdapterHealth } from '../adapters/index.js';
+import type { SourceStatus } from '../adapters/health-types.js';
 
 export interface ExchangeServiceOptions {
   config: ServerConfig;
@@ -131,7 +131,7 @@ export class ExchangeService {
    * What the provider serves and how each source is doing: every served resource with its adapter's
    * health, and the published resources it cannot serve (their adapter is not configured here).
    */
-  sources(): Array<{ resource: string; name: string; nameEn: string; department: string; sourceSystem: string; adapter: string; served: boolean; health: AdapterHealth | null }> {
+  sources(): SourceStatus[] {
     const served = this.resources.health().map((h) => {
       const r = this.resources.get(h.resource)!;
       return { resource: h.resource, name: r.def.name.zh, nameEn: r.def.name.en, department: r.def.department, sourceSystem: h.sourceSystem, adapter: r.adapterId ?? '', served: true, health: h.health };
