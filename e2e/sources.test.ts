@@ -21,6 +21,7 @@ import { makeIdNumber } from '../src/core/ids/index.js';
 import { createUser } from '../src/identity/index.js';
 import type { CatalogActor } from '../src/catalog/store.js';
 import { exchangeFixture, purpose, type ExchangeFixture } from '../test/helpers/exchange.js';
+import { goodResource } from '../test/catalog/fixtures.js';
 
 const REGISTRY_RESOURCES = ['hukou.person', 'marriage.record', 'market.entity', 'medical.insurance', 'social.pension'];
 /** the order the page lists states in: problems first */
@@ -177,21 +178,17 @@ const writer: CatalogActor = { type: 'user', id: 'ah-admin' };
 const approver: CatalogActor = { type: 'user', id: 'ah-approver' };
 
 function resource(id: string, zh: string, department: string, system: string, adapter: string) {
-  return {
+  return goodResource({
     id,
     name: { zh, en: id },
     summary: zh,
     department: { name: department },
-    subjectType: 'citizen',
     fields: [
       { name: 'name', element: 'TB.PERSON.NAME', label: { zh: '姓名', en: 'Name' }, sensitivity: 'general' },
       { name: 'division', element: 'TB.INSURED.DIVISION', label: { zh: '所在地', en: 'Division' }, sensitivity: 'general' },
     ],
-    sharing: { type: 'conditional', condition: '经申请人授权', methods: ['online-query'] },
-    classification: { tier: 'departmental', category: '住房', grade: 'general' },
-    updateCycle: 'monthly',
     source: { adapter, system },
-  };
+  });
 }
 
 test('数据源状态 with problems: a source that is down (breaker open), an adapter not configured and a CSV file with broken lines come first, with the last error, breaker, quality and source details', async () => {

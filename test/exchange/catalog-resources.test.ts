@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engines } from '../helpers/engines.js';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
+import { goodResource } from '../catalog/fixtures.js';
 import { makeIdNumber } from '../../src/core/ids/index.js';
 import type { CatalogActor } from '../../src/catalog/store.js';
 import { createUser } from '../../src/identity/index.js';
@@ -16,22 +17,18 @@ const CITIZEN = makeIdNumber('340104', '19900101', 123);
 const writer: CatalogActor = { type: 'user', id: 'ah-admin' };
 const approver: CatalogActor = { type: 'user', id: 'ah-approver' };
 
+/** 安徽's housing fund resource, read through the adapter named (the catalogue tests' resource, fitted to 安徽) */
 function fundResource(adapter: string, id = 'housing.fund') {
-  return {
+  return goodResource({
     id,
-    name: { zh: '住房公积金缴存信息', en: 'Housing fund contributions' },
     summary: '缴存人姓名与缴存地',
     department: { name: '安徽省住房公积金管理中心' },
-    subjectType: 'citizen',
     fields: [
       { name: 'name', element: 'TB.PERSON.NAME', label: { zh: '姓名', en: 'Name' }, sensitivity: 'general' },
       { name: 'division', element: 'TB.INSURED.DIVISION', label: { zh: '缴存地', en: 'Contributing in' }, sensitivity: 'general' },
     ],
-    sharing: { type: 'conditional', condition: '经申请人授权', methods: ['online-query'] },
-    classification: { tier: 'departmental', category: '住房', grade: 'general' },
-    updateCycle: 'monthly',
     source: { adapter, system: '公积金业务系统' },
-  };
+  });
 }
 
 for (const engine of await engines()) {
