@@ -1,6 +1,6 @@
-// The shape of an adapter's health record and of a source's status, as GET /api/exchange/sources reports them. Types only, no
-// imports of runtime code, so the web console can be checked against it at compile time
-// (src/web/exchange/health-agreement.ts).
+// The shape of an adapter's health record and of a source's status, as GET /api/exchange/sources
+// reports them. No imports: the web console (src/web/exchange/sourceState.ts) uses these types as
+// they are, so the page and the server cannot drift apart.
 
 export const ADAPTER_KINDS = ['sql', 'http', 'csv'] as const;
 export type AdapterKind = (typeof ADAPTER_KINDS)[number];

@@ -1,41 +1,11 @@
 // How the source status page reads GET /api/exchange/sources (src/exchange/routes.ts): the response
-// types, one state per source, the order (problems first) and the counts. No imports: the Node tests
-// use it as is.
+// types (the server's), one state per source, the order (problems first) and the counts. Type imports
+// only: the Node tests use it as is.
 
-export type AdapterKind = 'sql' | 'http' | 'csv';
-export type HealthStatus = 'ok' | 'degraded' | 'down' | 'unknown';
-export type BreakerState = 'closed' | 'open' | 'half-open';
-
-export interface AdapterHealth {
-  kind: AdapterKind | string;
-  /** ok: the last read worked; degraded: it works but the source has quality problems; down: the last read failed or the breaker is open; unknown: never read */
-  status: HealthStatus;
-  lastSuccessAt: string | null;
-  lastErrorAt: string | null;
-  /** the operator's reason, without personal data */
-  lastError: string | null;
-  consecutiveFailures: number;
-  breaker: { state: BreakerState | string; openUntil: string | null } | null;
-  reads: { ok: number; notFound: number; failed: number; rejectedByBreaker: number };
-  /** source-level problems, e.g. `hukou.csv line 17: 7 fields, expected 9` */
-  quality: string[];
-  /** what the adapter reads: file and row count, table, URL template, … */
-  source: Record<string, string | number | null>;
-}
-
-export interface SourceStatus {
-  resource: string;
-  /** the resource's Chinese name (the catalogue's name.zh) */
-  name: string;
-  nameEn: string;
-  department: string;
-  sourceSystem: string;
-  /** the adapter id the catalogue entry names (source.adapter) */
-  adapter: string;
-  /** false: published, but its adapter is not configured on this node, so it is not served */
-  served: boolean;
-  health: AdapterHealth | null;
-}
+// the server's own types (types only: nothing of the server reaches the bundle or the Node tests)
+export type { AdapterHealth, AdapterKind, BreakerState, SourceStatus } from '../../adapters/health-types.js';
+import type { AdapterHealth, SourceStatus } from '../../adapters/health-types.js';
+export type HealthStatus = AdapterHealth['status'];
 
 /**
  * What the page says about a source: 中断 (the last read failed or the breaker is open), 未配置适配器
