@@ -3,6 +3,7 @@
 // in the catalogue changes what the exchange serves at once; a resource whose adapter is not
 // configured on this node is not served (and says so in the log).
 
+import type { SourceStatus } from '../adapters/health-types.js';
 import type { Logger } from 'pino';
 import type { AdapterConfig } from '../adapters/config.js';
 import type { AdapterHost, FieldType, ResourceDef, ResourceRegistry } from '../adapters/index.js';
@@ -46,13 +47,7 @@ export function resourceDefOf(entry: DataResource, element: (code: string) => Da
 }
 
 /** A published resource the exchange does not serve, and why (for the administrator's source status). */
-export interface UnservedResource {
-  resource: string;
-  name: string;
-  nameEn: string;
-  department: string;
-  sourceSystem: string;
-  adapter: string;
+export interface UnservedResource extends Omit<SourceStatus, 'served' | 'health'> {
   reason: 'adapter-not-configured';
 }
 
