@@ -184,8 +184,8 @@ for (const suite of values.suites!.split(',')) {
     const login = await fetch(`${urlOf(p)}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: `clerk-${code}`, password: 'bench-password-2026' }) });
     clerks[code] = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   }
-  // the partners' member lists include each other once the hub's list has all three
-  await until(async () => ((await (await fetch(`${urlOf(sh)}/api/federation/members`)).json()) as { members: unknown[] }).members.length === 3, 'member lists');
+  // every node's member list must hold all three before the first exchange (each fetches it on its own)
+  for (const p of [ah, sh, js]) await until(async () => ((await (await fetch(`${urlOf(p)}/api/federation/members`)).json()) as { members: unknown[] }).members.length === 3, `${urlOf(p)} member list`);
   const body = () => JSON.stringify({ target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: nextId() }, fields: ['name', 'sex', 'birthDate', 'registeredDivision'], purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'BENCH-1' } });
   // one sanity exchange each way before measuring
   for (const [code, p] of [['320000', js], ['310000', sh]] as const) {
