@@ -16,14 +16,25 @@ interface Seen {
   createdAt: string;
 }
 
+/** How many recent ids a provider keeps in memory (a few tens of MB at most). */
+const RECENT_IDS = 200_000;
+
 export class ReplayGuard {
-  private readonly recent = new Map<string, number>();
+  // Recent ids in two generations: a claim checks both; when the newer one is full or older than
+  // twice the window it becomes the older one and the oldest generation is dropped whole. O(1) per
+  // claim, and at most `recentLimit` ids in memory.
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private currentSince = Date.now();
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private purging: Promise<void> | undefined;
   private readonly committer: GroupCommitter<Seen, boolean>;
 
   /** `windowMs`: the clock window; ids older than twice the window can be forgotten. */
   constructor(
     private readonly db: Kysely<TongbanDB>,
     private readonly windowMs: number,
+    private readonly recentLimit = RECENT_IDS,
   ) {
     const insert = prepareRows<ExchangeReplayTable, { message_id: string }>(['message_id', 'from_region', 'created_at', 'received_at'], (rows) =>
       db.insertInto('exchange_replay').values(rows).onConflict((oc) => oc.column('message_id').doNothing()).returning('message_id'),
@@ -45,23 +56,61 @@ export class ReplayGuard {
   /** Claims a message id; throws E_REPLAY if it was used before. Durable once this resolves. */
   async claim(messageId: string, from: string, createdAt: string): Promise<void> {
     const now = Date.now();
-    if (this.recent.has(messageId)) throw new TongbanError('E_REPLAY', `message ${messageId} was already received`);
-    this.recent.set(messageId, now);
-    if (this.recent.size > 200_000) this.forgetOld(now);
+    if (this.current.has(messageId) || this.previous.has(messageId)) throw new TongbanError('E_REPLAY', `message ${messageId} was already received`);
+    this.remember(messageId, now);
     const fresh = await this.committer.submit({ messageId, from, createdAt });
     if (!fresh) throw new TongbanError('E_REPLAY', `message ${messageId} was already received`);
   }
 
-  private forgetOld(now: number): void {
-    for (const [id, at] of this.recent) {
-      if (now - at > 2 * this.windowMs) this.recent.delete(id);
+  /** Ids held in memory (the database holds them all until purge). */
+  get remembered(): number {
+    return this.current.size + this.previous.size;
+  }
+
+  // The sets only save a database round trip for a repeat; the database's unique key decides. So
+  // they may forget an id early when full: a repeat of it is then refused by the database instead.
+  private remember(messageId: string, now: number): void {
+    if (this.current.size >= this.recentLimit / 2 || now - this.currentSince > 2 * this.windowMs) {
+      this.previous = this.current;
+      this.current = new Set();
+      this.currentSince = now;
+    }
+    this.current.add(messageId);
+  }
+
+  /**
+   * Deletes ids older than twice the clock window (no message that old passes the clock check), a
+   * slice at a time so that the exchanges writing meanwhile never wait long for the write lock.
+   */
+  async purge(now = new Date(), slice = 5000): Promise<number> {
+    const cutoff = new Date(now.getTime() - 2 * this.windowMs).toISOString();
+    let deleted = 0;
+    for (;;) {
+      const oldest = this.db.selectFrom('exchange_replay').select('message_id').where('received_at', '<', cutoff).limit(slice);
+      const r = await this.db.deleteFrom('exchange_replay').where('message_id', 'in', oldest).executeTakeFirst();
+      const n = Number(r.numDeletedRows);
+      deleted += n;
+      if (n < slice) return deleted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
-  /** Deletes ids older than twice the clock window (no message that old passes the clock check). */
-  async purge(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - 2 * this.windowMs).toISOString();
-    const r = await this.db.deleteFrom('exchange_replay').where('received_at', '<', cutoff).executeTakeFirst();
-    return Number(r.numDeletedRows);
+  /** Purges now and then every `everyMs` until stopped; a failed purge is logged and tried again next time. */
+  startPurging(everyMs: number, onError: (e: unknown) => void): void {
+    this.stopPurging();
+    const run = () => {
+      this.purging = this.purge()
+        .then(() => undefined, onError)
+        .finally(() => {
+          if (this.purgeTimer !== undefined) this.purgeTimer = setTimeout(run, everyMs).unref();
+        });
+    };
+    this.purgeTimer = setTimeout(run, 0).unref();
+  }
+
+  async stopPurging(): Promise<void> {
+    if (this.purgeTimer !== undefined) clearTimeout(this.purgeTimer);
+    this.purgeTimer = undefined;
+    await this.purging;
   }
 }

@@ -36,6 +36,9 @@ export interface ExchangeServiceOptions {
   outboxPollMs?: number;
 }
 
+/** How often a node deletes replay ids that have left the clock window. */
+const REPLAY_PURGE_EVERY_MS = 60_000;
+
 export class ExchangeService {
   readonly resources = new ResourceRegistry();
   readonly sealer: BatchSigner;
@@ -125,6 +128,8 @@ export class ExchangeService {
       this.provider.resume(JSON.parse(c.request) as SignedRequest).catch((e: Error) => this.o.logger.warn({ err: e.message, conversation: c.conversation_id }, 'slow exchange not finished'));
     }
     this.outbox.start();
+    // ids older than twice the clock window can never pass again: keep exchange_replay that small
+    this.replay.startPurging(REPLAY_PURGE_EVERY_MS, (e) => this.o.logger.warn({ err: (e as Error).message }, 'replay ids not purged; next try in a minute'));
   }
 
   /**
@@ -150,6 +155,7 @@ export class ExchangeService {
 
   async stop(): Promise<void> {
     this.served?.stop();
+    await this.replay.stopPurging();
     await this.outbox.stop();
     await this.http.close();
     await this.adapters.close();
