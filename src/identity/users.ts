@@ -217,44 +217,52 @@ export async function signIn(db: Kysely<TongbanDB>, rawId: string, password: str
   if (throttle?.locked_until && throttle.locked_until > now) {
     return { ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(throttle.locked_until) - at.getTime()) / 1000)) };
   }
+  // The attempt is counted before the password is checked: attempts sent at once cannot all pass the
+  // lock check above while the (slow) checks run, so at most maxFailures passwords are tried a window.
+  const attempt = await countAttempt(db, key, at);
+  if (attempt > LOCKOUT.maxFailures) return { ok: false, reason: 'locked', retryAfterSeconds: LOCKOUT.lockMs / 1000 };
   const row = isValidUserId(id) ? await db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   let good = false;
   if (row && !row.disabled_at) good = await verifyPassword(password, row.password_hash);
   else await burnVerification(password);
 
   if (!good) {
-    const failures = await recordFailure(db, key, at);
-    if (failures >= LOCKOUT.maxFailures) return { ok: false, reason: 'locked', retryAfterSeconds: LOCKOUT.lockMs / 1000 };
+    if (attempt >= LOCKOUT.maxFailures) {
+      await lock(db, key, at);
+      return { ok: false, reason: 'locked', retryAfterSeconds: LOCKOUT.lockMs / 1000 };
+    }
     return { ok: false, reason: 'invalid' };
   }
   const changes: { last_login_at: string; password_hash?: string } = { last_login_at: now };
   if (needsRehash(row!.password_hash)) changes.password_hash = await hashPassword(password);
   await db.updateTable('app_user').set(changes).where('id', '=', id).execute();
-  if (throttle) await db.deleteFrom('app_login_throttle').where('key', '=', key).execute();
+  // a success clears the attempts counted so far
+  await db.deleteFrom('app_login_throttle').where('key', '=', key).execute();
   return { ok: true, user: sessionUserOf(toView(row!)) };
 }
 
-/** Counts one failure (atomically, on both engines) and locks the id when the window is full. */
-async function recordFailure(db: Kysely<TongbanDB>, key: string, at: Date): Promise<number> {
+/** Counts one attempt (atomically, on both engines) and returns its number within the current window. */
+async function countAttempt(db: Kysely<TongbanDB>, key: string, at: Date): Promise<number> {
   const now = nowIso(at);
   const windowStart = nowIso(new Date(at.getTime() - LOCKOUT.windowMs));
-  await db
-    .insertInto('app_login_throttle')
-    .values({ key, window_started_at: now, failures: 1, locked_until: null })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet((eb) => ({
-        failures: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(1).else(eb('app_login_throttle.failures', '+', 1)).end(),
-        window_started_at: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(now).else(eb.ref('app_login_throttle.window_started_at')).end(),
-        locked_until: eb.case().when('app_login_throttle.window_started_at', '<', windowStart).then(null).else(eb.ref('app_login_throttle.locked_until')).end(),
-      })),
-    )
-    .execute();
-  const row = await db.selectFrom('app_login_throttle').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
-  const failures = Number(row?.failures ?? 1);
-  if (failures >= LOCKOUT.maxFailures && !(row?.locked_until && row.locked_until > now)) {
-    await db.updateTable('app_login_throttle').set({ locked_until: nowIso(new Date(at.getTime() + LOCKOUT.lockMs)) }).where('key', '=', key).execute();
-  }
   // stale rows (window over, no lock in force) are of no further use
   await db.deleteFrom('app_login_throttle').where('window_started_at', '<', windowStart).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).execute();
-  return failures;
+  const row = await db
+    .insertInto('app_login_throttle')
+    .values({ key, window_started_at: now, failures: 1, locked_until: null })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('app_login_throttle.failures', '+', 1) })))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+/** Locks the id for LOCKOUT.lockMs (an earlier lock still in force is kept). */
+async function lock(db: Kysely<TongbanDB>, key: string, at: Date): Promise<void> {
+  const now = nowIso(at);
+  await db
+    .updateTable('app_login_throttle')
+    .set({ locked_until: nowIso(new Date(at.getTime() + LOCKOUT.lockMs)) })
+    .where('key', '=', key)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .execute();
 }

@@ -108,6 +108,16 @@ for (const engine of await engines()) {
       // unknown ids lock the same way (a lockout tells nothing about existence)
       for (let i = 0; i < 4; i++) await signIn(db, 'ghost', 'x', at(60));
       assert.equal(((await signIn(db, 'ghost', 'x', at(60))) as { reason: string }).reason, 'locked');
+      // attempts sent all at once: only maxFailures passwords are checked, the rest are refused as
+      // locked before any check — the right password sent after a burst of wrong ones does not get in
+      await createUser(db, { id: 'sh-burst', name: '李明', department: '上海市大数据中心', regionCode: '310000', roles: ['clerk'], password: 'Burst-Target-2026' }, ctx);
+      const burst = await Promise.all([...Array.from({ length: 30 }, (_, i) => signIn(db, 'sh-burst', `wrong-${i}`, at(80))), signIn(db, 'sh-burst', 'Burst-Target-2026', at(80))]);
+      assert.equal(burst.at(-1)!.ok, false, 'the right password in the burst is refused');
+      const reasons = burst.map((r) => (r.ok ? 'ok' : r.reason));
+      assert.equal(reasons.filter((r) => r === 'invalid').length, LOCKOUT.maxFailures - 1, reasons.join(','));
+      assert.equal(reasons.filter((r) => r === 'locked').length, burst.length - (LOCKOUT.maxFailures - 1));
+      assert.equal(((await signIn(db, 'sh-burst', 'Burst-Target-2026', at(81))) as { reason: string }).reason, 'locked', 'and stays locked');
+      assert.equal((await signIn(db, 'sh-burst', 'Burst-Target-2026', at(96))).ok, true, 'until the lock ends');
       // a password reset clears the lock
       for (let i = 0; i < 5; i++) await signIn(db, 'sh-admin', 'x', at(70));
       await resetPassword(db, 'sh-admin', 'New-Password-2026', ctx);
@@ -144,6 +154,7 @@ for (const engine of await engines()) {
         [
           ['admin', 'user.created', 'cli:ops', 'sh-clerk'],
           ['admin', 'user.created', 'cli:ops', 'sh-admin'],
+          ['admin', 'user.created', 'cli:ops', 'sh-burst'],
           ['admin', 'user.password-reset', 'cli:ops', 'sh-admin'],
           ['admin', 'user.disabled', 'cli:ops', 'sh-clerk'],
           ['admin', 'user.enabled', 'cli:ops', 'sh-clerk'],
