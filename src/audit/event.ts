@@ -6,6 +6,7 @@ import { createHmac } from 'node:crypto';
 import { canonicalize } from '../core/jcs.js';
 import { TongbanError } from '../core/errors.js';
 import { maskIdNumber, maskPersonalData } from '../core/mask.js';
+import { PURPOSE_LIMITS } from '../core/purpose.js';
 import type { AuditAlgorithm, UnhashedEntry } from './chain.js';
 
 export const AUDIT_CATEGORIES = ['exchange', 'admin', 'membership', 'security'] as const;
@@ -114,9 +115,9 @@ export function prepareEntry(
   let purpose: string | null = null;
   if (e.purpose !== undefined) {
     const p = e.purpose;
-    const serviceItem = str('purpose.serviceItem', p?.serviceItem, 128, true);
-    const caseId = str('purpose.caseId', p?.caseId, 128, true);
-    const agreementId = str('purpose.agreementId', p?.agreementId, 128);
+    const serviceItem = str('purpose.serviceItem', p?.serviceItem, PURPOSE_LIMITS.serviceItem, true);
+    const caseId = str('purpose.caseId', p?.caseId, PURPOSE_LIMITS.caseId, true);
+    const agreementId = str('purpose.agreementId', p?.agreementId, PURPOSE_LIMITS.agreementId);
     if (p && Object.keys(p).some((k) => !['serviceItem', 'caseId', 'agreementId'].includes(k))) problems.push('purpose has only serviceItem, caseId and agreementId');
     if (serviceItem && caseId) purpose = canonicalize({ serviceItem, caseId, ...(agreementId ? { agreementId } : {}) });
   }

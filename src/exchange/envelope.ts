@@ -7,6 +7,7 @@ import AjvModule from 'ajv';
 import { Type, type Static } from 'typebox';
 import { TongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
 import type { SealBlock } from './seal.js';
+import { PURPOSE_LIMITS } from '../core/purpose.js';
 
 export const REQUEST_TYPE = 'tongban.exchange.request';
 export const RESPONSE_TYPE = 'tongban.exchange.response';
@@ -58,9 +59,9 @@ export const RequestPayloadSchema = Type.Object(
     ),
     purpose: Type.Object(
       {
-        serviceItem: Text(200),
-        caseId: Text(64),
-        agreementId: Type.Optional(Text(64)),
+        serviceItem: Text(PURPOSE_LIMITS.serviceItem),
+        caseId: Text(PURPOSE_LIMITS.caseId),
+        agreementId: Type.Optional(Text(PURPOSE_LIMITS.agreementId)),
       },
       Closed,
     ),

@@ -10,6 +10,7 @@ import { errorResponses, type App } from '../http/app.js';
 import { currentUser, requireUser } from '../identity/index.js';
 import { EXCHANGE_BODY_LIMIT, RequestSchema, ResponseSchema } from './envelope.js';
 import type { ExchangeService } from './service.js';
+import { PURPOSE_LIMITS } from '../core/purpose.js';
 
 /** Exchange messages are validated by the exchange code itself, never coerced by the framework. */
 const noFrameworkValidation = () => () => true;
@@ -39,9 +40,9 @@ const ExchangeInputSchema = Type.Object(
     fields: Type.Array(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), { minItems: 1, maxItems: 64, uniqueItems: true }),
     purpose: Type.Object(
       {
-        serviceItem: Type.String({ minLength: 1, maxLength: 200 }),
-        caseId: Type.String({ minLength: 1, maxLength: 64 }),
-        agreementId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        serviceItem: Type.String({ minLength: 1, maxLength: PURPOSE_LIMITS.serviceItem }),
+        caseId: Type.String({ minLength: 1, maxLength: PURPOSE_LIMITS.caseId }),
+        agreementId: Type.Optional(Type.String({ minLength: 1, maxLength: PURPOSE_LIMITS.agreementId })),
       },
       { additionalProperties: false },
     ),

@@ -60,6 +60,26 @@ for (const engine of await engines()) {
         assert.ok(verifySeal(signed.payload, signed.signature, f.sh.server.identity.publicKeyPem).ok, 'the stored request verifies with 上海\'s key');
         assert.equal(sealed.payload.requestHash, evidence.request_hash);
         assert.equal(sealed.payload.record!.name, f.citizen.name);
+        // a purpose at every limit the clerk's API accepts (a 200-character 事项 name, as the catalogue
+        // allows) is carried, served and audited on both sides — not refused by an audit log after the read
+        if (route === 'direct') {
+          const longest = { serviceItem: '跨省通办'.repeat(50), caseId: 'C'.repeat(64), agreementId: 'A'.repeat(64) };
+          const long = await f.clerk('/api/exchange/requests', {
+            body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name'], purpose: longest },
+          });
+          assert.equal(long.status, 200, JSON.stringify(long.body));
+          assert.equal(long.body.exchange.status, 'completed', JSON.stringify(long.body.exchange.error));
+          for (const node of [f.sh, f.ah]) {
+            await node.server.audit.drain?.();
+            const row = await node.server.store.db.selectFrom('audit_entry').select(['purpose', 'outcome']).where('message_id', '=', long.body.exchange.messageId).executeTakeFirstOrThrow();
+            assert.deepEqual([JSON.parse(row.purpose!), row.outcome], [longest, 'ok']);
+          }
+          const tooLong = await f.clerk('/api/exchange/requests', {
+            body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name'], purpose: { ...longest, serviceItem: `${longest.serviceItem}办` } },
+          });
+          assert.equal(tooLong.status, 400);
+          assert.equal(tooLong.body.error.code, 'E_INVALID_REQUEST');
+        }
         if (route === 'relay') {
           const relayed = await f.hub.server.store.db.selectFrom('hub_relay_log').selectAll().where('message_id', '=', x.messageId).execute();
           assert.equal(relayed.length, 1);
