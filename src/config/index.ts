@@ -31,6 +31,8 @@ export interface ServerConfig {
   /** source adapter settings: named departmental connections (sqlite paths absolute) and readable file roots */
   adapters: { connections: Record<string, { url: string } | { urlFromEnv: string }>; fileRoots: string[]; sources: Record<string, unknown> };
   exchange: ExchangeSettings;
+  /** hub: the relay's metadata log (hub_relay_log) keeps rows this many days */
+  relay: { logRetentionDays: number };
   log: { level: string; file?: string };
   /** where the config came from, for messages */
   source: string;
@@ -164,6 +166,7 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
       partners: raw.exchange?.partners ?? {},
       access: (raw.exchange?.access ?? []) as AccessRule[],
     },
+    relay: { logRetentionDays: raw.relay?.logRetentionDays ?? 365 },
     adapters: {
       connections: Object.fromEntries(
         Object.entries(raw.adapters?.connections ?? {}).map(([name, spec]) => [name, 'url' in spec ? { url: absolutiseSqlite(spec.url, opts.baseDir) } : spec]),

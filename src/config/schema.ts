@@ -75,6 +75,14 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    relay: Type.Optional(
+      Type.Object(
+        {
+          logRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'hub: days the relay keeps its metadata log (hub_relay_log)' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     exchange: Type.Optional(
       Type.Object(
         {

@@ -7,6 +7,7 @@ import { TongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import { GroupCommitter } from '../store/group-commit.js';
 import { prepareRows } from '../store/prepared.js';
+import { PeriodicTask, purgeOlderThan, type PurgeTarget } from '../store/purge.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { ExchangeReplayTable } from './schema.js';
 
@@ -15,6 +16,8 @@ interface Seen {
   from: string;
   createdAt: string;
 }
+
+const REPLAY_ROWS: PurgeTarget = { table: 'exchange_replay', key: 'message_id', time: 'received_at' };
 
 /** How many recent ids a provider keeps in memory (a few tens of MB at most). */
 const RECENT_IDS = 200_000;
@@ -26,8 +29,7 @@ export class ReplayGuard {
   private current = new Set<string>();
   private previous = new Set<string>();
   private currentSince = Date.now();
-  private purgeTimer: NodeJS.Timeout | undefined;
-  private purging: Promise<void> | undefined;
+  private purger: PeriodicTask | undefined;
   private readonly committer: GroupCommitter<Seen, boolean>;
 
   /** `windowMs`: the clock window; ids older than twice the window can be forgotten. */
@@ -78,39 +80,18 @@ export class ReplayGuard {
     this.current.add(messageId);
   }
 
-  /**
-   * Deletes ids older than twice the clock window (no message that old passes the clock check), a
-   * slice at a time so that the exchanges writing meanwhile never wait long for the write lock.
-   */
-  async purge(now = new Date(), slice = 5000): Promise<number> {
-    const cutoff = new Date(now.getTime() - 2 * this.windowMs).toISOString();
-    let deleted = 0;
-    for (;;) {
-      const oldest = this.db.selectFrom('exchange_replay').select('message_id').where('received_at', '<', cutoff).limit(slice);
-      const r = await this.db.deleteFrom('exchange_replay').where('message_id', 'in', oldest).executeTakeFirst();
-      const n = Number(r.numDeletedRows);
-      deleted += n;
-      if (n < slice) return deleted;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  /** Deletes ids older than twice the clock window (no message that old passes the clock check). */
+  purge(now = new Date(), slice?: number): Promise<number> {
+    return purgeOlderThan(this.db, REPLAY_ROWS, new Date(now.getTime() - 2 * this.windowMs).toISOString(), slice);
   }
 
-  /** Purges now and then every `everyMs` until stopped; a failed purge is logged and tried again next time. */
+  /** Purges now and then every `everyMs` until stopped; a failed purge is reported and tried again next time. */
   startPurging(everyMs: number, onError: (e: unknown) => void): void {
-    this.stopPurging();
-    const run = () => {
-      this.purging = this.purge()
-        .then(() => undefined, onError)
-        .finally(() => {
-          if (this.purgeTimer !== undefined) this.purgeTimer = setTimeout(run, everyMs).unref();
-        });
-    };
-    this.purgeTimer = setTimeout(run, 0).unref();
+    this.purger ??= new PeriodicTask(() => this.purge(), everyMs, onError);
+    this.purger.start();
   }
 
   async stopPurging(): Promise<void> {
-    if (this.purgeTimer !== undefined) clearTimeout(this.purgeTimer);
-    this.purgeTimer = undefined;
-    await this.purging;
+    await this.purger?.stop();
   }
 }

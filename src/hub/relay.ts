@@ -13,6 +13,7 @@ import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import { GroupCommitter } from '../store/group-commit.js';
 import { prepareRows } from '../store/prepared.js';
+import { PeriodicTask, purgeOlderThan, type PurgeTarget } from '../store/purge.js';
 import { errorResponses, sendError, type App } from '../http/app.js';
 import { trustIndexOf, type TrustIndex } from '../exchange/trust.js';
 import { EXCHANGE_BODY_LIMIT } from '../exchange/envelope.js';
@@ -23,6 +24,10 @@ export interface RelayContext {
   db: Kysely<TongbanDB>;
   trustList: () => Promise<CurrentTrustList>;
   timeoutMs?: number;
+  /** days hub_relay_log keeps a row (config relay.logRetentionDays) */
+  logRetentionDays?: number;
+  /** told of a failed purge of old log rows */
+  onPurgeError?: (e: unknown) => void;
   /** told of every forwarded (or refused) message; regions that are not members come as 'unknown' */
   onForwarded?: (m: RelayedMessage) => void;
 }
@@ -36,6 +41,10 @@ export interface RelayedMessage {
   durationMs: number;
 }
 
+const DEFAULT_LOG_RETENTION_DAYS = 365;
+const RELAY_PURGE_EVERY_MS = 10 * 60_000;
+const RELAY_LOG_ROWS: PurgeTarget = { table: 'hub_relay_log', key: 'id', time: 'received_at' };
+
 type RelayKind = 'requests' | 'inbox' | 'resources';
 type LogRow = Omit<HubRelayLogTable, 'id'>;
 
@@ -43,6 +52,7 @@ export class Relay {
   private readonly pools = new Map<string, Pool>();
   private index: { at: number; idx: TrustIndex } | undefined;
   private readonly log: GroupCommitter<LogRow, undefined>;
+  private readonly purger: PeriodicTask;
 
   constructor(private readonly ctx: RelayContext) {
     const insert = prepareRows<LogRow>(['message_id', 'kind', 'from_region', 'to_region', 'received_at', 'status', 'bytes_in', 'bytes_out', 'duration_ms'], (rows) =>
@@ -52,6 +62,15 @@ export class Relay {
       await ctx.db.executeQuery(insert(rows));
       return rows.map(() => undefined);
     }, 500);
+    // metadata only, but one row a message: kept for the retention period, then deleted
+    this.purger = new PeriodicTask(() => this.purge(), RELAY_PURGE_EVERY_MS, ctx.onPurgeError ?? (() => undefined));
+    this.purger.start();
+  }
+
+  /** Deletes log rows older than the retention period; returns how many went. */
+  purge(now = new Date()): Promise<number> {
+    const days = this.ctx.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    return purgeOlderThan(this.ctx.db, RELAY_LOG_ROWS, new Date(now.getTime() - days * 86_400_000).toISOString());
   }
 
   /** The member list as an index, refreshed at most every two seconds on the hot path. */
@@ -115,6 +134,7 @@ export class Relay {
   }
 
   async close(): Promise<void> {
+    await this.purger.stop();
     await this.log.drain().catch(() => undefined);
     await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
   }

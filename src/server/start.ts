@@ -184,7 +184,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity });
       await app.register(directoryHubRoutes, { db: store.db, signer: identity });
-      relay = new Relay({ db: store.db, trustList: () => currentTrustList(trust), onForwarded: (m) => metrics.observeRelay(m) });
+      relay = new Relay({
+        db: store.db,
+        trustList: () => currentTrustList(trust),
+        onForwarded: (m) => metrics.observeRelay(m),
+        logRetentionDays: cfg.relay.logRetentionDays,
+        onPurgeError: (e) => logger.warn({ err: (e as Error).message }, 'old relay log rows not purged; next try in 10 minutes'),
+      });
       await app.register(relayRoutes, relay);
     } else {
       // created before listening so routes can read it; started once the URL is known
