@@ -633,8 +633,8 @@ export class CatalogService {
 
   /** Appends audit events and announces published changes for steps done outside change() (seeding, import). */
   async afterCommit(events: Array<{ kind: EntryKind; id: string; version: number; step: WorkflowStep; detail?: Record<string, string | number | boolean | null> }>, actor: CatalogActor, changes: PublishedChange[]): Promise<void> {
+    for (const c of changes) this.announce(c); // committed already: announced whatever the audit append does
     for (const e of events) await this.audit(e.kind, e.id, e.version, e.step, actor, 'ok', undefined, e.detail);
-    for (const c of changes) this.announce(c);
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -729,11 +729,13 @@ export class CatalogService {
       }
       throw e;
     }
+    // the change is committed: it is announced (the exchange serves or stops serving what it names)
+    // even if the audit append after it fails
+    if (outcome.announce) this.announce({ ...outcome.announce, kind, id: outcome.id, at });
     const detail: Record<string, string | number | boolean | null> = {};
     if (reason) detail.reason = reason;
     for (const b of outcome.before ?? []) await this.audit(kind, outcome.id, b.version, b.action, actor, 'ok');
     await this.audit(kind, outcome.id, outcome.history.version, step, actor, 'ok', undefined, detail);
-    if (outcome.announce) this.announce({ ...outcome.announce, kind, id: outcome.id, at });
     const view = await this.get(kind, outcome.id, { includeWorking: true });
     return view!;
   }

@@ -249,4 +249,27 @@ for (const engine of await engines()) {
       await t.cleanup();
     }
   });
+
+  test(`${engine}: a committed publication is announced even when the audit append after it fails`, async () => {
+    const t = await freshDatabase(engine, 'catann');
+    const store = await openDatabase<TongbanDB>(t.url);
+    try {
+      await migrateToLatest(store);
+      let auditDown = false;
+      const svc = new CatalogService({ db: store.db, regionCode: '310000', audit: { append: async () => { if (auditDown) throw new Error('audit database unavailable'); } } });
+      const announced: PublishedChange[] = [];
+      svc.onPublished((c) => void announced.push(c));
+      await svc.create('element', element, wang);
+      await svc.submit('element', 'SH.HOUSING.FUND_NO', wang);
+      auditDown = true;
+      await assert.rejects(svc.approve('element', 'SH.HOUSING.FUND_NO', li), /audit database unavailable/);
+      // the approval was committed before the append failed: the exchange must hear of it
+      const row = await store.db.selectFrom('catalog_element').select(['published']).where('id', '=', 'SH.HOUSING.FUND_NO').executeTakeFirstOrThrow();
+      assert.ok(row.published, 'published in the database');
+      assert.deepEqual(announced.map((c) => [c.change, c.kind, c.id]), [['published', 'element', 'SH.HOUSING.FUND_NO']]);
+    } finally {
+      await store.close();
+      await t.cleanup();
+    }
+  });
 }
