@@ -107,10 +107,13 @@ export class AdapterHost {
   }
 
   /**
-   * Builds (or replaces) adapter `id`. Never throws: a configuration that does not validate gives an
-   * adapter that answers E_SOURCE_UNAVAILABLE, and the problem is logged and shown in its health.
+   * Builds (or replaces) adapter `id` for `o.owner` (the resource it serves; default: the id itself).
+   * Each owner gets its own instance — an adapter is built for its resource's fields — so two
+   * resources naming the same adapter never close each other's. Never throws: a configuration that
+   * does not validate gives an adapter that answers E_SOURCE_UNAVAILABLE, and the problem is logged
+   * and shown in its health.
    */
-  create(id: string, config: unknown, o: { fields?: ReadonlyArray<FieldSpec>; label?: string } = {}): ConfiguredAdapter {
+  create(id: string, config: unknown, o: { fields?: ReadonlyArray<FieldSpec>; label?: string; owner?: string } = {}): ConfiguredAdapter {
     const label = o.label ?? id;
     let adapter: ConfiguredAdapter;
     try {
@@ -129,19 +132,27 @@ export class AdapterHost {
       this.o.logger?.error({ adapter: id, problem: reason }, 'adapter configuration cannot be used');
       adapter = unusableAdapter(ADAPTER_KINDS.includes(kind as AdapterKind) ? (kind as AdapterKind) : 'sql', label, reason, this.o.clock);
     }
-    const old = this.byId.get(id);
-    this.byId.set(id, adapter);
+    const key = o.owner === undefined ? id : `${o.owner}\u0000${id}`;
+    const old = this.byId.get(key);
+    this.byId.set(key, adapter);
     if (old) void old.close().catch(() => undefined);
     return adapter;
   }
 
-  get(id: string): ConfiguredAdapter | undefined {
-    return this.byId.get(id);
+  /** Closes the adapters built for `owner` (a resource no longer served here). */
+  release(owner: string): void {
+    for (const [key, adapter] of this.byId) {
+      if (key.startsWith(`${owner}\u0000`)) {
+        this.byId.delete(key);
+        void adapter.close().catch(() => undefined);
+      }
+    }
   }
 
-  /** Every adapter's health, by id. */
+  /** Every adapter's health, by id (an adapter built for a resource: "id (resource)"). */
   health(): Record<string, AdapterHealth> {
-    return Object.fromEntries([...this.byId].sort(([a], [b]) => a.localeCompare(b)).map(([id, a]) => [id, a.health()]));
+    const label = (key: string) => (key.includes('\u0000') ? `${key.split('\u0000')[1]} (${key.split('\u0000')[0]})` : key);
+    return Object.fromEntries([...this.byId].map(([key, a]) => [label(key), a.health()] as const).sort(([a], [b]) => a.localeCompare(b)));
   }
 
   async close(): Promise<void> {

@@ -67,13 +67,14 @@ export async function serveCatalogResources(o: ServeCatalogOptions): Promise<Cat
     const config = o.configs.get(entry.source.adapter);
     if (!config) {
       o.registry.unregister(entry.id);
+      o.adapters.release(entry.id);
       unserved.set(entry.id, { resource: entry.id, name: entry.name.zh, nameEn: entry.name.en, department: entry.department.name, sourceSystem: entry.source.system, adapter: entry.source.adapter, reason: 'adapter-not-configured' });
       o.logger.error({ resource: entry.id, adapter: entry.source.adapter }, 'published resource names an adapter this node does not configure; not served');
       return;
     }
     unserved.delete(entry.id);
     const def = resourceDefOf(entry, element);
-    o.registry.register({ def, adapterId: entry.source.adapter, adapter: o.adapters.create(entry.source.adapter, config, { fields: def.fields, label: def.sourceSystem }) });
+    o.registry.register({ def, adapterId: entry.source.adapter, adapter: o.adapters.create(entry.source.adapter, config, { fields: def.fields, label: def.sourceSystem, owner: entry.id }) });
   };
   for (const r of published.resources) serve(r);
   const stop = o.catalog.onPublished((change) => {
@@ -81,6 +82,7 @@ export async function serveCatalogResources(o: ServeCatalogOptions): Promise<Cat
     if (change.kind !== 'resource') return;
     if (change.change === 'retired') {
       o.registry.unregister(change.id);
+      o.adapters.release(change.id);
       unserved.delete(change.id);
     } else serve(change.entry as DataResource);
   });

@@ -47,7 +47,7 @@ export class ExchangeService {
   readonly outbox: Outbox;
   readonly provider: Provider;
   readonly requester: Requester;
-  /** the node's source adapters by id, over its named departmental connections (health: adapters.health()) */
+  /** the node's source adapters, one per served resource, over its named departmental connections (health: sources()) */
   readonly adapters: AdapterHost;
   private served: CatalogResources | undefined;
   private catalog: CatalogFeed | undefined;

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter, validateAdapterConfig, type AdapterConfig, type HttpAdapterConfig } from '../../src/adapters/index.js';
+import { AdapterHost, createAdapter, validateAdapterConfig, type AdapterConfig, type HttpAdapterConfig } from '../../src/adapters/index.js';
 import { makeIdNumber } from '../../src/core/ids/index.js';
 import { TongbanError } from '../../src/core/errors.js';
 
@@ -280,4 +280,26 @@ test('http: a source that refuses connections, and a missing secret, are E_SOURC
     await noSecret.close();
   }
   assert.deepEqual(validateAdapterConfig(cfg(), { env: {} }), [{ path: 'headers.Authorization.env', message: 'environment variable DEPT_TOKEN is not set' }]);
+});
+
+test('http: two resources naming one adapter id each keep their own adapter; rebuilding or releasing one leaves the other reading', async () => {
+  handler = json(200, { code: 0, msg: 'ok', data: { person } });
+  const host = new AdapterHost({ env });
+  try {
+    const forPension = host.create('rs.persons', cfg(), { fields, owner: 'pension.status' });
+    const forHukou = host.create('rs.persons', cfg(), { fields, owner: 'person.basic' });
+    assert.equal((await forPension.fetch(ID, ['paidMonths'])).values.paidMonths, 120);
+    assert.equal((await forHukou.fetch(ID, ['name'])).values.name, '张三');
+    // the second resource is republished: its adapter is rebuilt, the first one's is untouched
+    const rebuilt = host.create('rs.persons', cfg(), { fields, owner: 'person.basic' });
+    assert.equal((await forPension.fetch(ID, ['paidMonths'])).values.paidMonths, 120, 'the other resource still reads');
+    assert.equal((await rebuilt.fetch(ID, ['name'])).values.name, '张三');
+    assert.deepEqual(Object.keys(host.health()), ['rs.persons (pension.status)', 'rs.persons (person.basic)']);
+    // retiring one resource closes its adapter only
+    host.release('person.basic');
+    assert.deepEqual(Object.keys(host.health()), ['rs.persons (pension.status)']);
+    assert.equal((await forPension.fetch(ID, ['name'])).values.name, '张三');
+  } finally {
+    await host.close();
+  }
 });
