@@ -20,7 +20,15 @@ export interface SqlConnectionsOptions {
   env?: Readonly<Record<string, string | undefined>>;
   poolSize?: number;
   connectTimeoutMs?: number;
+  /**
+   * PostgreSQL sources: the server cancels a statement running longer than this (default 10,000 ms,
+   * above the adapters' own 5,000 ms default). An adapter's timeout only stops waiting; without this a
+   * slow or locked source would keep the pool's few connections busy long after every caller gave up.
+   */
+  statementTimeoutMs?: number;
 }
+
+export const SOURCE_STATEMENT_TIMEOUT_MS = 10_000;
 
 const PG_DATE = 1082;
 const PG_TIMESTAMP = 1114;
@@ -89,7 +97,8 @@ export class SqlConnections {
       const db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
       return { db, close: () => db.destroy() };
     }
-    const options = ['-c default_transaction_read_only=on', ...(target.schema ? [`-c search_path=${target.schema}`] : [])].join(' ');
+    const statementTimeout = Math.max(1, Math.round(this.o.statementTimeoutMs ?? SOURCE_STATEMENT_TIMEOUT_MS));
+    const options = ['-c default_transaction_read_only=on', `-c statement_timeout=${statementTimeout}`, ...(target.schema ? [`-c search_path=${target.schema}`] : [])].join(' ');
     const pool = new pg.Pool({
       connectionString: target.location,
       max: this.o.poolSize ?? 4,

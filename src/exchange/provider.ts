@@ -13,6 +13,7 @@ import {
 } from './envelope.js';
 import { messageHash, verifySeal, type BatchSigner } from './seal.js';
 import { canonicalBytes } from '../core/jcs.js';
+import { maskPersonalData } from '../core/mask.js';
 import { trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
 import type { AuditSink } from '../audit/index.js';
@@ -147,7 +148,7 @@ export class Provider {
 
   private async answerError(ctx: ResponseContext, req: SignedRequest | undefined, e: unknown, authentic: boolean): Promise<ProviderAnswer> {
     const err = isTongbanError(e) ? e : new TongbanError('E_INTERNAL');
-    if (!isTongbanError(e)) this.o.logger.error({ err: { message: (e as Error)?.message, stack: (e as Error)?.stack } }, 'exchange failed');
+    if (!isTongbanError(e)) this.o.logger.error({ err: { message: maskPersonalData(String((e as Error)?.message)), stack: maskPersonalData(String((e as Error)?.stack)) } }, 'exchange failed');
     const doc = await this.seal(errorPayload(ctx, err.code, err.code === 'E_INTERNAL' ? undefined : err.detail));
     this.o.logger.info({ code: err.code, from: req?.payload?.from, messageId: req?.payload?.messageId }, 'exchange refused');
     const event = authentic && req

@@ -75,7 +75,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const mapped = mapError(error);
     if (mapped.status >= 500) {
-      req.log.error({ err: { type: error.name, message: maskPersonalData(error.message), stack: error.stack } }, 'request failed');
+      // the stack's first line repeats the message: masked like it
+      req.log.error({ err: { type: error.name, message: maskPersonalData(error.message), stack: error.stack ? maskPersonalData(error.stack) : undefined } }, 'request failed');
     } else {
       req.log.info({ code: mapped.code, detail: mapped.detail ? maskPersonalData(mapped.detail) : undefined }, 'request refused');
     }

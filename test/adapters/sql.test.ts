@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { seedRegistries, type RegistryDB } from '../../src/sim/registries/index.js';
 import { AdapterHost, createAdapter, type AdapterConfig } from '../../src/adapters/index.js';
 import { registryResourceConfigs } from '../../src/adapters/registry-resources.js';
+import { SqlConnections } from '../../src/adapters/connections.js';
 import { standardElement } from '../../src/catalog/elements.js';
 import type { DataElement } from '../../src/catalog/model.js';
 import { makeIdNumber } from '../../src/core/ids/index.js';
@@ -235,3 +236,21 @@ test('sql: an unreachable PostgreSQL is E_SOURCE_UNAVAILABLE, not a crash', asyn
     await a.close();
   }
 });
+
+if ((await engines()).includes('postgres')) {
+  test('postgres source: the server cancels a statement that outlives the connection statement timeout (read-only too)', async () => {
+    const t = await freshDatabase('postgres', 'stmt-timeout');
+    const connections = new SqlConnections({ named: { dept: { url: t.url } }, statementTimeoutMs: 200 });
+    try {
+      const db = await connections.get('dept');
+      const started = performance.now();
+      await assert.rejects(sql`select pg_sleep(5)`.execute(db), /statement timeout/);
+      assert.ok(performance.now() - started < 4000, 'cancelled by the server, not left running');
+      assert.equal((await sql<{ v: number }>`select 1 as v`.execute(db)).rows[0]!.v, 1, 'the connection is usable again');
+      await assert.rejects(sql`create table t_write (x int)`.execute(db), /read-only/);
+    } finally {
+      await connections.close();
+      await t.cleanup();
+    }
+  });
+}

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { configFromObject } from '../../src/config/index.js';
 import { startServer } from '../../src/server/start.js';
 import { createLogger } from '../../src/http/logger.js';
+import { buildApp } from '../../src/http/app.js';
+import pino from 'pino';
 import { ERRORS } from '../../src/core/errors.js';
 
 test('every server: healthz, readyz, OpenAPI 3.1 from the route schemas, API docs, error vocabulary, web UI fallback, masked logs', async () => {
@@ -61,4 +63,25 @@ test('every server: healthz, readyz, OpenAPI 3.1 from the route schemas, API doc
   assert.ok(log.includes('1101**********0021'));
   for (const line of log.trim().split('\n')) JSON.parse(line); // structured JSON, one object a line
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('an unexpected error is logged with its message and stack masked (no ID number in clear)', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+  const app = await buildApp({ logger, title: 't', description: 'd', readiness: [], serveWeb: false });
+  app.get('/boom', async () => {
+    throw new Error('lookup of 110105194912310021 failed');
+  });
+  await app.ready();
+  try {
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    assert.equal(res.statusCode, 500);
+    assert.ok(!res.body.includes('110105194912310021'));
+    const logged = lines.join('');
+    assert.match(logged, /request failed/);
+    assert.ok(logged.includes('"stack"'), 'the stack is logged');
+    assert.ok(!logged.includes('110105194912310021'), `no ID number in the log: ${logged.slice(0, 300)}`);
+  } finally {
+    await app.close();
+  }
 });
