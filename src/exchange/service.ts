@@ -93,7 +93,9 @@ export class ExchangeService {
       deliverLater: async (to, response, conversationId) => {
         await o.db.transaction().execute(async (tx) => {
           await this.outbox.enqueueIn(tx, to, 'inbox', response.payload.messageId, JSON.stringify(response));
-          await tx.updateTable('exchange_conversation').set({ status: 'answered', completed_at: nowIso() }).where('conversation_id', '=', conversationId).execute();
+          // answered: the signed request (with the subject's ID number) is not kept beyond its use; the
+          // audit log holds its hash, the requester keeps it as evidence
+          await tx.updateTable('exchange_conversation').set({ status: 'answered', completed_at: nowIso(), request: '' }).where('conversation_id', '=', conversationId).execute();
         });
         this.outbox.wake();
       },

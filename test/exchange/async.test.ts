@@ -61,6 +61,11 @@ for (const engine of await engines()) {
       const inbox = await f.sh.server.store.db.selectFrom('exchange_inbox').selectAll().execute();
       assert.equal(inbox.length, 1);
 
+      // answered, the provider keeps the conversation but not the signed request with the ID number
+      const conversation = await f.ah.server.store.db.selectFrom('exchange_conversation').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(conversation.status, 'answered');
+      assert.equal(conversation.request, '');
+      assert.ok(!JSON.stringify(conversation).includes(f.citizen.idNumber));
       // the provider's audit shows the accepted request and the later answer, bound by conversation
       const served = await f.ah.server.store.db.selectFrom('audit_entry').select(['action', 'conversation_id']).where('conversation_id', '=', id).orderBy('seq').execute();
       assert.deepEqual(served.map((s) => s.action), ['exchange.request.accepted', 'exchange.request.served']);
