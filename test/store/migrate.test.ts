@@ -35,6 +35,14 @@ for (const engine of await engines()) {
           key_id: 'x', region_code: '999999', suite: 'ed25519', public_key_pem: 'p', status: 'active', added_at: at, retired_at: null,
         }).execute(),
       );
+      // anchoring's read of pending checkpoints goes through a partial index, not the whole table
+      if (engine === 'sqlite') {
+        const plan = await sql<{ detail: string }>`explain query plan select seq, document from audit_checkpoint where countersignature is null order by seq`.execute(store.db);
+        assert.match(plan.rows.map((r) => r.detail).join(' | '), /USING INDEX audit_checkpoint_pending/);
+      } else {
+        const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'audit_checkpoint_pending' and schemaname = current_schema()`.execute(store.db);
+        assert.match(idx.rows[0]?.indexdef ?? '', /WHERE \(countersignature IS NULL\)/);
+      }
       const count = await sql<{ n: number }>`select count(*) as n from tongban_migration`.execute(store.db);
       assert.equal(Number(count.rows[0]!.n), Object.keys(MIGRATIONS).length);
     } finally {

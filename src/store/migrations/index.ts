@@ -7,6 +7,7 @@ import { exchangeMigration } from '../../exchange/migration.js';
 import { identityMigration } from '../../identity/migration.js';
 import { catalogMigration } from '../../catalog/migration.js';
 import { directoryMigration } from '../../directory/migration.js';
+import { pendingCheckpointsMigration } from '../../audit/migration-pending-checkpoints.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004_exchange': exchangeMigration,
   '005_catalog': catalogMigration,
   '006_directory': directoryMigration,
+  '007_audit_pending_checkpoints': pendingCheckpointsMigration,
 };
