@@ -28,7 +28,7 @@ export interface SqlConnectionsOptions {
   statementTimeoutMs?: number;
 }
 
-export const SOURCE_STATEMENT_TIMEOUT_MS = 10_000;
+const SOURCE_STATEMENT_TIMEOUT_MS = 10_000;
 
 const PG_DATE = 1082;
 const PG_TIMESTAMP = 1114;

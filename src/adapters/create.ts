@@ -132,7 +132,8 @@ export class AdapterHost {
       this.o.logger?.error({ adapter: id, problem: reason }, 'adapter configuration cannot be used');
       adapter = unusableAdapter(ADAPTER_KINDS.includes(kind as AdapterKind) ? (kind as AdapterKind) : 'sql', label, reason, this.o.clock);
     }
-    const key = o.owner === undefined ? id : `${o.owner}\u0000${id}`;
+    // an owner's adapter is keyed "id (owner)": what health() shows, and what release() matches
+    const key = o.owner === undefined ? id : `${id} (${o.owner})`;
     const old = this.byId.get(key);
     this.byId.set(key, adapter);
     if (old) void old.close().catch(() => undefined);
@@ -142,7 +143,7 @@ export class AdapterHost {
   /** Closes the adapters built for `owner` (a resource no longer served here). */
   release(owner: string): void {
     for (const [key, adapter] of this.byId) {
-      if (key.startsWith(`${owner}\u0000`)) {
+      if (key.endsWith(` (${owner})`)) {
         this.byId.delete(key);
         void adapter.close().catch(() => undefined);
       }
@@ -151,8 +152,7 @@ export class AdapterHost {
 
   /** Every adapter's health, by id (an adapter built for a resource: "id (resource)"). */
   health(): Record<string, AdapterHealth> {
-    const label = (key: string) => (key.includes('\u0000') ? `${key.split('\u0000')[1]} (${key.split('\u0000')[0]})` : key);
-    return Object.fromEntries([...this.byId].map(([key, a]) => [label(key), a.health()] as const).sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.byId].sort(([a], [b]) => a.localeCompare(b)).map(([key, a]) => [key, a.health()]));
   }
 
   async close(): Promise<void> {
