@@ -29,6 +29,8 @@ export async function purgeOlderThan(db: Kysely<TongbanDB>, target: PurgeTarget,
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** the current start(); a run of an earlier one (stopped meanwhile) schedules nothing */
+  private generation = 0;
 
   constructor(
     private readonly task: () => Promise<unknown>,
@@ -38,17 +40,19 @@ export class PeriodicTask {
 
   start(): void {
     if (this.timer !== undefined) return;
+    const generation = ++this.generation;
     const run = () => {
       this.running = this.task()
         .then(() => undefined, this.onError)
         .finally(() => {
-          if (this.timer !== undefined) this.timer = setTimeout(run, this.everyMs).unref();
+          if (generation === this.generation && this.timer !== undefined) this.timer = setTimeout(run, this.everyMs).unref();
         });
     };
     this.timer = setTimeout(run, 0).unref();
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
