@@ -68,11 +68,17 @@ export interface AnchorRound {
   error?: string;
 }
 
+/** A row of another table to insert with an audit entry (batched with its neighbours' rows of that table). */
+export type AuditCompanionRow = { [T in keyof TongbanDB]: { table: T; row: Insertable<TongbanDB[T]> } }[keyof TongbanDB];
+
 /**
- * A row of another table that commits in the same transaction as an audit entry — the record and the
- * entry that accounts for it exist both or neither (e.g. an exchange's evidence record, exchange_request).
+ * What commits in the same transaction as an audit entry — the record and the entry that accounts for
+ * it exist both or neither: a row to insert (e.g. an exchange's evidence record, exchange_request), or
+ * writes of any shape run on the entry's transaction (e.g. a conversation marked answered with its
+ * answer queued for delivery). A function that throws takes its entry with it, and only its entry:
+ * it is called again if its batch is retried, so it must do nothing but write through `tx`.
  */
-export type AuditCompanion = { [T in keyof TongbanDB]: { table: T; row: Insertable<TongbanDB[T]> } }[keyof TongbanDB];
+export type AuditCompanion = AuditCompanionRow | ((tx: Kysely<TongbanDB>) => Promise<void>);
 
 interface Pending {
   entry: PreparedEntry;
@@ -236,15 +242,15 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const results = await this.writeBatch(batch.map((p) => p.entry), batch.map((p) => p.companion));
-        this.stats.batches++;
-        this.stats.entries += results.length;
-        batch.forEach((p, i) => p.resolve(results[i]!));
-        this.lastSeq = results.at(-1)!.seq;
+        await this.commit(batch);
       } catch (e) {
-        const err = isTongbanError(e) ? e : new TongbanError('E_DATABASE_UNAVAILABLE', `audit append failed: ${(e as Error).message}`, { cause: e });
-        this.opts.logger?.error({ err: err.message, entries: batch.length }, 'audit append failed');
-        batch.forEach((p) => p.reject(err));
+        if (batch.length === 1) {
+          this.refuse(batch, e);
+          continue;
+        }
+        // one entry's companion may be what failed (a duplicate row, a conflict its writes found):
+        // each alone, so that it fails by itself and its neighbours commit
+        for (const p of batch) await this.commit([p]).catch((x: unknown) => this.refuse([p], x));
       }
     }
     if (this.lastCheckpointSeq !== undefined && this.lastSeq - this.lastCheckpointSeq >= this.every) {
@@ -255,10 +261,29 @@ export class AuditLog {
     }
   }
 
+  private async commit(batch: Pending[]): Promise<void> {
+    const results = await this.writeBatch(batch.map((p) => p.entry), batch.map((p) => p.companion));
+    this.stats.batches++;
+    this.stats.entries += results.length;
+    batch.forEach((p, i) => p.resolve(results[i]!));
+    this.lastSeq = results.at(-1)!.seq;
+  }
+
+  private refuse(batch: Pending[], e: unknown): void {
+    const err = isTongbanError(e) ? e : new TongbanError('E_DATABASE_UNAVAILABLE', `audit append failed: ${(e as Error).message}`, { cause: e });
+    if (err.code === 'E_DATABASE_UNAVAILABLE' || err.code === 'E_INTERNAL') this.opts.logger?.error({ err: err.message, entries: batch.length }, 'audit append failed');
+    batch.forEach((p) => p.reject(err));
+  }
+
   private async writeBatch(entries: PreparedEntry[], companions: Array<AuditCompanion | undefined> = []): Promise<AppendResult[]> {
     const byTable = new Map<keyof TongbanDB, object[]>();
+    const writes: Array<(tx: Kysely<TongbanDB>) => Promise<void>> = [];
     for (const c of companions) {
       if (!c) continue;
+      if (typeof c === 'function') {
+        writes.push(c);
+        continue;
+      }
       const rows = byTable.get(c.table);
       if (rows) rows.push(c.row);
       else byTable.set(c.table, [c.row]);
@@ -275,6 +300,7 @@ export class AuditLog {
         const insert = this.companionInsert(table, rows);
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.executeQuery(insert(rows.slice(i, i + INSERT_CHUNK)));
       }
+      for (const write of writes) await write(tx);
       const last = chained.at(-1)!;
       await tx.executeQuery(this.moveHead({ seq: last.seq, hash: last.hash }));
       return chained.map((e) => ({ seq: e.seq, hash: e.hash }));

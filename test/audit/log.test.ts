@@ -6,6 +6,7 @@ import { openDatabase, migrateToLatest, type Database, type TongbanDB } from '..
 import { suiteFor, type SuiteName } from '../../src/core/crypto/index.js';
 import { makeSigner, type Signer } from '../../src/core/signed-document.js';
 import { AuditLog, verifyAuditLog, type AuditEvent, type HubAnchor } from '../../src/audit/index.js';
+import { TongbanError } from '../../src/core/errors.js';
 import { computeEntryHash } from '../../src/audit/chain.js';
 import { buildAnchor, type Checkpoint } from '../../src/audit/documents.js';
 import type { TrustListPayload } from '../../src/federation/documents.js';
@@ -383,7 +384,7 @@ for (const engine of await engines()) {
     }
   });
 
-  test(`${engine}: a companion row commits with its entry — both or neither, and its batch with them`, async () => {
+  test(`${engine}: a companion commits with its entry — both or neither — and a failing one takes only its own entry`, async () => {
     const f = await fixture(engine);
     try {
       const row = (id: string) => ({
@@ -391,23 +392,45 @@ for (const engine of await engines()) {
         user_id: 'clerk-1', user_name: '王芳', route: 'direct', status: 'completed', request_hash: `sm3:${'a'.repeat(64)}`, request: '{}',
         response: null, seal: null, error_code: null, error_detail: null, created_at: '2026-11-24T08:00:00.000Z', completed_at: null, latency_ms: null,
       });
+      const before = f.log.stats.batches;
       // appended in one turn: one batch, one transaction
       const ok = await Promise.all([f.log.append(exchangeEvent(1), { table: 'exchange_request', row: row('m-1') }), f.log.append(exchangeEvent(2)), f.log.append(exchangeEvent(3), { table: 'exchange_request', row: row('m-3') })]);
       assert.deepEqual(ok.map((r) => r.seq), [1, 2, 3]);
+      assert.equal(f.log.stats.batches - before, 1);
       const ids = async () => (await f.store.db.selectFrom('exchange_request').select('message_id').orderBy('message_id').execute()).map((r) => r.message_id);
       assert.deepEqual(await ids(), ['m-1', 'm-3']);
-      // a companion that cannot be written (m-1 exists) fails its batch: no entry, no row, head unchanged
-      const failed = await Promise.allSettled([f.log.append(exchangeEvent(4), { table: 'exchange_request', row: row('m-4') }), f.log.append(exchangeEvent(5), { table: 'exchange_request', row: row('m-1') })]);
-      assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
-      assert.equal((failed[0] as PromiseRejectedResult).reason.code, 'E_DATABASE_UNAVAILABLE');
-      assert.deepEqual(await ids(), ['m-1', 'm-3']);
+      // a companion that cannot be written (m-1 exists) fails its own entry; its neighbours commit
+      const failed = await Promise.allSettled([
+        f.log.append(exchangeEvent(4), { table: 'exchange_request', row: row('m-4') }),
+        f.log.append(exchangeEvent(5), { table: 'exchange_request', row: row('m-1') }),
+        f.log.append(exchangeEvent(6)),
+      ]);
+      assert.deepEqual(failed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.equal((failed[1] as PromiseRejectedResult).reason.code, 'E_DATABASE_UNAVAILABLE');
+      assert.deepEqual(await ids(), ['m-1', 'm-3', 'm-4']);
       const head = await f.store.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
-      assert.equal(Number(head.seq), 3);
+      assert.equal(Number(head.seq), 5);
+      // writes of any shape run on the entry's transaction; one that throws leaves nothing of its own
+      // behind (its update rolled back, no entry) and its error reaches its caller unchanged
+      const writes = await Promise.allSettled([
+        f.log.append(exchangeEvent(7), async (tx) => {
+          await tx.updateTable('exchange_request').set({ status: 'failed' }).where('message_id', '=', 'm-3').execute();
+        }),
+        f.log.append(exchangeEvent(8), async (tx) => {
+          await tx.updateTable('exchange_request').set({ status: 'failed' }).where('message_id', '=', 'm-4').execute();
+          throw new TongbanError('E_CONFLICT', 'answered meanwhile');
+        }),
+      ]);
+      assert.equal(writes[0]!.status, 'fulfilled');
+      assert.equal((writes[1] as PromiseRejectedResult).reason.code, 'E_CONFLICT');
+      const statuses = await f.store.db.selectFrom('exchange_request').select(['message_id', 'status']).orderBy('message_id').execute();
+      assert.deepEqual(statuses.map((r) => r.status), ['completed', 'failed', 'completed']);
       // and the log goes on from there, whole
-      assert.equal((await f.log.append(exchangeEvent(6))).seq, 4);
+      assert.equal((await f.log.append(exchangeEvent(9))).seq, 7);
       assert.equal((await verify(f)).ok, true);
     } finally {
       await f.close();
     }
   });
+
 }
