@@ -21,7 +21,7 @@ import { trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import type { PeerHttp } from './http.js';
-import type { AuditSink } from '../audit/index.js';
+import type { AuditEvent, AuditSink } from '../audit/index.js';
 
 export type Route = 'direct' | 'relay';
 
@@ -155,49 +155,60 @@ export class Requester {
     const bound = p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request.payload) === p.requestHash;
     if (!bound) throw new TongbanError('E_SIGNATURE', 'delivery is not bound to the request it names');
     const outcome = this.outcomeOf(doc, { ...seal, requestHashMatches: bound });
+    // applied before: its inbox row, or the answer it left on the request (inbox rows are purged in time)
+    if (await this.inInbox(p.messageId) || answerIdOf(row.response) === p.messageId) return { duplicate: true };
+    // a request holds one final answer: a second one (another message answering the same request) is
+    // recorded and acknowledged, never applied over the first
+    const superseded = !(row.status === 'pending' || row.response === null);
     const at = nowIso();
-    const duplicate = await this.o.db.transaction().execute(async (tx) => {
-      const fresh = await tx
-        .insertInto('exchange_inbox')
-        .values({ message_id: p.messageId, from_region: p.from, in_reply_to: p.inReplyTo!, received_at: at })
-        .onConflict((oc) => oc.column('message_id').doNothing())
-        .returning('message_id')
-        .execute();
-      if (fresh.length === 0) return true;
-      await tx
-        .updateTable('exchange_request')
-        .set({
-          status: outcome.status,
-          response: JSON.stringify(doc),
-          seal: JSON.stringify(outcome.seal ?? seal),
-          error_code: outcome.error?.code ?? null,
-          error_detail: outcome.error?.detail ?? null,
-          completed_at: at,
-          latency_ms: Date.parse(at) - Date.parse(row.created_at),
-        })
-        .where('message_id', '=', p.inReplyTo!)
-        .execute();
-      return false;
-    });
-    if (!duplicate) {
-      await this.o.audit.append({
-        category: 'exchange',
-        action: 'exchange.response.received',
-        actor: { type: 'node', id: p.from, regionCode: p.from },
-        outcome: outcome.status === 'completed' ? 'ok' : 'refused',
-        ...(outcome.error ? { errorCode: outcome.error.code } : {}),
-        messageId: p.messageId,
-        conversationId: p.inReplyTo,
-        counterparty: p.from,
-        subject: { idNumber: request.payload.subject.id },
-        purpose: request.payload.purpose,
-        resource: request.payload.resource,
-        fields: request.payload.fields,
-        requestHash: row.request_hash,
-        responseHash: messageHash(this.o.signer.suiteName, p),
+    const event: AuditEvent = {
+      category: 'exchange',
+      action: 'exchange.response.received',
+      actor: { type: 'node', id: p.from, regionCode: p.from },
+      outcome: !superseded && outcome.status === 'completed' ? 'ok' : 'refused',
+      ...(superseded ? { errorCode: 'E_CONFLICT' } : outcome.error ? { errorCode: outcome.error.code } : {}),
+      messageId: p.messageId,
+      conversationId: p.inReplyTo,
+      counterparty: p.from,
+      subject: { idNumber: request.payload.subject.id },
+      purpose: request.payload.purpose,
+      resource: request.payload.resource,
+      fields: request.payload.fields,
+      requestHash: row.request_hash,
+      responseHash: messageHash(this.o.signer.suiteName, p),
+      ...(superseded ? { detail: { reason: 'the request already holds a final answer; this one was not applied' } } : {}),
+    };
+    try {
+      // the inbox row, the answer on the request and the audit entry commit together, or none of them
+      await this.o.audit.append(event, async (tx) => {
+        await tx.insertInto('exchange_inbox').values({ message_id: p.messageId, from_region: p.from, in_reply_to: p.inReplyTo!, received_at: at }).execute();
+        if (superseded) return;
+        const applied = await tx
+          .updateTable('exchange_request')
+          .set({
+            status: outcome.status,
+            response: JSON.stringify(doc),
+            seal: JSON.stringify(outcome.seal ?? seal),
+            error_code: outcome.error?.code ?? null,
+            error_detail: outcome.error?.detail ?? null,
+            completed_at: at,
+            latency_ms: Date.parse(at) - Date.parse(row.created_at),
+          })
+          .where('message_id', '=', p.inReplyTo!)
+          .where((eb) => eb.or([eb('status', '=', 'pending'), eb('response', 'is', null)]))
+          .executeTakeFirst();
+        if (Number(applied.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `exchange ${p.inReplyTo} was answered meanwhile`);
       });
+    } catch (e) {
+      // the same message delivered twice at once: the other delivery applied it
+      if (await this.inInbox(p.messageId)) return { duplicate: true };
+      throw e;
     }
-    return { duplicate };
+    return { duplicate: false };
+  }
+
+  private async inInbox(messageId: string): Promise<boolean> {
+    return (await this.o.db.selectFrom('exchange_inbox').select('message_id').where('message_id', '=', messageId).executeTakeFirst()) !== undefined;
   }
 
   async view(messageId: string): Promise<ExchangeView | undefined> {
@@ -341,6 +352,11 @@ interface Outcome {
   responseText?: string;
   seal?: SealView;
   error?: NonNullable<ExchangeView['error']>;
+}
+
+/** The message id of the sealed answer a request row holds, if any. */
+function answerIdOf(response: string | null): string | undefined {
+  return response ? (JSON.parse(response) as SealedResponse).payload.messageId : undefined;
 }
 
 function errorInfo(e: TongbanError): NonNullable<ExchangeView['error']> {
