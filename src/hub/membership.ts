@@ -7,7 +7,7 @@ import { nowIso } from '../core/time.js';
 import type { TongbanDB, HubMemberTable } from '../store/schema.js';
 import { verifyJoinRequest, verifyKeyRotationProof, type JoinRequestPayload } from '../federation/documents.js';
 import { verifyDocument } from '../core/signed-document.js';
-import type { AuditSink } from '../audit/index.js';
+import type { AuditEvent, AuditSink } from '../audit/index.js';
 
 export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -118,7 +118,7 @@ async function insertKey(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: 
     .execute();
 }
 
-async function appendEvent(tx: Transaction<TongbanDB>, regionCode: string, at: string, action: string, actor: string, detail: string | null) {
+async function appendEvent(tx: Kysely<TongbanDB>, regionCode: string, at: string, action: string, actor: string, detail: string | null) {
   await tx.insertInto('hub_member_event').values({ region_code: regionCode, at, action, actor, detail }).execute();
 }
 
@@ -135,7 +135,8 @@ const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; ev
 
 /**
  * The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). With an
- * audit log, every decision and every refused attempt is appended to it (after the decision commits).
+ * audit log, the decision commits in the same transaction as its audit entry (both or neither), and
+ * every refused attempt is appended too.
  */
 export async function decideMembership(
   db: Kysely<TongbanDB>,
@@ -146,50 +147,47 @@ export async function decideMembership(
   now = new Date(),
   hooks: { audit?: AuditSink } = {},
 ): Promise<MemberView> {
-  const audited = (outcome: 'ok' | 'refused', errorCode?: string) =>
-    hooks.audit?.append({
-      category: 'membership',
-      action: `member.${TRANSITIONS[decision].event}`,
-      actor: { type: 'operator', id: actor },
-      outcome,
-      counterparty: regionCode,
-      ...(errorCode ? { errorCode } : {}),
-      ...(reason ? { detail: { reason } } : {}),
-    });
-  let view: MemberView;
+  const event = (outcome: 'ok' | 'refused', errorCode?: string): AuditEvent => ({
+    category: 'membership',
+    action: `member.${TRANSITIONS[decision].event}`,
+    actor: { type: 'operator', id: actor },
+    outcome,
+    counterparty: regionCode,
+    ...(errorCode ? { errorCode } : {}),
+    ...(reason ? { detail: { reason } } : {}),
+  });
+  const apply = (tx: Kysely<TongbanDB>) => applyDecision(tx, regionCode, decision, actor, reason, now);
   try {
-    view = await applyDecision(db, regionCode, decision, actor, reason, now);
+    if (hooks.audit) await hooks.audit.append(event('ok'), apply);
+    else await db.transaction().execute(apply);
   } catch (e) {
-    if (isTongbanError(e) && /^[0-9]{6}$/.test(regionCode)) await audited('refused', e.code);
+    if (hooks.audit && isTongbanError(e) && e.code !== 'E_DATABASE_UNAVAILABLE' && /^[0-9]{6}$/.test(regionCode)) await hooks.audit.append(event('refused', e.code));
     throw e;
   }
-  await audited('ok');
-  return view;
-}
-
-async function applyDecision(db: Kysely<TongbanDB>, regionCode: string, decision: Decision, actor: string, reason: string | undefined, now: Date): Promise<MemberView> {
-  const rule = TRANSITIONS[decision];
-  if ((decision === 'reject' || decision === 'revoke') && !reason) throw new TongbanError('E_INVALID_REQUEST', `${decision === 'reject' ? 'a rejection' : 'a revocation'} needs a reason`);
-  await db.transaction().execute(async (tx) => {
-    const member = await tx.selectFrom('hub_member').select(['status']).where('region_code', '=', regionCode).executeTakeFirst();
-    if (!member) throw new TongbanError('E_NOT_FOUND', `no membership request for region ${regionCode}`);
-    if (!rule.from.includes(member.status as MemberStatus)) {
-      throw new TongbanError('E_CONFLICT', `cannot ${decision} region ${regionCode}: it is ${member.status}`);
-    }
-    const at = nowIso(now);
-    const updated = await tx
-      .updateTable('hub_member')
-      .set({ status: rule.to, decided_at: at, decided_by: actor, reason: reason ?? null, updated_at: at })
-      .where('region_code', '=', regionCode)
-      .where('status', '=', member.status)
-      .executeTakeFirst();
-    // a concurrent decision changed it first
-    if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode} changed meanwhile; try again`);
-    await appendEvent(tx, regionCode, at, rule.event, actor, reason ?? null);
-  });
   const view = await getMember(db, regionCode);
   if (!view) throw new TongbanError('E_INTERNAL', 'member vanished after decision');
   return view;
+}
+
+/** Applies a decision inside the caller's transaction. */
+async function applyDecision(tx: Kysely<TongbanDB>, regionCode: string, decision: Decision, actor: string, reason: string | undefined, now: Date): Promise<void> {
+  const rule = TRANSITIONS[decision];
+  if ((decision === 'reject' || decision === 'revoke') && !reason) throw new TongbanError('E_INVALID_REQUEST', `${decision === 'reject' ? 'a rejection' : 'a revocation'} needs a reason`);
+  const member = await tx.selectFrom('hub_member').select(['status']).where('region_code', '=', regionCode).executeTakeFirst();
+  if (!member) throw new TongbanError('E_NOT_FOUND', `no membership request for region ${regionCode}`);
+  if (!rule.from.includes(member.status as MemberStatus)) {
+    throw new TongbanError('E_CONFLICT', `cannot ${decision} region ${regionCode}: it is ${member.status}`);
+  }
+  const at = nowIso(now);
+  const updated = await tx
+    .updateTable('hub_member')
+    .set({ status: rule.to, decided_at: at, decided_by: actor, reason: reason ?? null, updated_at: at })
+    .where('region_code', '=', regionCode)
+    .where('status', '=', member.status)
+    .executeTakeFirst();
+  // a concurrent decision changed it first
+  if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode} changed meanwhile; try again`);
+  await appendEvent(tx, regionCode, at, rule.event, actor, reason ?? null);
 }
 
 export async function listMembers(db: Kysely<TongbanDB>, status?: MemberStatus): Promise<MemberView[]> {

@@ -5,7 +5,8 @@ import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpe
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner, signDocument } from '../../src/core/signed-document.js';
 import { currentTrustList } from '../../src/hub/trust-list.js';
-import { decideMembership } from '../../src/hub/membership.js';
+import { decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
+import { failInserts } from '../helpers/faults.js';
 import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
 import { anchorProblem, buildCheckpoint } from '../../src/audit/documents.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
@@ -193,6 +194,15 @@ for (const engine of await engines()) {
         ['member.suspended', 'ok', null, '{"reason":"inquiry"}'],
         ['member.approved', 'refused', 'E_CONFLICT', null],
       ]);
+      // a decision whose audit entry cannot be written does not take effect
+      const restore = await failInserts(hub.server.store.db, 'audit_entry', 'action', 'member.reinstated');
+      await assert.rejects(decideMembership(hub.server.store.db, '520000', 'reinstate', 'test', undefined, undefined, { audit: hub.server.audit }), /E_DATABASE_UNAVAILABLE/);
+      assert.equal((await getMember(hub.server.store.db, '520000'))?.status, 'suspended');
+      assert.equal((await memberHistory(hub.server.store.db, '520000')).at(-1)?.action, 'suspended');
+      await restore();
+      await decideMembership(hub.server.store.db, '520000', 'reinstate', 'test', undefined, undefined, { audit: hub.server.audit });
+      assert.equal((await getMember(hub.server.store.db, '520000'))?.status, 'approved');
+      assert.equal((await hub.server.audit.tail(1))[0]?.action, 'member.reinstated');
     } finally {
       await stopAll(node, hub);
       await cleanupAll(node, hub);
