@@ -42,6 +42,8 @@ export interface ExchangeSettings {
   clockWindowMs: number;
   syncBudgetMs: number;
   requestTimeoutMs: number;
+  /** inbox rows, delivered outbox rows and answered conversations are kept this many days */
+  deliveryRetentionDays: number;
   defaultRoute: 'direct' | 'relay';
   partners: Record<string, { route: 'direct' | 'relay' }>;
   /** provider access rules; none means nobody may read anything (deny by default) */
@@ -162,6 +164,7 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
       clockWindowMs: (raw.exchange?.clockWindowSeconds ?? 300) * 1000,
       syncBudgetMs: raw.exchange?.syncBudgetMs ?? 3000,
       requestTimeoutMs: raw.exchange?.requestTimeoutMs ?? 15_000,
+      deliveryRetentionDays: raw.exchange?.deliveryRetentionDays ?? 90,
       defaultRoute: raw.exchange?.defaultRoute ?? 'direct',
       partners: raw.exchange?.partners ?? {},
       access: (raw.exchange?.access ?? []) as AccessRule[],

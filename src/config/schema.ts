@@ -89,6 +89,7 @@ export const ConfigSchema = Type.Object(
           clockWindowSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3600 })),
           syncBudgetMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 60_000 })),
           requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+          deliveryRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'days a node keeps the bookkeeping of slow-source deliveries: inbox rows, delivered outbox rows, answered conversations' })),
           defaultRoute: Type.Optional(Type.Enum(['direct', 'relay'])),
           partners: Type.Optional(
             Type.Record(Type.String({ pattern: '^[0-9]{6}$' }), Type.Object({ route: Type.Enum(['direct', 'relay']) }, { additionalProperties: false })),

@@ -17,6 +17,7 @@ import { maskPersonalData } from '../core/mask.js';
 import { trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
 import type { AuditSink } from '../audit/index.js';
+import type { ConversationLedger } from './conversations.js';
 
 export interface ProviderOptions {
   self: string;
@@ -30,12 +31,10 @@ export interface ProviderOptions {
   clockWindowMs: number;
   /** answer 202 and deliver later when the source takes longer than this */
   syncBudgetMs: number;
-  /** hands a finished slow exchange to durable delivery */
-  deliverLater: (to: string, response: SealedResponse, conversationId: string) => Promise<void>;
   /** fetches the member list again now (rate-limited); called when a member signs with a key not on it yet */
   refreshTrust?: () => Promise<boolean>;
-  /** records a slow exchange before answering 202, so a restart can finish it */
-  rememberConversation: (req: SignedRequest) => Promise<void>;
+  /** slow exchanges: remembered before the 202, answered once through durable delivery */
+  conversations: ConversationLedger;
 }
 
 export interface ProviderAnswer {
@@ -76,7 +75,7 @@ export class Provider {
     }
   }
 
-  /** Re-runs a slow exchange remembered before a restart (its id was already claimed). */
+  /** Re-runs a slow exchange this replica has taken over (its id was already claimed). */
   async resume(req: SignedRequest): Promise<void> {
     const p = req.payload;
     const ctx: ResponseContext = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p) };
@@ -115,35 +114,40 @@ export class Provider {
 
   private async goAsync(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<ProviderAnswer> {
     const p = req.payload;
-    await this.o.rememberConversation(req);
-    // runs on after the answer; a failure (e.g. the node shutting down) leaves the conversation open,
-    // and the next start finishes it
-    this.finishLater(req, ctx, fetching).catch((e: Error) => this.o.logger.warn({ err: e.message, conversation: p.messageId }, 'slow exchange not finished'));
+    await this.o.conversations.remember(req);
+    // runs on after the answer; a failure leaves the conversation open, and a sweep finishes it
+    void this.finishLater(req, ctx, fetching);
     const doc = await this.seal(acceptedPayload(ctx, p.messageId));
     await this.o.audit.append(this.auditEvent(p, 'exchange.request.accepted', 'pending', doc.payload, ctx));
     return { status: 202, doc };
   }
 
+  /** Seals the slow source's answer and commits it for delivery with its audit entry; never rejects. */
   private async finishLater(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<void> {
     const p = req.payload;
-    let doc: SealedResponse;
     try {
-      const record = await fetching;
-      const def = this.o.resources.get(p.resource)!.def;
-      doc = await this.seal(
-        okPayload(ctx, p.resource, pick(record.values, p.fields), {
-          regionCode: this.o.self, department: def.department, sourceSystem: def.sourceSystem,
-          dataTime: record.dataTime, retrievedAt: new Date().toISOString(), quality: record.quality,
-        }),
-      );
+      let doc: SealedResponse;
+      try {
+        const record = await fetching;
+        const def = this.o.resources.get(p.resource)!.def;
+        doc = await this.seal(
+          okPayload(ctx, p.resource, pick(record.values, p.fields), {
+            regionCode: this.o.self, department: def.department, sourceSystem: def.sourceSystem,
+            dataTime: record.dataTime, retrievedAt: new Date().toISOString(), quality: record.quality,
+          }),
+        );
+      } catch (e) {
+        const err = isTongbanError(e) ? e : new TongbanError('E_SOURCE_UNAVAILABLE');
+        doc = await this.seal(errorPayload(ctx, err.code, err.detail));
+      }
+      const outcome = doc.payload.status === 'ok' ? 'ok' : 'refused';
+      const action = doc.payload.status === 'ok' ? 'exchange.request.served' : 'exchange.request.refused';
+      const ledger = this.o.conversations;
+      await this.o.audit.append(this.auditEvent(p, action, outcome, doc.payload, { ...ctx, conversation: true }), (tx) => ledger.answerIn(tx, p.messageId, p.from, doc));
+      ledger.answered(p.messageId);
     } catch (e) {
-      const err = isTongbanError(e) ? e : new TongbanError('E_SOURCE_UNAVAILABLE');
-      doc = await this.seal(errorPayload(ctx, err.code, err.detail));
+      this.o.conversations.unfinished(p.messageId, e);
     }
-    const outcome = doc.payload.status === 'ok' ? 'ok' : 'refused';
-    const action = doc.payload.status === 'ok' ? 'exchange.request.served' : 'exchange.request.refused';
-    await this.o.audit.append(this.auditEvent(p, action, outcome, doc.payload, { ...ctx, conversation: true }));
-    await this.o.deliverLater(p.from, doc, p.messageId);
   }
 
   private async answerError(ctx: ResponseContext, req: SignedRequest | undefined, e: unknown, authentic: boolean): Promise<ProviderAnswer> {

@@ -72,9 +72,13 @@ export interface ExchangeConversationTable {
   from_region: string;
   /** the signed request (JSON), re-run after a restart */
   request: string;
+  /** accepted → answered */
   status: string;
   created_at: string;
   completed_at: string | null;
+  /** the replica working on an accepted conversation, until lease_until; another takes it over after */
+  lease_owner: string | null;
+  lease_until: string | null;
 }
 
 /** Hub: metadata of every relayed message — never its content. */

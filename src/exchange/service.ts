@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import { TongbanError } from '../core/errors.js';
 import type { ServerConfig } from '../config/index.js';
 import type { TongbanDB } from '../store/schema.js';
-import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
 import { AdapterHost, ResourceRegistry, type ResourceDef } from '../adapters/index.js';
 import { REGISTRIES_CONNECTION, registryResourceConfigs } from '../adapters/registry-resources.js';
@@ -17,9 +16,10 @@ import { ReplayGuard } from './replay.js';
 import { Provider } from './provider.js';
 import { Requester, type Route } from './requester.js';
 import { Outbox } from './outbox.js';
+import { Conversations } from './conversations.js';
+import { PeriodicTask, purgeOlderThan, type PurgeTarget } from '../store/purge.js';
 import { PeerHttp } from './http.js';
 import { trustIndexOf } from './trust.js';
-import type { SignedRequest } from './envelope.js';
 import type { AuditSink } from '../audit/index.js';
 import type { AdapterConfig } from '../adapters/config.js';
 import { serveCatalogResources, type CatalogFeed, type CatalogResources } from './resources.js';
@@ -38,6 +38,20 @@ export interface ExchangeServiceOptions {
 
 /** How often a node deletes replay ids that have left the clock window. */
 const REPLAY_PURGE_EVERY_MS = 60_000;
+/** How often a node deletes delivery bookkeeping past exchange.deliveryRetentionDays. */
+const DELIVERY_PURGE_EVERY_MS = 3_600_000;
+
+/**
+ * Bookkeeping of slow-source deliveries that only matters for a while: the inbox (a repeat older than
+ * this is still recognised by the answer the request holds), delivered outbox rows (their body is
+ * already gone) and answered conversations (their request is already gone). Only finished rows have
+ * the time column set.
+ */
+const DELIVERY_RECORDS: PurgeTarget[] = [
+  { table: 'exchange_inbox', key: 'message_id', time: 'received_at' },
+  { table: 'exchange_outbox', key: 'id', time: 'delivered_at' },
+  { table: 'exchange_conversation', key: 'conversation_id', time: 'completed_at' },
+];
 
 export class ExchangeService {
   readonly resources = new ResourceRegistry();
@@ -45,12 +59,15 @@ export class ExchangeService {
   readonly replay: ReplayGuard;
   readonly http = new PeerHttp();
   readonly outbox: Outbox;
+  /** slow exchanges this provider has accepted, held under a lease by one replica at a time */
+  readonly conversations: Conversations;
   readonly provider: Provider;
   readonly requester: Requester;
   /** the node's source adapters, one per served resource, over its named departmental connections (health: sources()) */
   readonly adapters: AdapterHost;
   private served: CatalogResources | undefined;
   private catalog: CatalogFeed | undefined;
+  private readonly deliveryPurge: PeriodicTask;
   private readonly resourceCache = new Map<string, { at: number; resources: ResourceDef[] }>();
 
   constructor(private readonly o: ExchangeServiceOptions) {
@@ -72,6 +89,7 @@ export class ExchangeService {
       pollMs: o.outboxPollMs ?? 5000,
       resolveUrl: (target, kind) => this.urlFor(target, kind === 'inbox' ? 'inbox' : 'requests'),
     });
+    this.conversations = new Conversations({ db: o.db, outbox: this.outbox, logger: o.logger.child({ component: 'conversations' }) });
     this.provider = new Provider({
       self,
       trustList,
@@ -84,22 +102,11 @@ export class ExchangeService {
       clockWindowMs: cfg.exchange.clockWindowMs,
       syncBudgetMs: cfg.exchange.syncBudgetMs,
       refreshTrust: () => o.federation.refreshSoon(),
-      rememberConversation: async (req) => {
-        await o.db
-          .insertInto('exchange_conversation')
-          .values({ conversation_id: req.payload.messageId, from_region: req.payload.from, request: JSON.stringify(req), status: 'accepted', created_at: nowIso(), completed_at: null })
-          .execute();
-      },
-      deliverLater: async (to, response, conversationId) => {
-        await o.db.transaction().execute(async (tx) => {
-          await this.outbox.enqueueIn(tx, to, 'inbox', response.payload.messageId, JSON.stringify(response));
-          // answered: the signed request (with the subject's ID number) is not kept beyond its use; the
-          // audit log holds its hash, the requester keeps it as evidence
-          await tx.updateTable('exchange_conversation').set({ status: 'answered', completed_at: nowIso(), request: '' }).where('conversation_id', '=', conversationId).execute();
-        });
-        this.outbox.wake();
-      },
+      conversations: this.conversations,
     });
+    this.deliveryPurge = new PeriodicTask(() => this.purgeDeliveryRecords(), DELIVERY_PURGE_EVERY_MS, (e) =>
+      o.logger.warn({ err: (e as Error).message }, 'delivery records not purged; next try in an hour'),
+    );
     this.requester = new Requester({
       db: o.db,
       self: cfg.region,
@@ -124,14 +131,20 @@ export class ExchangeService {
       for (const r of registryResourceConfigs(this.o.config.region.code)) if (!configs.has(r.adapterId)) configs.set(r.adapterId, r.adapter);
     }
     this.served = await serveCatalogResources({ catalog, adapters: this.adapters, configs, registry: this.resources, logger: this.o.logger.child({ component: 'resources' }) });
-    // slow exchanges accepted before a restart are finished now
-    const open = await this.o.db.selectFrom('exchange_conversation').selectAll().where('status', '=', 'accepted').execute();
-    for (const c of open) {
-      this.provider.resume(JSON.parse(c.request) as SignedRequest).catch((e: Error) => this.o.logger.warn({ err: e.message, conversation: c.conversation_id }, 'slow exchange not finished'));
-    }
+    // slow exchanges nobody holds any more (accepted before a restart, or by a replica that stopped) are finished
+    this.conversations.start((req) => this.provider.resume(req));
     this.outbox.start();
     // ids older than twice the clock window can never pass again: keep exchange_replay that small
     this.replay.startPurging(REPLAY_PURGE_EVERY_MS, (e) => this.o.logger.warn({ err: (e as Error).message }, 'replay ids not purged; next try in a minute'));
+    this.deliveryPurge.start();
+  }
+
+  /** Deletes delivery bookkeeping older than exchange.deliveryRetentionDays; returns how many rows went. */
+  async purgeDeliveryRecords(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.o.config.exchange.deliveryRetentionDays * 86_400_000).toISOString();
+    let n = 0;
+    for (const target of DELIVERY_RECORDS) n += await purgeOlderThan(this.o.db, target, cutoff);
+    return n;
   }
 
   /**
@@ -158,6 +171,8 @@ export class ExchangeService {
   async stop(): Promise<void> {
     this.served?.stop();
     await this.replay.stopPurging();
+    await this.conversations.stop();
+    await this.deliveryPurge.stop();
     await this.outbox.stop();
     await this.http.close();
     await this.adapters.close();

@@ -11,19 +11,23 @@ import { failInserts } from '../helpers/faults.js';
 import { canonicalBytes } from '../../src/core/jcs.js';
 import type { SealedResponse } from '../../src/exchange/envelope.js';
 
-/** Registers a slow 安徽 source answering when the returned function is called. */
-function slowSource(f: ExchangeFixture): (r: SourceRecord) => void {
-  let release!: (r: SourceRecord) => void;
-  const gate = new Promise<SourceRecord>((r) => (release = r));
+/** Registers a slow 安徽 source: a read waits until release(); after it, reads answer at once until hold(). */
+function slowSource(f: ExchangeFixture): { release: (r: SourceRecord) => void; hold: () => void } {
+  const deferred = () => {
+    let resolve!: (r: SourceRecord) => void;
+    const promise = new Promise<SourceRecord>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+  let gate = deferred();
   f.ah.server.exchange!.resources.register({
     def: {
       id: 'archive.household', name: { zh: '历史户籍档案', en: 'Archived household records' }, department: '安徽省档案馆', sourceSystem: '档案数字化系统',
       subjectType: 'citizen', sharing: 'conditional',
       fields: [{ name: 'archiveNo', label: { zh: '档号', en: 'Archive number' }, type: 'string', sensitivity: 'general' }],
     },
-    adapter: { fetch: () => gate },
+    adapter: { fetch: () => gate.promise },
   });
-  return release;
+  return { release: (r) => gate.resolve(r), hold: () => void (gate = deferred()) };
 }
 
 const archived = { values: { archiveNo: 'AH-1998-000417' }, dataTime: '2024-03-01T00:00:00.000Z', quality: [] };
@@ -31,7 +35,7 @@ const archived = { values: { archiveNo: 'AH-1998-000417' }, dataTime: '2024-03-0
 for (const engine of await engines()) {
   test(`${engine}: a slow source answers later, through retries, exactly once in effect`, async () => {
     const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
-    const release = slowSource(f);
+    const source = slowSource(f);
     try {
       const res = await f.clerk('/api/exchange/requests', {
         body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
@@ -45,7 +49,7 @@ for (const engine of await engines()) {
       await f.sh.server.close();
       const outbox = f.ah.server.exchange!.outbox;
       const retried = once(outbox, 'retry');
-      release(archived);
+      source.release(archived);
       const [failure] = (await retried) as [{ attempts: number; error: string }];
       assert.equal(failure.attempts, 1);
 
@@ -87,6 +91,22 @@ for (const engine of await engines()) {
       forged.payload.record.archiveNo = 'FORGED';
       const bad = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
       assert.equal(bad.status, 401);
+
+      // past exchange.deliveryRetentionDays (90) the bookkeeping of finished deliveries goes, what is open stays
+      const ahDb = f.ah.server.store.db;
+      const at = new Date().toISOString();
+      await ahDb.insertInto('exchange_conversation').values({ conversation_id: 'open-1', from_region: '310000', request: '{}', status: 'accepted', created_at: at, completed_at: null, lease_owner: 'elsewhere', lease_until: at }).execute();
+      await ahDb.insertInto('exchange_outbox').values({ id: 'pending-1', target_region: '310000', kind: 'inbox', message_id: 'm-pending', body: '{}', status: 'pending', attempts: 3, next_attempt_at: at, lease_until: null, last_error: null, created_at: at, delivered_at: null }).execute();
+      const DAY = 86_400_000;
+      assert.equal(await f.ah.server.exchange!.purgeDeliveryRecords(new Date(Date.now() + 89 * DAY)), 0);
+      assert.equal(await f.ah.server.exchange!.purgeDeliveryRecords(new Date(Date.now() + 91 * DAY)), 2, 'the delivered outbox row and the answered conversation');
+      assert.deepEqual((await ahDb.selectFrom('exchange_conversation').select('conversation_id').execute()).map((r) => r.conversation_id), ['open-1']);
+      assert.deepEqual((await ahDb.selectFrom('exchange_outbox').select('id').execute()).map((r) => r.id), ['pending-1']);
+      assert.equal(await f.sh.server.exchange!.purgeDeliveryRecords(new Date(Date.now() + 91 * DAY)), 1, 'the inbox row');
+      // a repeat of the answer after its inbox row is gone is still a repeat: the request holds it
+      const late = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: row.response! });
+      assert.deepEqual(await late.json(), { received: true, duplicate: true });
+      assert.equal((await f.sh.server.store.db.selectFrom('audit_entry').select('seq').where('action', '=', 'exchange.response.received').execute()).length, 1);
     } finally {
       await f.close();
     }
@@ -94,7 +114,7 @@ for (const engine of await engines()) {
 
   test(`${engine}: a delivery whose audit entry fails is applied and audited once when delivered again; a second answer is recorded, not applied`, async () => {
     const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
-    const release = slowSource(f);
+    const source = slowSource(f);
     try {
       const res = await f.clerk('/api/exchange/requests', {
         body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
@@ -108,7 +128,7 @@ for (const engine of await engines()) {
       const restore = await failInserts(db, 'audit_entry', 'action', 'exchange.response.received');
       const outbox = f.ah.server.exchange!.outbox;
       const retried = once(outbox, 'retry');
-      release(archived);
+      source.release(archived);
       await retried;
       assert.equal((await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.status, 'pending');
       assert.deepEqual(await db.selectFrom('exchange_inbox').selectAll().execute(), []);
@@ -140,9 +160,89 @@ for (const engine of await engines()) {
       assert.deepEqual(entries.map((e) => [e.outcome, e.error_code, e.message_id]), [['ok', null, first.payload.messageId], ['refused', 'E_CONFLICT', payload.messageId]]);
       // and each answer delivered again is a duplicate, the first one even once its inbox row is purged
       assert.deepEqual(await (await post(second)).json(), { received: true, duplicate: true });
-      await db.deleteFrom('exchange_inbox').execute();
+      await db.deleteFrom('exchange_inbox').where('message_id', '=', first.payload.messageId).execute();
       assert.deepEqual(await (await post(first)).json(), { received: true, duplicate: true });
       assert.equal((await received()).length, 2);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test(`${engine}: a slow exchange is answered once, by the replica holding its lease; one whose answer could not be written is taken over when the lease runs out`, async () => {
+    const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
+    const source = slowSource(f);
+    const ah = f.ah.server;
+    const db = ah.store.db;
+    const ledger = ah.exchange!.conversations;
+    const outbox = ah.exchange!.outbox;
+    // the test sweeps itself, so that no background sweep races it
+    await ledger.stop();
+    try {
+      const ask = async () => {
+        const r = await f.clerk('/api/exchange/requests', {
+          body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
+        });
+        assert.equal(r.status, 202, JSON.stringify(r.body));
+        return r.body.exchange.messageId as string;
+      };
+      const conversation = (id: string) => db.selectFrom('exchange_conversation').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
+      // what the lease's running out looks like to a sweep (no waiting 30 s)
+      const lapse = (id: string) => db.updateTable('exchange_conversation').set({ lease_until: new Date(Date.now() - 1000).toISOString() }).where('conversation_id', '=', id).execute();
+      const audited = async (id: string) => (await db.selectFrom('audit_entry').select('action').where('conversation_id', '=', id).orderBy('seq').execute()).map((e) => e.action);
+      const queued = async () => (await db.selectFrom('exchange_outbox').select('message_id').where('kind', '=', 'inbox').execute()).length;
+      const statusAtSh = async (id: string) => (await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.status;
+
+      // 1. the answer cannot be written (its audit entry fails): nothing is queued, the conversation stays open
+      const first = await ask();
+      assert.equal((await conversation(first)).lease_owner, ledger.owner);
+      // while this replica works on it, a sweep renews its lease rather than start it a second time
+      await lapse(first);
+      assert.equal(await ledger.sweep(), 0);
+      assert.ok(Date.parse((await conversation(first)).lease_until!) > Date.now());
+      const restore = await failInserts(db, 'audit_entry', 'action', 'exchange.request.served');
+      const unfinished = once(ledger, 'unfinished');
+      source.release(archived);
+      await unfinished;
+      await restore();
+      assert.equal((await conversation(first)).status, 'accepted');
+      assert.deepEqual(await audited(first), ['exchange.request.accepted']);
+      assert.equal(await queued(), 0);
+      // while its lease lives, a sweep leaves it; once it has run out, a sweep takes it over and answers it
+      assert.equal(await ledger.sweep(), 0);
+      await lapse(first);
+      let answered = once(ledger, 'answered');
+      let delivered = once(outbox, 'delivered');
+      assert.equal(await ledger.sweep(), 1);
+      await answered;
+      await delivered;
+      assert.equal(await statusAtSh(first), 'completed');
+      assert.deepEqual(await audited(first), ['exchange.request.accepted', 'exchange.request.served']);
+      assert.equal((await conversation(first)).status, 'answered');
+
+      // 2. a conversation another replica holds: this one neither answers it nor takes it over while that lease lives
+      source.hold();
+      const second = await ask();
+      await db.updateTable('exchange_conversation').set({ lease_owner: 'another-replica' }).where('conversation_id', '=', second).execute();
+      const lost = once(ledger, 'unfinished');
+      source.release(archived);
+      const [l] = (await lost) as [{ code: string }];
+      assert.equal(l.code, 'E_CONFLICT');
+      assert.equal((await conversation(second)).status, 'accepted');
+      assert.deepEqual(await audited(second), ['exchange.request.accepted']);
+      assert.equal(await queued(), 1, 'nothing more queued');
+      assert.equal(await ledger.sweep(), 0);
+      assert.equal(await statusAtSh(second), 'pending');
+      // that replica is gone: its lease runs out, and this one answers, once
+      await lapse(second);
+      answered = once(ledger, 'answered');
+      delivered = once(outbox, 'delivered');
+      assert.equal(await ledger.sweep(), 1);
+      await answered;
+      await delivered;
+      assert.equal(await statusAtSh(second), 'completed');
+      assert.deepEqual(await audited(second), ['exchange.request.accepted', 'exchange.request.served']);
+      assert.equal(await queued(), 2);
+      assert.equal(await ledger.sweep(), 0, 'nothing left open');
     } finally {
       await f.close();
     }

@@ -46,7 +46,7 @@ test('provider: expired member list, retired key and suspended member are refuse
       self: '340000', trustList: () => list, resources, rules: () => [{ from: '*', resources: '*' }],
       sealer: new BatchSigner(provider), replay: new ReplayGuard(store.db, 300_000),
       audit: { append: async (e) => void events.push(e) }, logger: quietLogger(), clockWindowMs: 300_000, syncBudgetMs: 1000,
-      deliverLater: async () => undefined, rememberConversation: async () => undefined,
+      conversations: { remember: async () => undefined, answerIn: async () => undefined, answered: () => undefined, unfinished: () => undefined }, // never slow here
     });
     const request = async (signer: typeof requester, from = '310000') => {
       const payload = buildRequestPayload({

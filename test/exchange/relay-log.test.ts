@@ -49,3 +49,10 @@ test('config: relay.logRetentionDays defaults to 365 and refuses nonsense', () =
   assert.equal(hubConfig({ relay: { logRetentionDays: 90 } }).relay.logRetentionDays, 90);
   assert.throws(() => hubConfig({ relay: { logRetentionDays: 0 } }), /E_INVALID_CONFIG|logRetentionDays/);
 });
+
+test('config: exchange.deliveryRetentionDays defaults to 90 and refuses nonsense', () => {
+  const nodeConfig = (extra: object) => configFromObject({ role: 'node', region: { code: '340000', name: '安徽' }, hub: { url: 'http://127.0.0.1:7300' }, database: 'sqlite::memory:', ...extra }, { baseDir: '/tmp', role: 'node', source: 'test' });
+  assert.equal(nodeConfig({}).exchange.deliveryRetentionDays, 90);
+  assert.equal(nodeConfig({ exchange: { deliveryRetentionDays: 30 } }).exchange.deliveryRetentionDays, 30);
+  for (const bad of [0, 3651, 1.5, '30']) assert.throws(() => nodeConfig({ exchange: { deliveryRetentionDays: bad } }), /E_INVALID_CONFIG|deliveryRetentionDays/);
+});

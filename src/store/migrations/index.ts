@@ -8,6 +8,7 @@ import { identityMigration } from '../../identity/migration.js';
 import { catalogMigration } from '../../catalog/migration.js';
 import { directoryMigration } from '../../directory/migration.js';
 import { pendingCheckpointsMigration } from '../../audit/migration-pending-checkpoints.js';
+import { conversationLeasesMigration } from '../../exchange/migration-conversation-leases.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005_catalog': catalogMigration,
   '006_directory': directoryMigration,
   '007_audit_pending_checkpoints': pendingCheckpointsMigration,
+  '008_exchange_conversation_leases': conversationLeasesMigration,
 };
