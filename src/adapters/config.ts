@@ -194,6 +194,7 @@ const csvSchema = <M extends TSchema>(m: M) =>
       fields: Fields(m),
       dataTime: Type.Optional(m),
       reloadCheckMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'how often to look for a changed file (default 2000)' })),
+      settleSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'drop directory: a file is read once unchanged this long, so a copy in progress is never read (default 10)' })),
     },
     { additionalProperties: false, description: 'a CSV file exported by a department' },
   );

@@ -4,7 +4,8 @@
 // key columns. It is loaded again when it changes (checked at most every reloadCheckMs). A broken
 // line is skipped from the index, named by its line number on the adapter's health, and — when its
 // key can still be read — a subject on that line gets E_SOURCE_UNAVAILABLE saying so, not a false
-// "not found". A file that cannot be read is E_SOURCE_UNAVAILABLE.
+// "not found". A file that cannot be read is E_SOURCE_UNAVAILABLE. A file dropped into a directory
+// is read only once it has stopped changing (settleSeconds): a copy in progress is not a file yet.
 
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
@@ -136,6 +137,8 @@ interface Loaded {
 }
 
 const MAX_LISTED_BROKEN = 20;
+/** a dropped file unchanged this long is taken to be complete */
+const DEFAULT_SETTLE_SECONDS = 10;
 
 export function csvAdapter(cfg: CsvAdapterConfig, ctx: CsvAdapterContext): ConfiguredAdapter {
   const mapping = new CompiledMapping(cfg.fields, cfg.dataTime, ctx);
@@ -143,6 +146,7 @@ export function csvAdapter(cfg: CsvAdapterConfig, ctx: CsvAdapterContext): Confi
   const delimiter = cfg.delimiter ?? ',';
   const encoding = cfg.encoding ?? 'utf-8';
   const reloadCheckMs = cfg.reloadCheckMs ?? 2000;
+  const settleMs = (cfg.settleSeconds ?? DEFAULT_SETTLE_SECONDS) * 1000;
   const roots = ctx.fileRoots?.map((r) => resolve(r));
   let loaded: Loaded | undefined;
   let checkedAt = -Infinity;
@@ -165,13 +169,26 @@ export function csvAdapter(cfg: CsvAdapterConfig, ctx: CsvAdapterContext): Confi
       } catch (e) {
         throw unavailable(`the drop directory cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
+      // file times are wall-clock times, whatever clock the adapter is given
+      const wall = Date.now();
       let best: { file: string; mtimeMs: number } | undefined;
+      let settling: { name: string; mtimeMs: number } | undefined;
       for (const name of names) {
         const s = await stat(join(dir, name)).catch(() => undefined);
         if (!s?.isFile()) continue;
+        if (wall - s.mtimeMs < settleMs) {
+          if (!settling || s.mtimeMs > settling.mtimeMs) settling = { name, mtimeMs: s.mtimeMs };
+          continue;
+        }
         if (!best || s.mtimeMs > best.mtimeMs || (s.mtimeMs === best.mtimeMs && join(dir, name) > best.file)) best = { file: join(dir, name), mtimeMs: s.mtimeMs };
       }
-      if (!best) throw unavailable(`no file matching ${cfg.pattern ?? '*.csv'} in the drop directory`);
+      if (settling) health.source.settling = settling.name;
+      else delete health.source.settling;
+      if (!best) {
+        throw unavailable(settling
+          ? `${settling.name} is still being written (changed ${Math.max(0, Math.round((wall - settling.mtimeMs) / 1000))} s ago; read once unchanged for ${settleMs / 1000} s) and no earlier file matches ${cfg.pattern ?? '*.csv'}`
+          : `no file matching ${cfg.pattern ?? '*.csv'} in the drop directory`);
+      }
       file = best.file;
     }
     let s;
@@ -244,7 +261,8 @@ export function csvAdapter(cfg: CsvAdapterConfig, ctx: CsvAdapterContext): Confi
     }
     if (brokenCount > broken.length) broken.push(`${name}: … and ${brokenCount - broken.length} more broken lines`);
     health.quality = [...quality, ...broken];
-    health.source = { file: name, encoding, rows: rows.length, brokenLines: brokenCount, loadedAt: new Date(ctx.clock()).toISOString(), fileTime: where.mtime.toISOString() };
+    const settling = health.source.settling;
+    health.source = { file: name, encoding, rows: rows.length, brokenLines: brokenCount, loadedAt: new Date(ctx.clock()).toISOString(), fileTime: where.mtime.toISOString(), ...(settling ? { settling } : {}) };
     return { file: where.file, signature: where.signature, mtime: where.mtime, columns, rows, index, brokenKeys, missing };
   };
 

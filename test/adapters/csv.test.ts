@@ -140,6 +140,45 @@ test('csv: a replaced file is reloaded; a removed one makes the source unavailab
   }
 });
 
+test('csv: a file still being copied into a drop directory is not read until it has stopped changing', async () => {
+  using t = tempDir();
+  const dir = join(t.dir, 'drop');
+  mkdirSync(dir);
+  const head = '身份证号,姓名,性别,出生日期,地址,备注,更新时间\n';
+  const a = createAdapter(cfg({ directory: dir, pattern: 'hukou_*.csv', reloadCheckMs: 0 }), { fields, baseDir: t.dir });
+  try {
+    // the first export is half copied: nothing to serve yet, and the error says why
+    writeFileSync(join(dir, 'hukou_1.csv'), `${head}${A},张三,1,1990-01-01,旧址`);
+    await assert.rejects(a.fetch(A, ['name']), isCode('E_SOURCE_UNAVAILABLE', /hukou_1\.csv is still being written \(changed 0 s ago; read once unchanged for 10 s\)/));
+    // complete, and left alone for the settle time (its time set back, as the clock would have moved on)
+    writeFileSync(join(dir, 'hukou_1.csv'), `${head}${A},张三,1,1990-01-01,旧址,,2024-01-01\n${B},李四,2,1985-12-31,x,,2024-01-01\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'hukou_1.csv'), minuteAgo, minuteAgo);
+    assert.equal((await a.fetch(A, ['address'])).values.address, '旧址');
+
+    // the next export arrives truncated mid-copy (B's line not there yet): the complete one is still served
+    writeFileSync(join(dir, 'hukou_2.csv'), `${head}${A},张三,1,1990-01-01,新址,,2024-06-01\n`);
+    assert.equal((await a.fetch(A, ['address'])).values.address, '旧址');
+    assert.equal((await a.fetch(B, ['name'])).values.name, '李四', 'not "not found" because of a half-copied file');
+    assert.equal(a.health().source.file, 'hukou_1.csv');
+    assert.equal(a.health().source.settling, 'hukou_2.csv');
+    // copied and settled: it takes over
+    writeFileSync(join(dir, 'hukou_2.csv'), `${head}${A},张三,1,1990-01-01,新址,,2024-06-01\n${B},李四,2,1985-12-31,y,,2024-06-01\n`);
+    const now = new Date(Date.now() - 30_000);
+    utimesSync(join(dir, 'hukou_2.csv'), now, now);
+    assert.equal((await a.fetch(B, ['address'])).values.address, 'y');
+    assert.equal(a.health().source.file, 'hukou_2.csv');
+    assert.equal(a.health().source.settling, undefined);
+  } finally {
+    await a.close();
+  }
+  // settleSeconds: 0 reads whatever is there (for drops that are written elsewhere and moved in)
+  const eager = createAdapter(cfg({ directory: dir, pattern: 'hukou_*.csv', settleSeconds: 0 }), { fields, baseDir: t.dir });
+  writeFileSync(join(dir, 'hukou_3.csv'), `${head}${A},张三,1,1990-01-01,刚放入,,2024-07-01\n`);
+  assert.equal((await eager.fetch(A, ['address'])).values.address, '刚放入');
+  await eager.close();
+});
+
 test('csv: a missing file, a file without the key column, a file outside the allowed roots are E_SOURCE_UNAVAILABLE', async () => {
   using t = tempDir();
   const missing = createAdapter(cfg({ path: 'nope.csv' }), { fields, baseDir: t.dir });
@@ -190,6 +229,7 @@ test('csv: the newest file of a drop directory wins; GBK; tab-separated without 
 
   // bytes that are not GBK name their line
   writeFileSync(join(dir, 'hukou_20240401.csv'), Buffer.concat([header, Buffer.from(`${B},`), Buffer.from([0x81, 0x7f]), Buffer.from('\n')]));
+  utimesSync(join(dir, 'hukou_20240401.csv'), new Date('2024-04-01'), new Date('2024-04-01'));
   await assert.rejects(a.fetch(B, ['name']), isCode('E_SOURCE_UNAVAILABLE', /line 2 .* is broken \(bytes that are not valid GBK\)/));
 
   writeFileSync(join(t.dir, 'm.tsv'), `${A}\t2020-01-01\t旧\n${A}\t2023-05-06\t新\n${B}\t2021-01-01\t乙\n`);
