@@ -13,7 +13,7 @@ import { printTable } from '../cli/members.js';
 import { readTail } from './log.js';
 import { existingIdentity } from './cli-support.js';
 import { withServerDb } from '../cli/db.js';
-import { fetchHubAnchors, verifyAuditLog, type HubAnchor, type VerifyReport } from './verify.js';
+import { hubAnchorPages, verifyAuditLog, type HubAnchor, type VerifyReport } from './verify.js';
 import { keysOfRegion } from './documents.js';
 
 const withAnyServerDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'auto', fn);
@@ -34,7 +34,8 @@ interface Inputs {
   regionCode: string;
   trustList: Pick<TrustListPayload, 'members' | 'hub'>;
   extraKeys: PublicKeyEntry[];
-  hubAnchors?: HubAnchor[];
+  /** read a page at a time while they are compared */
+  hubAnchors?: AsyncIterable<HubAnchor>;
   notes: string[];
   hubUnavailable?: string;
 }
@@ -51,7 +52,7 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
       notes.push(`the cached member list does not verify against the pinned hub key (${(e as Error).message})`);
     }
   }
-  let hubAnchors: HubAnchor[] | undefined;
+  let hubAnchors: AsyncIterable<HubAnchor> | undefined;
   let hubUnavailable: string | undefined;
   if (!offline && cfg.hub) {
     try {
@@ -59,7 +60,7 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
         const fresh = verifyTrustList(await fetchJson(`${cfg.hub.url}/api/hub/trust-list`), { keyId: pinned });
         if (!list || fresh.version >= list.version) list = fresh;
       }
-      hubAnchors = await fetchHubAnchors(cfg.hub.url, cfg.region.code);
+      hubAnchors = hubAnchorPages(cfg.hub.url, cfg.region.code);
     } catch (e) {
       hubUnavailable = e instanceof TongbanError ? (e.detail ?? e.code) : (e as Error).message;
     }
@@ -115,7 +116,8 @@ function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] 
     if (r.problems.length > 10) lines.push(`  … and ${r.problems.length - 10} more`);
     lines.push(`  ${r.entries} entries read, ${plural(r.checkpoints, 'checkpoint')}`);
   }
-  if (r.hubAnchors !== undefined) lines.push(`  compared with ${plural(r.hubAnchors, 'anchor')} held by the hub`);
+  if (r.hubAnchors !== undefined && !r.hubAnchorsError) lines.push(`  compared with ${plural(r.hubAnchors, 'anchor')} held by the hub`);
+  else if (r.hubAnchors) lines.push(`  compared with ${plural(r.hubAnchors, 'anchor')} held by the hub before it stopped answering`);
   if (inputs.hubUnavailable) lines.push(`⚠ the hub could not be asked for its anchors (${inputs.hubUnavailable}): a deleted tail would not be seen; --offline skips this on purpose`);
   else if (cfg.role === 'node' && r.hubAnchors === undefined) lines.push('  offline: not compared with the hub (a deleted tail after the last local checkpoint would not be seen)');
   for (const n of inputs.notes) lines.push(`  note: ${n}`);
@@ -147,6 +149,8 @@ export function registerAuditCommands(program: Command): void {
           extraKeys: inputs.extraKeys,
           ...(inputs.hubAnchors ? { hubAnchors: inputs.hubAnchors } : {}),
         });
+        // the hub stopped answering part-way through its anchors: those before were compared
+        if (report.hubAnchorsError) inputs.hubUnavailable ??= report.hubAnchorsError;
         if (opts.json) console.log(JSON.stringify({ ...report, notes: inputs.notes, ...(inputs.hubUnavailable ? { hubUnavailable: inputs.hubUnavailable } : {}) }, null, 2));
         else for (const l of describe(cfg, report, inputs)) console.log(l);
         process.exitCode = !report.ok ? 1 : inputs.hubUnavailable ? 2 : 0;

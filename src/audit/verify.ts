@@ -26,8 +26,11 @@ export interface VerifyOptions {
   trustList: Pick<TrustListPayload, 'members' | 'hub'>;
   /** the algorithm this server's suite uses; entries hashed otherwise are reported */
   suiteAlgorithm?: AuditAlgorithm;
-  /** the hub's anchors for this region; when given, truncation and rewritten history are detected */
-  hubAnchors?: HubAnchor[];
+  /**
+   * the hub's anchors for this region, in seq order (e.g. hubAnchorPages: fetched a page at a time
+   * while they are compared); when given, truncation and rewritten history are detected
+   */
+  hubAnchors?: Iterable<HubAnchor> | AsyncIterable<HubAnchor>;
   /** extra keys that may have signed checkpoints (e.g. the server's own key before it was approved) */
   extraKeys?: PublicKeyEntry[];
   /** rows read per page (default 5000) */
@@ -45,34 +48,30 @@ export interface VerifyReport {
   anchored: number;
   /** hub anchors compared with the local log (undefined: not compared) */
   hubAnchors?: number;
+  /** the hub's anchors stopped coming (the hub became unreachable): those before were compared */
+  hubAnchorsError?: string;
   firstProblem?: ChainProblem;
   problems: ChainProblem[];
 }
 
+/**
+ * Verifies the log a page at a time, whatever its size: the chain first, then the checkpoints and the
+ * hub's anchors, each page with the hashes of the entries it names read by seq. Memory stays that of
+ * a page (a node writes ~500,000 checkpoints a year; holding them, or the hub's anchors, was
+ * gigabytes after a few years). Entries appended while it runs lie beyond the range read and are not
+ * judged: a checkpoint or anchor past the end is a deleted tail only if its entry is not there at all.
+ */
 export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions): Promise<VerifyReport> {
   const problems: ChainProblem[] = [];
-  const checkpointRows = (await db.selectFrom('audit_checkpoint').selectAll().orderBy('seq').execute()).map((r) => ({
-    ...r,
-    seq: Number(r.seq),
-    entry_count: Number(r.entry_count),
-  }));
-  const hubAnchors = opts.hubAnchors ?? [];
-  // hashes worth remembering while the chain streams by: those a checkpoint or an anchor names
-  const watched = new Set<number>([...checkpointRows.map((c) => c.seq), ...hubAnchors.map((a) => a.seq)]);
-  const hashAt = new Map<number, string>();
+  const pageSize = opts.pageSize ?? 5000;
 
   const chain = new ChainVerifier(opts.suiteAlgorithm ? { expectedAlgorithm: opts.suiteAlgorithm } : {});
-  const pageSize = opts.pageSize ?? 5000;
   let after = -Infinity;
   for (;;) {
     let q = db.selectFrom('audit_entry').selectAll().orderBy('seq').limit(pageSize);
     if (after !== -Infinity) q = q.where('seq', '>', after);
     const page = await q.execute();
-    for (const raw of page) {
-      const e = normaliseEntry(raw);
-      chain.push(e);
-      if (watched.has(e.seq)) hashAt.set(e.seq, e.hash);
-    }
+    for (const raw of page) chain.push(normaliseEntry(raw));
     if (page.length < pageSize) break;
     after = Number(page.at(-1)!.seq);
   }
@@ -94,74 +93,114 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
     else if (lastSeq > 0 && head.hash !== chain.head?.hash) problems.push({ seq: lastSeq, reason: `seq ${lastSeq}: hash differs from the one the audit head records` });
   }
 
-  // checkpoints: signature by the region's key, row consistent with its document, head present and equal
   const regionKeys = [...keysOfRegion(opts.trustList, opts.regionCode), ...(opts.extraKeys ?? [])];
   const hubKeys = opts.trustList.hub.keys;
+  /** a signed head at `seq` against the log: cut off, missing, or rewritten (`says` words each case) */
+  const headProblem = (seq: number, signedHash: string, local: string | undefined, says: { tail: string; missing: string; rewritten: string }): ChainProblem | undefined => {
+    if (local === undefined) return seq > lastSeq ? { seq: lastSeq + 1, reason: says.tail } : { seq, reason: says.missing };
+    if (seq > lastSeq) return undefined; // appended while this ran: beyond the range read
+    return local === signedHash ? undefined : { seq, reason: says.rewritten };
+  };
+
+  // checkpoints: signature by the region's key, row consistent with its document, head present and equal
+  let checkpoints = 0;
   let anchored = 0;
-  for (const row of checkpointRows) {
-    const where = `checkpoint at seq ${row.seq}`;
-    let doc: Checkpoint;
-    try {
-      doc = checkCheckpointShape(JSON.parse(row.document));
-    } catch (e) {
-      problems.push({ seq: row.seq, reason: `${where}: not a valid checkpoint document (${(e as Error).message})` });
-      continue;
-    }
-    const p = doc.payload;
-    const sig = checkpointSignatureProblem(doc, regionKeys);
-    if (sig) {
-      problems.push({ seq: row.seq, reason: `${where}: ${sig}` });
-      continue;
-    }
-    if (p.regionCode !== opts.regionCode) problems.push({ seq: row.seq, reason: `${where}: signed for region ${p.regionCode}, not ${opts.regionCode}` });
-    if (p.seq !== row.seq || p.headHash !== row.head_hash || p.count !== row.entry_count) {
-      problems.push({ seq: row.seq, reason: `${where}: the row does not match its signed document` });
-    }
-    if (opts.suiteAlgorithm && isAuditAlgorithm(p.algorithm) && p.algorithm !== opts.suiteAlgorithm) {
-      problems.push({ seq: row.seq, reason: `${where}: algorithm ${p.algorithm}, expected ${opts.suiteAlgorithm}` });
-    }
-    const local = hashAt.get(p.seq);
-    if (local === undefined) {
-      problems.push({ seq: Math.min(p.seq, lastSeq + 1), reason: p.seq > lastSeq ? `${where}: signed head seq ${p.seq} but ${endOfLog} (entries deleted from the tail)` : `${where}: entry ${p.seq} is missing` });
-    } else if (local !== p.headHash) {
-      problems.push({ seq: p.seq, reason: `${where}: the signed head hash differs from entry ${p.seq} (history rewritten)` });
-    }
-    if (row.countersignature !== null) {
-      let anchor: unknown;
+  after = -Infinity;
+  for (;;) {
+    let q = db.selectFrom('audit_checkpoint').selectAll().orderBy('seq').limit(pageSize);
+    if (after !== -Infinity) q = q.where('seq', '>', after);
+    const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq), entry_count: Number(r.entry_count) }));
+    const docs = rows.map((row) => {
       try {
-        anchor = JSON.parse(row.countersignature);
-      } catch {
-        anchor = undefined;
+        return checkCheckpointShape(JSON.parse(row.document));
+      } catch (e) {
+        problems.push({ seq: row.seq, reason: `checkpoint at seq ${row.seq}: not a valid checkpoint document (${(e as Error).message})` });
+        return undefined;
       }
-      const a = anchorProblem(anchor, doc, hubKeys);
-      if (a) problems.push({ seq: row.seq, reason: `${where}: ${a}` });
-      else anchored++;
-    }
+    });
+    const hashes = await entryHashes(db, docs.flatMap((d) => (d ? [d.payload.seq] : [])));
+    rows.forEach((row, i) => {
+      const doc = docs[i];
+      if (!doc) return;
+      const where = `checkpoint at seq ${row.seq}`;
+      const p = doc.payload;
+      const sig = checkpointSignatureProblem(doc, regionKeys);
+      if (sig) {
+        problems.push({ seq: row.seq, reason: `${where}: ${sig}` });
+        return;
+      }
+      if (p.regionCode !== opts.regionCode) problems.push({ seq: row.seq, reason: `${where}: signed for region ${p.regionCode}, not ${opts.regionCode}` });
+      if (p.seq !== row.seq || p.headHash !== row.head_hash || p.count !== row.entry_count) {
+        problems.push({ seq: row.seq, reason: `${where}: the row does not match its signed document` });
+      }
+      if (opts.suiteAlgorithm && isAuditAlgorithm(p.algorithm) && p.algorithm !== opts.suiteAlgorithm) {
+        problems.push({ seq: row.seq, reason: `${where}: algorithm ${p.algorithm}, expected ${opts.suiteAlgorithm}` });
+      }
+      const bad = headProblem(p.seq, p.headHash, hashes.get(p.seq), {
+        tail: `${where}: signed head seq ${p.seq} but ${endOfLog} (entries deleted from the tail)`,
+        missing: `${where}: entry ${p.seq} is missing`,
+        rewritten: `${where}: the signed head hash differs from entry ${p.seq} (history rewritten)`,
+      });
+      if (bad) problems.push(bad);
+      if (row.countersignature !== null) {
+        let anchor: unknown;
+        try {
+          anchor = JSON.parse(row.countersignature);
+        } catch {
+          anchor = undefined;
+        }
+        const a = anchorProblem(anchor, doc, hubKeys);
+        if (a) problems.push({ seq: row.seq, reason: `${where}: ${a}` });
+        else anchored++;
+      }
+    });
+    checkpoints += rows.length;
+    if (rows.length < pageSize) break;
+    after = rows.at(-1)!.seq;
   }
 
   // the hub's anchors: each anchored head must still be in the local log, unchanged
-  for (const a of hubAnchors) {
-    const where = `hub anchor at seq ${a.seq}`;
-    let cp: Checkpoint;
+  let compared = 0;
+  let hubAnchorsError: string | undefined;
+  if (opts.hubAnchors) {
+    const compare = async (batch: HubAnchor[]) => {
+      const hashes = await entryHashes(db, batch.map((a) => a.seq));
+      for (const a of batch) {
+        const where = `hub anchor at seq ${a.seq}`;
+        let cp: Checkpoint;
+        try {
+          cp = checkCheckpointShape(a.checkpoint);
+        } catch {
+          problems.push({ seq: a.seq, reason: `${where}: the hub served a malformed checkpoint` });
+          continue;
+        }
+        const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? (checkpointSignatureProblem(cp, regionKeys) ? `checkpoint ${checkpointSignatureProblem(cp, regionKeys)}` : undefined);
+        if (bad || cp.payload.regionCode !== opts.regionCode || cp.payload.seq !== a.seq) {
+          problems.push({ seq: a.seq, reason: `${where}: ${bad ?? 'for another region or seq'}` });
+          continue;
+        }
+        const head = headProblem(a.seq, cp.payload.headHash, hashes.get(a.seq), {
+          tail: `hub anchors seq ${a.seq} but ${endOfLog} (entries deleted from the tail)`,
+          missing: `hub anchors seq ${a.seq}, which is missing from the local log`,
+          rewritten: `seq ${a.seq}: hash differs from the head the hub anchored (history rewritten)`,
+        });
+        if (head) problems.push(head);
+      }
+      compared += batch.length;
+    };
+    let batch: HubAnchor[] = [];
     try {
-      cp = checkCheckpointShape(a.checkpoint);
-    } catch {
-      problems.push({ seq: a.seq, reason: `${where}: the hub served a malformed checkpoint` });
-      continue;
+      for await (const a of opts.hubAnchors) {
+        batch.push(a);
+        if (batch.length === pageSize) {
+          await compare(batch);
+          batch = [];
+        }
+      }
+    } catch (e) {
+      hubAnchorsError = e instanceof TongbanError ? (e.detail ?? e.code) : (e as Error).message;
     }
-    const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? (checkpointSignatureProblem(cp, regionKeys) ? `checkpoint ${checkpointSignatureProblem(cp, regionKeys)}` : undefined);
-    if (bad || cp.payload.regionCode !== opts.regionCode || cp.payload.seq !== a.seq) {
-      problems.push({ seq: a.seq, reason: `${where}: ${bad ?? 'for another region or seq'}` });
-      continue;
-    }
-    const local = hashAt.get(a.seq);
-    if (a.seq > lastSeq) {
-      problems.push({ seq: lastSeq + 1, reason: `hub anchors seq ${a.seq} but ${endOfLog} (entries deleted from the tail)` });
-    } else if (local === undefined) {
-      problems.push({ seq: a.seq, reason: `hub anchors seq ${a.seq}, which is missing from the local log` });
-    } else if (local !== cp.payload.headHash) {
-      problems.push({ seq: a.seq, reason: `seq ${a.seq}: hash differs from the head the hub anchored (history rewritten)` });
-    }
+    await compare(batch);
   }
 
   const firstProblem = firstOf(problems);
@@ -171,17 +210,28 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
     lastSeq,
     headHash: chain.head?.hash ?? null,
     algorithms: chain.algorithmsSeen,
-    checkpoints: checkpointRows.length,
+    checkpoints,
     anchored,
-    ...(opts.hubAnchors ? { hubAnchors: hubAnchors.length } : {}),
+    ...(opts.hubAnchors ? { hubAnchors: compared } : {}),
+    ...(hubAnchorsError ? { hubAnchorsError } : {}),
     ...(firstProblem ? { firstProblem } : {}),
     problems,
   };
 }
 
-/** Fetches every anchor the hub holds for a region, page by page. Throws E_HUB_UNAVAILABLE. */
-export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubAnchor[]> {
-  const out: HubAnchor[] = [];
+/** The stored hash of each of these entries (absent: no such entry). */
+async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const wanted = [...new Set(seqs)];
+  for (let i = 0; i < wanted.length; i += 1000) {
+    const rows = await db.selectFrom('audit_entry').select(['seq', 'hash']).where('seq', 'in', wanted.slice(i, i + 1000)).execute();
+    for (const r of rows) out.set(Number(r.seq), r.hash);
+  }
+  return out;
+}
+
+/** The anchors the hub holds for a region, fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
+export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): AsyncGenerator<HubAnchor> {
   let after = 0;
   for (;;) {
     let res: Response;
@@ -193,8 +243,15 @@ export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: 
     }
     if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `anchors: hub answered ${res.status}`);
     const body = (await res.json()) as { anchors: HubAnchor[]; next?: number };
-    out.push(...body.anchors);
-    if (body.next === undefined || body.anchors.length === 0) return out;
+    yield* body.anchors;
+    if (body.next === undefined || body.anchors.length === 0) return;
     after = body.next;
   }
+}
+
+/** Fetches every anchor the hub holds for a region (a few, in tests and tools; verification streams them). */
+export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubAnchor[]> {
+  const out: HubAnchor[] = [];
+  for await (const a of hubAnchorPages(hubUrl, regionCode, opts)) out.push(a);
+  return out;
 }

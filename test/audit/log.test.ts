@@ -89,8 +89,13 @@ async function fill(f: Fixture, n: number, checkpointAt: number[] = []): Promise
   return anchors;
 }
 
-const verify = (f: Fixture, hubAnchors?: HubAnchor[]) =>
-  verifyAuditLog(f.store.db, { regionCode: REGION, trustList: f.trustList, suiteAlgorithm: f.log.algorithm, ...(hubAnchors ? { hubAnchors } : {}) });
+const verify = (f: Fixture, hubAnchors?: Iterable<HubAnchor> | AsyncIterable<HubAnchor>, pageSize?: number) =>
+  verifyAuditLog(f.store.db, { regionCode: REGION, trustList: f.trustList, suiteAlgorithm: f.log.algorithm, ...(hubAnchors ? { hubAnchors } : {}), ...(pageSize ? { pageSize } : {}) });
+
+/** The anchors as the hub's pages arrive: one at a time, asynchronously. */
+async function* streamed(anchors: HubAnchor[]): AsyncGenerator<HubAnchor> {
+  for (const a of anchors) yield await Promise.resolve(a);
+}
 
 async function rehashFrom(f: Fixture, fromSeq: number): Promise<void> {
   // a careful forger: recompute every hash from fromSeq on, and the head row
@@ -365,6 +370,10 @@ for (const engine of await engines()) {
         assert.equal(online.ok, false);
         assert.equal(online.firstProblem!.seq, c.seq, JSON.stringify(online.problems));
         assert.match(online.firstProblem!.reason, c.online ?? c.offline!);
+        // a page at a time (two rows a page), the anchors streamed: the same verdict
+        const paged = await verify(f, streamed(anchors), 2);
+        assert.deepEqual(paged.problems, online.problems);
+        assert.deepEqual([paged.entries, paged.checkpoints, paged.anchored, paged.hubAnchors], [online.entries, online.checkpoints, online.anchored, online.hubAnchors]);
       } finally {
         await f.close();
       }
@@ -433,4 +442,48 @@ for (const engine of await engines()) {
     }
   });
 
+
+  test(`${engine}: verification streams the hub's anchors: a hub that stops answering is reported, entries appended meanwhile are not a cut tail`, async () => {
+    const f = await fixture(engine);
+    try {
+      const anchors = await fill(f, 30, [10, 20, 30]);
+      // the hub answers two anchors, then its connection fails
+      async function* failing(): AsyncGenerator<HubAnchor> {
+        yield* anchors.slice(0, 2);
+        throw new TongbanError('E_HUB_UNAVAILABLE', 'http://hub: ECONNRESET');
+      }
+      const cut = await verify(f, failing(), 2);
+      assert.equal(cut.ok, true);
+      assert.equal(cut.hubAnchors, 2);
+      assert.equal(cut.hubAnchorsError, 'http://hub: ECONNRESET');
+
+      // the node goes on appending while its log is verified: by the time the hub's anchors are read,
+      // the hub holds one for a checkpoint past the end of what the chain pass read
+      async function* live(): AsyncGenerator<HubAnchor> {
+        yield* anchors;
+        for (let i = 31; i <= 35; i++) await f.log.append(exchangeEvent(i));
+        const cp = await f.log.checkpointNow();
+        const anchor = buildAnchor(f.hub, cp!.document);
+        yield { seq: cp!.seq, headHash: cp!.headHash, receivedAt: anchor.payload.anchoredAt, checkpoint: cp!.document, countersignature: anchor };
+      }
+      const running = await verify(f, live(), 7);
+      assert.equal(running.ok, true, JSON.stringify(running.problems));
+      assert.equal(running.lastSeq, 30);
+      assert.equal(running.hubAnchors, 4);
+      assert.equal(running.hubAnchorsError, undefined);
+      // but an anchor past the end whose entry is not there at all is a deleted tail
+      const cp35 = await f.store.db.selectFrom('audit_checkpoint').select('document').where('seq', '=', 35).executeTakeFirstOrThrow();
+      const doc = JSON.parse(cp35.document) as Checkpoint;
+      const anchor = buildAnchor(f.hub, doc);
+      await f.store.db.deleteFrom('audit_entry').where('seq', '>', 30).execute();
+      await f.store.db.updateTable('audit_head').set({ seq: 30, hash: anchors[2]!.headHash }).execute();
+      await f.store.db.deleteFrom('audit_checkpoint').where('seq', '>', 30).execute();
+      const truncated = await verify(f, streamed([...anchors, { seq: 35, headHash: doc.payload.headHash, receivedAt: anchor.payload.anchoredAt, checkpoint: doc, countersignature: anchor }]), 2);
+      assert.equal(truncated.ok, false);
+      assert.equal(truncated.firstProblem!.seq, 31);
+      assert.match(truncated.firstProblem!.reason, /^hub anchors seq 35 but the local log ends at 30 \(entries deleted from the tail\)$/);
+    } finally {
+      await f.close();
+    }
+  });
 }
