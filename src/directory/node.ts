@@ -235,13 +235,23 @@ export async function applyDirectoryPage(db: Kysely<TongbanDB>, p: DirectoryPayl
       await tx.deleteFrom('directory_entry_body').execute();
       await tx.deleteFrom('directory_entry').execute();
     } else if (p.entries.length) {
-      // the rows these entries replace (or withdraw)
-      const ids = [...new Set(p.entries.map((e) => e.id))];
-      const wanted = new Set(p.entries.map((e) => `${e.region.code}/${e.kind}/${e.id}`));
+      // the rows these entries replace (or withdraw), looked up by the whole key (region, kind, id) so
+      // that the key's index serves it: by id alone it was a scan of the index per page
+      const byRegionKind = new Map<string, { region: string; kind: string; ids: Set<string> }>();
+      for (const e of p.entries) {
+        const k = `${e.region.code}/${e.kind}`;
+        const group = byRegionKind.get(k) ?? byRegionKind.set(k, { region: e.region.code, kind: e.kind, ids: new Set() }).get(k)!;
+        group.ids.add(e.id);
+      }
       const existing: number[] = [];
-      for (let i = 0; i < ids.length; i += 500) {
-        const found = await tx.selectFrom('directory_entry').select(['seq', 'region_code', 'kind', 'entry_id']).where('entry_id', 'in', ids.slice(i, i + 500)).execute();
-        for (const r of found) if (wanted.has(`${r.region_code}/${r.kind}/${r.entry_id}`)) existing.push(Number(r.seq));
+      for (const { region, kind, ids } of byRegionKind.values()) {
+        const all = [...ids];
+        for (let i = 0; i < all.length; i += 500) {
+          const found = await tx.selectFrom('directory_entry').select('seq')
+            .where('region_code', '=', region).where('kind', '=', kind).where('entry_id', 'in', all.slice(i, i + 500))
+            .execute();
+          for (const r of found) existing.push(Number(r.seq));
+        }
       }
       await deleteRows(tx, existing);
     }
