@@ -221,6 +221,17 @@ const StatusQuery = Type.Object(
   { status: Type.Optional(Type.Enum([...ENTRY_STATUSES], { description: 'published (in force), draft, in-review, retired; visitors see published only' })) },
   { additionalProperties: false },
 );
+/** entries a list page holds unless asked for fewer: the catalogue of a province runs to thousands */
+const LIST_PAGE_DEFAULT = 200;
+const LIST_PAGE_MAX = 1000;
+const ListQuery = Type.Object(
+  {
+    status: StatusQuery.properties.status,
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIST_PAGE_MAX, description: `entries a page (default ${LIST_PAGE_DEFAULT})` })),
+    after: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,70}$', description: "the previous page's next: entries after this id" })),
+  },
+  { additionalProperties: false },
+);
 
 const ImportBody = Type.Object(
   {
@@ -305,16 +316,24 @@ export async function catalogRoutes(app: App, catalog: CatalogService): Promise<
         {
           schema: {
             tags: [k.tag],
-            summary: `List ${k.title} entries (visitors: published only; staff: any status)`,
-            querystring: StatusQuery,
-            response: { 200: Type.Object({ entries: Type.Array(View) }), ...errorResponses(400, 401) },
+            summary: `List ${k.title} entries in id order, a page at a time (visitors: published only; staff: any status)`,
+            querystring: ListQuery,
+            response: {
+              200: Type.Object({ entries: Type.Array(View), next: Type.Optional(Type.String({ description: 'more entries follow: ask again with after=next' })) }),
+              ...errorResponses(400, 401),
+            },
           },
         },
         async (req) => {
           const user = await viewer(req);
-          const status = (req.query as { status?: (typeof ENTRY_STATUSES)[number] }).status;
-          if (status && status !== 'published' && !user) throw new TongbanError('E_UNAUTHENTICATED', 'sign in to see entries that are not published');
-          return { entries: await catalog.list(k.kind, { ...(status ? { status } : {}), includeWorking: Boolean(user) }) } as never;
+          const q = req.query as { status?: (typeof ENTRY_STATUSES)[number]; limit?: number; after?: string };
+          if (q.status && q.status !== 'published' && !user) throw new TongbanError('E_UNAUTHENTICATED', 'sign in to see entries that are not published');
+          return (await catalog.listPage(k.kind, {
+            ...(q.status ? { status: q.status } : {}),
+            includeWorking: Boolean(user),
+            limit: q.limit ?? LIST_PAGE_DEFAULT,
+            ...(q.after !== undefined ? { after: q.after } : {}),
+          })) as never;
         },
       );
     }

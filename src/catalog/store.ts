@@ -222,13 +222,24 @@ export class CatalogService {
    * listed, without their working versions.
    */
   async list<K extends EntryKind>(kind: K, opts: { status?: EntryStatus; includeWorking: boolean }): Promise<Array<EntryView<DocOf[K]>>> {
+    return (await this.listPage(kind, opts)).entries;
+  }
+
+  /** One page of list(): `limit` entries in id order after `after`; `next` is where the next page starts (absent: none). */
+  async listPage<K extends EntryKind>(kind: K, opts: { status?: EntryStatus; includeWorking: boolean; after?: string; limit?: number }): Promise<{ entries: Array<EntryView<DocOf[K]>>; next?: string }> {
     let q = this.o.db.selectFrom(tableOf(kind)).selectAll();
     const status = opts.includeWorking ? opts.status : 'published';
     if (status === 'published') q = q.where('published', 'is not', null).where('retired_at', 'is', null);
     else if (status === 'retired') q = q.where('retired_at', 'is not', null);
     else if (status) q = q.where('working_status', '=', status);
-    const rows = await q.orderBy('id').execute();
-    return rows.map((r) => this.viewOf(kind, r, opts.includeWorking)).filter((v): v is EntryView => v !== undefined) as Array<EntryView<DocOf[K]>>;
+    if (opts.after !== undefined) q = q.where('id', '>', opts.after);
+    q = q.orderBy('id');
+    if (opts.limit !== undefined) q = q.limit(opts.limit + 1);
+    const rows = await q.execute();
+    const more = opts.limit !== undefined && rows.length > opts.limit;
+    const page = more ? rows.slice(0, opts.limit) : rows;
+    const entries = page.map((r) => this.viewOf(kind, r, opts.includeWorking)).filter((v): v is EntryView => v !== undefined) as Array<EntryView<DocOf[K]>>;
+    return more ? { entries, next: page.at(-1)!.id } : { entries };
   }
 
   async history(kind: EntryKind, id: string): Promise<HistoryEntry[] | undefined> {

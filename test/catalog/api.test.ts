@@ -51,6 +51,24 @@ for (const engine of await engines()) {
       assert.equal(items.body.entries.length, NATIONAL_ITEMS.length);
       assert.ok(items.body.entries.every((e: Json) => e.status === 'published' && e.working === null && e.published.origin.kind === 'national-confirmed'));
       assert.equal((await call('/api/catalog/items?status=draft')).status, 401);
+      // a page at a time, in id order: the pages hold every entry once, and the last one says no more
+      const pages: Json[] = [];
+      let after: string | undefined;
+      do {
+        const page = await call(`/api/catalog/items?limit=7${after ? `&after=${after}` : ''}`);
+        assert.equal(page.status, 200);
+        assert.ok(page.body.entries.length <= 7);
+        pages.push(...page.body.entries);
+        after = page.body.next;
+        if (after) assert.equal(after, page.body.entries.at(-1).id);
+      } while (after);
+      assert.deepEqual(pages.map((e) => e.id), items.body.entries.map((e: Json) => e.id));
+      assert.deepEqual([...pages.map((e) => e.id)].sort(), pages.map((e) => e.id));
+      for (const bad of ['limit=0', 'limit=1001', 'limit=x', 'after=%27%20or%201=1', 'page=2']) {
+        const refused = await call(`/api/catalog/items?${bad}`);
+        assert.equal(refused.status, 400, bad);
+        assert.equal(refused.body.error.code, 'E_INVALID_REQUEST');
+      }
       assert.equal((await call('/api/catalog/resources')).body.entries.length, 0, 'no registries configured: no demo resources');
 
       // writes: sign-in and the admin role

@@ -168,11 +168,18 @@ function isEntryView(v: unknown): v is EntryView {
   return isRecord(v) && typeof v.id === 'string' && typeof v.status === 'string' && 'published' in v;
 }
 
+/** Every entry of a kind, read a page at a time (the server pages its lists). */
 export async function fetchEntries<K extends EntryKind>(kind: K, signal?: AbortSignal): Promise<Array<EntryView<DocOf[K]>>> {
   const path = `/api/catalog/${KIND_PATH[kind]}`;
-  const { body } = await call(path, { signal });
-  if (!isRecord(body) || !Array.isArray(body.entries)) throw formatError(path, 'unexpected shape');
-  return body.entries.filter(isEntryView) as Array<EntryView<DocOf[K]>>;
+  const out: Array<EntryView<DocOf[K]>> = [];
+  let after: string | undefined;
+  do {
+    const { body } = await call(`${path}?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`, { signal });
+    if (!isRecord(body) || !Array.isArray(body.entries)) throw formatError(path, 'unexpected shape');
+    out.push(...(body.entries.filter(isEntryView) as Array<EntryView<DocOf[K]>>));
+    after = typeof body.next === 'string' ? body.next : undefined;
+  } while (after);
+  return out;
 }
 
 export async function fetchEntry<K extends EntryKind>(kind: K, id: string, signal?: AbortSignal): Promise<EntryView<DocOf[K]>> {
