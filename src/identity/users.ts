@@ -245,8 +245,15 @@ export async function signIn(db: Kysely<TongbanDB>, rawId: string, password: str
 async function countAttempt(db: Kysely<TongbanDB>, key: string, at: Date): Promise<number> {
   const now = nowIso(at);
   const windowStart = nowIso(new Date(at.getTime() - LOCKOUT.windowMs));
-  // stale rows (window over, no lock in force) are of no further use
-  await db.deleteFrom('app_login_throttle').where('window_started_at', '<', windowStart).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).execute();
+  // stale rows are of no further use: a window over with no lock in force, or a lock that has run out
+  // (whatever the window: a lock shorter than the window must not leave the id refused until it ends)
+  await db
+    .deleteFrom('app_login_throttle')
+    .where((eb) => eb.or([
+      eb.and([eb('window_started_at', '<', windowStart), eb('locked_until', 'is', null)]),
+      eb('locked_until', '<=', now),
+    ]))
+    .execute();
   const row = await db
     .insertInto('app_login_throttle')
     .values({ key, window_started_at: now, failures: 1, locked_until: null })
