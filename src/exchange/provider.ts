@@ -80,7 +80,11 @@ export class Provider {
     const p = req.payload;
     const ctx: ResponseContext = { self: this.o.self, request: p, requestHash: messageHash(this.o.sealer.suiteName, p) };
     const resource = this.o.resources.get(p.resource);
-    await this.finishLater(req, ctx, resource ? readSource(resource, p.subject.id, p.fields) : Promise.reject(new TongbanError('E_INVALID_REQUEST', `unknown resource "${p.resource}"`)));
+    // access is decided again: the rules (or the resource) may have changed since the request was accepted
+    const decision = evaluateAccess(p, resource?.def, this.o.rules());
+    const reading = decision.allow ? readSource(resource!, p.subject.id, decision.fields) : Promise.reject(new TongbanError(decision.code, decision.detail));
+    reading.catch(() => undefined); // consumed by finishLater
+    await this.finishLater(req, ctx, reading);
   }
 
   private async authenticate(req: SignedRequest, bytes: Buffer): Promise<void> {

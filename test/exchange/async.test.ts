@@ -243,6 +243,30 @@ for (const engine of await engines()) {
       assert.deepEqual(await audited(second), ['exchange.request.accepted', 'exchange.request.served']);
       assert.equal(await queued(), 2);
       assert.equal(await ledger.sweep(), 0, 'nothing left open');
+
+      // 3. taken over after the access rules changed: access is decided again, the answer is a sealed refusal
+      source.hold();
+      const third = await ask();
+      await db.updateTable('exchange_conversation').set({ lease_owner: 'another-replica' }).where('conversation_id', '=', third).execute();
+      const lost3 = once(ledger, 'unfinished');
+      source.release(archived);
+      await lost3;
+      const rules = f.ah.config.exchange.access;
+      f.ah.config.exchange.access = [];
+      try {
+        await lapse(third);
+        answered = once(ledger, 'answered');
+        delivered = once(outbox, 'delivered');
+        assert.equal(await ledger.sweep(), 1);
+        await answered;
+        await delivered;
+      } finally {
+        f.ah.config.exchange.access = rules;
+      }
+      const refused = (await f.clerk(`/api/exchange/requests/${third}`)).body.exchange;
+      assert.equal(refused.status, 'failed');
+      assert.equal(refused.error.code, 'E_NO_AGREEMENT');
+      assert.deepEqual(await audited(third), ['exchange.request.accepted', 'exchange.request.refused']);
     } finally {
       await f.close();
     }
