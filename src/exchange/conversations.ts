@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { TongbanError, isTongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
+import { maskPersonalData } from '../core/mask.js';
 import { isSqlite } from '../store/migrations/portable.js';
 import { PeriodicTask } from '../store/purge.js';
 import type { TongbanDB } from '../store/schema.js';
@@ -102,7 +103,7 @@ export class Conversations extends EventEmitter implements ConversationLedger {
     this.held.delete(conversationId);
     const code = isTongbanError(error) ? error.code : undefined;
     // E_CONFLICT: another replica took it over (this one stalled past its lease) and answers it
-    if (code !== 'E_CONFLICT') this.o.logger.warn({ err: (error as Error)?.message, conversation: conversationId }, 'slow exchange not finished; tried again once its lease runs out');
+    if (code !== 'E_CONFLICT') this.o.logger.warn({ err: maskPersonalData(String((error as Error)?.message)), conversation: conversationId }, 'slow exchange not finished; tried again once its lease runs out');
     this.emit('unfinished', { conversationId, code });
   }
 
