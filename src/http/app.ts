@@ -14,6 +14,7 @@ import fastifyStatic from '@fastify/static';
 import { Type } from 'typebox';
 import { ERRORS, TongbanError, errorBodySchema, isTongbanError, type ErrorBody } from '../core/errors.js';
 import { maskPersonalData } from '../core/mask.js';
+import { refuseCrossSite } from './cross-site.js';
 import { packageVersion, webRoot } from '../paths.js';
 import type { Logger } from './logger.js';
 
@@ -68,6 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.addSchema(errorBodySchema);
+  app.addHook('onRequest', async (req) => refuseCrossSite(req));
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -85,3 +85,39 @@ test('an unexpected error is logged with its message and stack masked (no ID num
     await app.close();
   }
 });
+
+test('a state-changing request a browser sends from another site is refused before it runs; same-origin and non-browser callers pass', async () => {
+  const logger = pino({ level: 'silent' });
+  const app = await buildApp({ logger, title: 't', description: 'd', readiness: [], serveWeb: false });
+  let ran = 0;
+  app.post('/api/admin/keys/rotate', async () => ({ rotated: ++ran }));
+  app.get('/api/thing', async () => ({ ok: true }));
+  await app.ready();
+  try {
+    const post = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/api/admin/keys/rotate', headers: { host: 'tongban.ah.example.gov.cn', cookie: 'tb_session=x', ...headers } });
+    const refusals: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: 'https://portal.ah.example.gov.cn' }, // a sibling subdomain: same site, other origin
+      { origin: 'https://evil.example', 'content-type': 'text/plain' },
+      { origin: 'null' },
+    ];
+    for (const h of refusals) {
+      const res = await post(h);
+      assert.equal(res.statusCode, 403, JSON.stringify(h));
+      assert.equal(res.json().error.code, 'E_FORBIDDEN');
+    }
+    assert.equal(ran, 0, 'nothing ran');
+    const allowed: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'same-origin', origin: 'https://tongban.ah.example.gov.cn' },
+      { origin: 'https://tongban.ah.example.gov.cn' },
+      { origin: 'https://tongban.ah.example.gov.cn', 'x-forwarded-host': 'tongban.ah.example.gov.cn' },
+      {}, // a node, the CLI, curl: no browser headers
+    ];
+    for (const h of allowed) assert.equal((await post(h)).statusCode, 200, JSON.stringify(h));
+    assert.equal(ran, 4);
+    // reading is never refused: links from other sites to a page or the public catalogue work
+    assert.equal((await app.inject({ method: 'GET', url: '/api/thing', headers: { 'sec-fetch-site': 'cross-site' } })).statusCode, 200);
+  } finally {
+    await app.close();
+  }
+});
