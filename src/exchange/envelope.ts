@@ -201,6 +201,8 @@ export interface ResponseContext {
   /** the request being answered, when it could be read */
   request?: Pick<RequestPayload, 'messageId' | 'from'>;
   requestHash: string | null;
+  /** set on an answer delivered later (slow source): the conversation it closes (= the request's messageId) */
+  conversationId?: string;
 }
 
 export function okPayload(ctx: ResponseContext, resource: string, record: Record<string, string | number | null>, provenance: Provenance): ResponsePayload {
@@ -230,5 +232,6 @@ function head(ctx: ResponseContext) {
     createdAt: new Date().toISOString(),
     from: ctx.self,
     to: ctx.request?.from ?? null,
+    ...(ctx.conversationId ? { conversationId: ctx.conversationId } : {}),
   } as const;
 }

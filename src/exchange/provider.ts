@@ -127,8 +127,11 @@ export class Provider {
   }
 
   /** Seals the slow source's answer and commits it for delivery with its audit entry; never rejects. */
-  private async finishLater(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<void> {
+  private async finishLater(req: SignedRequest, synchronous: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<void> {
     const p = req.payload;
+    // a later answer names its conversation: the requester's inbox takes nothing else (a synchronous
+    // answer, even a sealed one bound to the request, is no delivery)
+    const ctx: ResponseContext = { ...synchronous, conversationId: p.messageId };
     try {
       let doc: SealedResponse;
       try {

@@ -149,6 +149,11 @@ export class Requester {
     const seal = await this.checkSeal(p.from, doc);
     if (!seal.verified) throw new TongbanError(seal.reason?.startsWith('E_NOT_TRUSTED') ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', seal.reason);
     if (!p.inReplyTo) throw new TongbanError('E_INVALID_REQUEST', 'delivery answers no request');
+    // only an answer the provider delivers later names its conversation; a synchronous answer (a sealed
+    // refusal the provider gave whoever re-sent a captured request, say) is never a delivery
+    if (p.status === 'accepted' || p.conversationId !== p.inReplyTo) {
+      throw new TongbanError('E_INVALID_REQUEST', 'not a later answer: a delivery carries conversationId equal to inReplyTo and status ok or error');
+    }
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', p.inReplyTo).executeTakeFirst();
     if (!row || row.target_region !== p.from) throw new TongbanError('E_NOT_FOUND', `no exchange ${p.inReplyTo} with ${p.from}`);
     const request = JSON.parse(row.request) as SignedRequest;

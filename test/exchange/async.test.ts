@@ -124,6 +124,22 @@ for (const engine of await engines()) {
       const db = f.sh.server.store.db;
       const received = () => db.selectFrom('audit_entry').select(['outcome', 'error_code', 'message_id']).where('action', '=', 'exchange.response.received').orderBy('seq').execute();
 
+      // whoever holds the signed request (the relay sees it) can have the provider seal a refusal bound to
+      // it — a corrupted signature (E_SIGNATURE), or the request again (E_REPLAY) — but a synchronous
+      // answer is no delivery: the inbox refuses it and the exchange stays pending
+      const captured = JSON.parse((await db.selectFrom('exchange_request').select('request').where('message_id', '=', id).executeTakeFirstOrThrow()).request);
+      const toProvider = (body: unknown) => fetch(`${f.ah.server.url}/api/exchange/v1/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const forgedSig = { ...captured, signature: { ...captured.signature, value: Buffer.alloc(64, 7).toString('base64') } };
+      for (const [body, code] of [[forgedSig, 'E_SIGNATURE'], [captured, 'E_REPLAY']] as const) {
+        const refusal = await (await toProvider(body)).json();
+        assert.equal(refusal.payload.error.code, code);
+        assert.equal(refusal.payload.inReplyTo, id, 'bound to the request');
+        const posted = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(refusal) });
+        assert.equal(posted.status, 400, code);
+        assert.equal((await posted.json()).error.code, 'E_INVALID_REQUEST');
+      }
+      assert.equal((await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.status, 'pending');
+
       // the requester's audit write fails: the delivery is refused and leaves nothing behind
       const restore = await failInserts(db, 'audit_entry', 'action', 'exchange.response.received');
       const outbox = f.ah.server.exchange!.outbox;
