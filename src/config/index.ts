@@ -11,6 +11,7 @@ import { parseDatabaseUrl } from '../store/db.js';
 import { ConfigSchema, type RawConfig } from './schema.js';
 import { validateDivisionCode } from '../core/ids/index.js';
 import type { AccessRule } from '../policy/access.js';
+import { endpointProblem } from '../federation/documents.js';
 import { validateAdapterConfig } from '../adapters/config.js';
 
 export type Role = 'hub' | 'node';
@@ -125,6 +126,9 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
     if (!raw.hub) problems.push('hub: a node needs hub.url (the federation hub it joins)');
   }
   if (opts.role === 'hub' && raw.hub) problems.push('hub: a hub does not join another hub; remove the hub section');
+  // what the hub will accept as this node's endpoint (trailing slashes are dropped below)
+  const publicUrlProblem = raw.publicUrl ? endpointProblem(raw.publicUrl.replace(/\/+$/, '')) : undefined;
+  if (publicUrlProblem) problems.push(`publicUrl: ${publicUrlProblem}`);
   if (opts.role === 'node' && raw.region) {
     const v = validateDivisionCode(raw.region.code);
     if (!v.valid) problems.push(`region.code: ${v.reason}`);

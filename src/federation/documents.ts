@@ -77,6 +77,32 @@ export function buildJoinRequest(
   return signDocument(payload, signer);
 }
 
+/** Longest endpoint a member may announce. */
+export const ENDPOINT_MAX = 256;
+
+/**
+ * What is wrong with an announced endpoint, if anything. Peers and the relay append
+ * `/api/exchange/v1/…` to it, so it is an origin with at most a path prefix, written the way URL
+ * parsing writes it back: no query or fragment (which would cut the appended path off and point the
+ * hub's relay anywhere on that host), no user info, no trailing slash, no dot segments or escapes.
+ */
+export function endpointProblem(endpoint: unknown): string | undefined {
+  if (typeof endpoint !== 'string' || endpoint.length > ENDPOINT_MAX) return `must be an http(s) URL of at most ${ENDPOINT_MAX} characters`;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'must be an http(s) URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
+  if (url.username || url.password) return 'must not carry user info';
+  if (endpoint.includes('?') || endpoint.includes('#')) return 'must not carry a query or fragment';
+  if (endpoint.endsWith('/')) return 'must not end with a slash';
+  const canonical = url.origin + (url.pathname === '/' ? '' : url.pathname);
+  if (canonical !== endpoint) return `must be written as ${canonical}`;
+  return undefined;
+}
+
 /**
  * Checks a join request as received: shape, proof of possession (signed by the key it announces),
  * key id, and clock window. Returns the payload; throws a vocabulary error naming what is wrong.
@@ -89,7 +115,8 @@ export function verifyJoinRequest(doc: unknown, now = new Date()): JoinRequestPa
   if (p.formatVersion !== FORMAT_VERSION) problems.push(`payload.formatVersion must be ${FORMAT_VERSION}`);
   if (typeof p.regionCode !== 'string' || !/^[0-9]{6}$/.test(p.regionCode)) problems.push('payload.regionCode must be 6 digits');
   if (typeof p.name !== 'string' || p.name.length < 1 || p.name.length > 64) problems.push('payload.name must be 1–64 characters');
-  if (typeof p.endpoint !== 'string' || !/^https?:\/\/\S+$/.test(p.endpoint)) problems.push('payload.endpoint must be an http(s) URL');
+  const endpoint = endpointProblem(p.endpoint);
+  if (endpoint) problems.push(`payload.endpoint ${endpoint}`);
   if (typeof p.nonce !== 'string' || p.nonce.length < 8 || p.nonce.length > 128) problems.push('payload.nonce must be 8–128 characters');
   if (!p.key || typeof p.key !== 'object' || !isSuiteName(p.key.suite) || typeof p.key.publicKey !== 'string') {
     problems.push('payload.key must carry suite (ed25519|sm2-sm3), keyId and publicKey (PEM)');

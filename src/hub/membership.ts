@@ -82,6 +82,8 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
     if (!key || key.status !== 'active') {
       throw new TongbanError('E_REGION_TAKEN', `region ${p.regionCode} is already held by another key (${status})`);
     }
+    // a suspended member changes nothing of its record (endpoint, name) until it is reinstated
+    if (status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${p.regionCode} is suspended`);
     let changed = false;
     if (member.endpoint !== p.endpoint || member.name !== p.name) {
       await tx.updateTable('hub_member').set({ endpoint: p.endpoint, name: p.name, updated_at: at }).where('region_code', '=', p.regionCode).execute();

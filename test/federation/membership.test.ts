@@ -115,6 +115,11 @@ for (const engine of await engines()) {
         ['stale request', buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }, new Date(Date.now() - 3_600_000)), 401, 'E_CLOCK_SKEW'],
         ['region code that is no division', buildJoinRequest(signer, { regionCode: '349900', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
         ['reserved hub code', buildJoinRequest(signer, { regionCode: '000000', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
+        // endpoints the relay would append its path to wrongly: cut off by a fragment or query, a
+        // trailing slash, user info, a form URL parsing rewrites, something longer than 256 characters
+        ...['http://127.0.0.1:9/admin/secret#', 'http://127.0.0.1:9/x?', 'http://127.0.0.1:9/', 'http://u:p@127.0.0.1:9', 'http://127.0.0.1:9/a/../b', 'HTTP://EXAMPLE.GOV.CN', 'ftp://127.0.0.1:9', `http://127.0.0.1:9/${'a'.repeat(256)}`].map(
+          (endpoint): [string, unknown, number, string] => [`endpoint ${endpoint.slice(0, 40)}`, buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint, nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
+        ),
       ];
       for (const [name, body, status, code] of cases) {
         const res = await join(body);

@@ -58,6 +58,10 @@ for (const engine of await engines()) {
       // suspend → listed as suspended; reinstate; revoke ends it and frees the code for a new key
       await decideMembership(store.db, '340000', 'suspend', 'test', 'audit pending', later);
       assert.equal((await currentTrustList(ctx, later)).doc.payload.members[0]!.status, 'suspended');
+      // suspended, it cannot move its endpoint or rename itself: refused, nothing changed
+      const suspendedList = (await currentTrustList(ctx, later)).doc;
+      await assert.rejects(handleJoinRequest(store.db, join(ah, '340000', '安徽-改名', 'http://10.9.9.9:1/x', later), policy, later), /E_FORBIDDEN/);
+      assert.deepEqual((await currentTrustList(ctx, later)).doc, suspendedList);
       await assert.rejects(decideMembership(store.db, '340000', 'approve', 'test'), /E_CONFLICT/);
       await decideMembership(store.db, '340000', 'reinstate', 'test', undefined, later);
       await assert.rejects(decideMembership(store.db, '340000', 'revoke', 'test'), /needs a reason/);
