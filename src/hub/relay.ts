@@ -6,7 +6,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { Type } from 'typebox';
 import { TongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
@@ -114,7 +114,7 @@ export class Relay {
         headersTimeout: this.ctx.timeoutMs ?? 15_000,
         bodyTimeout: this.ctx.timeoutMs ?? 15_000,
       });
-      const out = Buffer.from(await res.body.arrayBuffer());
+      const out = await readAnswer(res, target);
       finish(res.statusCode, out.length);
       return reply.code(res.statusCode).type('application/json; charset=utf-8').send(out);
     } catch (e) {
@@ -149,6 +149,33 @@ function readMeta(body: Buffer): { messageId?: string; from?: string; keyId?: st
   } catch {
     return {};
   }
+}
+
+/** Largest answer the relay passes on: a sealed response or a member's resource list, never a download. */
+export const RELAY_ANSWER_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * A member's answer, as bytes to pass on unchanged — only JSON, and only up to RELAY_ANSWER_LIMIT: an
+ * endpoint pointing somewhere else than a node (an internal service of the hub's network, say) gets
+ * nothing of it back to whoever asked through the relay.
+ */
+async function readAnswer(res: Dispatcher.ResponseData, target: string): Promise<Buffer> {
+  const type = res.headers['content-type'];
+  if (typeof type !== 'string' || !/^application\/json\b/i.test(type)) {
+    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    throw new TongbanError('E_PEER_UNAVAILABLE', `${target} answered the relay with ${typeof type === 'string' ? type.split(';')[0] : 'no content type'}, not JSON`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length;
+    if (size > RELAY_ANSWER_LIMIT) {
+      // leaving the loop closes the body
+      throw new TongbanError('E_PEER_UNAVAILABLE', `${target} answered the relay with more than ${RELAY_ANSWER_LIMIT} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function toTransportError(e: unknown, target: string): TongbanError {

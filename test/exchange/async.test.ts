@@ -131,12 +131,12 @@ for (const engine of await engines()) {
       const toProvider = (body: unknown) => fetch(`${f.ah.server.url}/api/exchange/v1/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const forgedSig = { ...captured, signature: { ...captured.signature, value: Buffer.alloc(64, 7).toString('base64') } };
       for (const [body, code] of [[forgedSig, 'E_SIGNATURE'], [captured, 'E_REPLAY']] as const) {
-        const refusal = await (await toProvider(body)).json();
+        const refusal = (await (await toProvider(body)).json()) as { payload: { error: { code: string }; inReplyTo: string } };
         assert.equal(refusal.payload.error.code, code);
         assert.equal(refusal.payload.inReplyTo, id, 'bound to the request');
         const posted = await fetch(`${f.sh.server.url}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(refusal) });
         assert.equal(posted.status, 400, code);
-        assert.equal((await posted.json()).error.code, 'E_INVALID_REQUEST');
+        assert.equal(((await posted.json()) as { error: { code: string } }).error.code, 'E_INVALID_REQUEST');
       }
       assert.equal((await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.status, 'pending');
 

@@ -1,0 +1,50 @@
+// The hub's relay passes on a member's answer only when it is JSON and of a sensible size: an endpoint
+// pointing at something that is not a node (an internal service of the hub's network) gives whoever
+// asks through the relay nothing of what that service says.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cleanupAll, startHub, stopAll, type Started } from '../helpers/federation.js';
+import { buildJoinRequest } from '../../src/federation/documents.js';
+import { decideMembership, handleJoinRequest } from '../../src/hub/membership.js';
+import { makeSigner } from '../../src/core/signed-document.js';
+import { suiteFor } from '../../src/core/crypto/index.js';
+import { RELAY_ANSWER_LIMIT } from '../../src/hub/relay.js';
+
+test('the relay refuses to pass on an answer that is not JSON, or larger than its limit', async () => {
+  // a member's "node": secrets in plain text on one path, an endless JSON answer on the other
+  const internal: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/huge/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(Buffer.alloc(RELAY_ANSWER_LIMIT + 1024, 0x20));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`INTERNAL-SECRET path=${req.url}`);
+  });
+  await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+  const port = (internal.address() as AddressInfo).port;
+  let hub: Started | undefined;
+  try {
+    hub = await startHub('sqlite');
+    const db = hub.server.store.db;
+    const ed = suiteFor('ed25519');
+    for (const [code, name, path] of [['330000', '浙江', '/plain'], ['320000', '江苏', '/huge']] as const) {
+      const signer = makeSigner(ed, ed.generateKeyPair().privateKeyPem);
+      await handleJoinRequest(db, buildJoinRequest(signer, { regionCode: code, name, endpoint: `http://127.0.0.1:${port}${path}`, nonce: 'abcdefgh123' }), { reservedCodes: ['000000'] });
+      await decideMembership(db, code, 'approve', 'test');
+    }
+    for (const code of ['330000', '320000']) {
+      const res = await fetch(`${hub.server.url}/api/relay/v1/${code}/resources`);
+      const text = await res.text();
+      assert.equal(res.status, 502, text.slice(0, 200));
+      assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, 'E_PEER_UNAVAILABLE');
+      assert.ok(!text.includes('INTERNAL-SECRET'));
+    }
+  } finally {
+    await stopAll(hub);
+    await cleanupAll(hub);
+    await new Promise<void>((r) => internal.close(() => r()));
+  }
+});
