@@ -2,6 +2,8 @@
 // Kept in-house (20 lines) rather than a dependency: the rule is small, and the RFC's test vectors
 // in test/core/jcs.test.ts pin it.
 
+import { TongbanError } from './errors.js';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export function canonicalize(value: unknown): string {
@@ -37,21 +39,23 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-// RFC 8785 §3.2.2.2: lone surrogates make the input invalid I-JSON.
+// RFC 8785 §3.2.2.2: lone surrogates make the input invalid I-JSON. Only a message that arrived can hold
+// one (a \uD800 escape in its JSON): refused as bad input, like any other malformed message.
+const loneSurrogate = () => new TongbanError('E_INVALID_REQUEST', 'a string holds a lone surrogate (an unpaired \\uD800–\\uDFFF): not canonical JSON (RFC 8785)');
 const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
 function assertWellFormed(s: string): void {
   if (hasWellFormed) {
-    if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new TypeError('JCS: lone surrogate in string');
+    if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw loneSurrogate();
     return;
   }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
       const next = s.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) throw new TypeError('JCS: lone surrogate in string');
+      if (!(next >= 0xdc00 && next <= 0xdfff)) throw loneSurrogate();
       i++;
     } else if (c >= 0xdc00 && c <= 0xdfff) {
-      throw new TypeError('JCS: lone surrogate in string');
+      throw loneSurrogate();
     }
   }
 }

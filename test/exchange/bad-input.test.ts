@@ -64,6 +64,10 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
       ['resource without a rule', async () => signed(sh, requestFor(f, { resource: 'social.pension', fields: ['status'] })), 403, 'E_NO_AGREEMENT'],
       ['subject not in the registry', async () => signed(sh, requestFor(f, { subject: { type: 'citizen', id: '11010519491231002X' } })), 404, 'E_SUBJECT_NOT_FOUND'],
       ['malformed JSON', async () => '{"payload": {', 400, 'E_INVALID_REQUEST'],
+      ['a lone surrogate in a string (no canonical form to check a signature over)', async () => {
+        const d = (await signed(sh, requestFor(f))) as { payload: { purpose: { caseId: string } } };
+        return JSON.stringify(d).replace(`"caseId":"${d.payload.purpose.caseId}"`, '"caseId":"SH-\\ud800"');
+      }, 400, 'E_INVALID_REQUEST', /lone surrogate/],
       ['not an exchange message', async () => ({ hello: '你好' }), 400, 'E_INVALID_REQUEST'],
       ['oversized body', async () => {
         const d = await signed(sh, requestFor(f));
