@@ -24,6 +24,8 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   /** background polling interval as a backstop to in-process wake-ups (0: no background loop) */
   pollMs?: number;
+  /** the body to send for a message now (e.g. sealed again after a key rotation); default: as stored */
+  beforeSend?: (kind: string, body: string) => Promise<string>;
 }
 
 const LEASE_MS = 30_000;
@@ -136,7 +138,8 @@ export class Outbox extends EventEmitter {
       error = url ? 'nothing to deliver' : `no endpoint for ${row.target_region}`;
     } else {
       try {
-        const res = await this.o.http.postJson(url, row.body, { timeoutMs: 10_000 });
+        const body = this.o.beforeSend ? await this.o.beforeSend(row.kind, row.body) : row.body;
+        const res = await this.o.http.postJson(url, body, { timeoutMs: 10_000 });
         ok = res.status >= 200 && res.status < 300;
         const code = (res.body as { error?: { code?: string } } | null)?.error?.code;
         // the receiver will never accept it: wrong signature, not trusted, malformed

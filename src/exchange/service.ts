@@ -17,6 +17,8 @@ import { Provider } from './provider.js';
 import { Requester, type Route } from './requester.js';
 import { Outbox } from './outbox.js';
 import { Conversations } from './conversations.js';
+import type { SealedResponse } from './envelope.js';
+import { canonicalBytes } from '../core/jcs.js';
 import { PeriodicTask, purgeOlderThan, type PurgeTarget } from '../store/purge.js';
 import { PeerHttp } from './http.js';
 import { trustIndexOf } from './trust.js';
@@ -88,6 +90,7 @@ export class ExchangeService {
       logger: o.logger.child({ component: 'outbox' }),
       pollMs: o.outboxPollMs ?? 5000,
       resolveUrl: (target, kind) => this.urlFor(target, kind === 'inbox' ? 'inbox' : 'requests'),
+      beforeSend: (kind, body) => (kind === 'inbox' ? this.resealed(body) : Promise.resolve(body)),
     });
     this.conversations = new Conversations({ db: o.db, outbox: this.outbox, logger: o.logger.child({ component: 'conversations' }) });
     this.provider = new Provider({
@@ -137,6 +140,17 @@ export class ExchangeService {
     // ids older than twice the clock window can never pass again: keep exchange_replay that small
     this.replay.startPurging(REPLAY_PURGE_EVERY_MS, (e) => this.o.logger.warn({ err: (e as Error).message }, 'replay ids not purged; next try in a minute'));
     this.deliveryPurge.start();
+  }
+
+  /**
+   * A waiting answer as it goes out: sealed again if the node's key was rotated since it was sealed — the
+   * requester checks a delivery against the provider's active key, and the retired key is refused. The
+   * payload (what the audit log hashed) is unchanged.
+   */
+  private async resealed(body: string): Promise<string> {
+    const doc = JSON.parse(body) as SealedResponse;
+    if (doc.seal.keyId === this.sealer.keyId) return body;
+    return JSON.stringify({ payload: doc.payload, seal: await this.sealer.sign(doc.payload, canonicalBytes(doc.payload)) });
   }
 
   /** Deletes delivery bookkeeping older than exchange.deliveryRetentionDays; returns how many rows went. */

@@ -8,6 +8,7 @@ import { exchangeFixture, purpose } from '../helpers/exchange.js';
 import type { SourceRecord } from '../../src/adapters/index.js';
 import type { ExchangeFixture } from '../helpers/exchange.js';
 import { failInserts } from '../helpers/faults.js';
+import { rotateNodeKey } from '../../src/node/key-rotation.js';
 import { canonicalBytes } from '../../src/core/jcs.js';
 import type { SealedResponse } from '../../src/exchange/envelope.js';
 
@@ -283,6 +284,37 @@ for (const engine of await engines()) {
       assert.equal(refused.status, 'failed');
       assert.equal(refused.error.code, 'E_NO_AGREEMENT');
       assert.deepEqual(await audited(third), ['exchange.request.accepted', 'exchange.request.refused']);
+    } finally {
+      await f.close();
+    }
+  });
+
+  test(`${engine}: an answer waiting for delivery while the provider rotates its key is sealed again with the new key`, async () => {
+    const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
+    const source = slowSource(f);
+    try {
+      const res = await f.clerk('/api/exchange/requests', {
+        body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const id = res.body.exchange.messageId;
+      // the requester is down when the answer is ready: it waits in the outbox, sealed with the old key
+      await f.sh.server.close();
+      const outbox = f.ah.server.exchange!.outbox;
+      const retried = once(outbox, 'retry');
+      source.release(archived);
+      await retried;
+      const ah = f.ah.server;
+      const rotated = await rotateNodeKey({ identity: ah.identity, dataDir: f.ah.dataDir, regionCode: '340000', hubUrl: f.hub.server.url, logger: ah.logger });
+      // back up: the delivery goes out sealed with the key now active (the retired one would be refused)
+      await f.restartSh();
+      const outcome = Promise.race([once(outbox, 'delivered').then(() => 'delivered'), once(outbox, 'dead').then(() => 'dead')]);
+      await outbox.retryNow();
+      assert.equal(await outcome, 'delivered');
+      const done = await f.clerk(`/api/exchange/requests/${id}`);
+      assert.equal(done.body.exchange.status, 'completed');
+      assert.equal(done.body.exchange.result.seal.verified, true);
+      assert.equal(done.body.exchange.result.seal.keyId, rotated.newKeyId);
     } finally {
       await f.close();
     }
