@@ -18,6 +18,7 @@ import { trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
 import type { AuditSink } from '../audit/index.js';
 import type { ConversationLedger } from './conversations.js';
+import { RejectionLimiter } from './rejections.js';
 
 export interface ProviderOptions {
   self: string;
@@ -45,8 +46,14 @@ export interface ProviderAnswer {
 export class Provider {
   constructor(private readonly o: ProviderOptions) {}
 
-  /** Serves one exchange request as received (already JSON-parsed, not otherwise touched). */
-  async serve(body: unknown): Promise<ProviderAnswer> {
+  private readonly rejections = new RejectionLimiter();
+
+  /**
+   * Serves one exchange request as received (already JSON-parsed, not otherwise touched). `sender` is
+   * the address it came from: unauthenticated messages are answered (sealed, audited) a limited number
+   * of times a minute per address, then refused with a plain E_RATE_LIMITED.
+   */
+  async serve(body: unknown, sender?: string): Promise<ProviderAnswer> {
     let req: SignedRequest | undefined;
     let ctx: ResponseContext = { self: this.o.self, requestHash: null };
     let authentic = false;
@@ -71,6 +78,9 @@ export class Provider {
       if (!outcome) return await this.goAsync(req, ctx, fetching);
       return await this.answerOk(ctx, req, outcome.record, resource!.def);
     } catch (e) {
+      if (!authentic && sender !== undefined && !this.rejections.allow(sender)) {
+        throw new TongbanError('E_RATE_LIMITED', `too many unauthenticated messages from ${sender}; try again in a minute`);
+      }
       return this.answerError(ctx, req, e, authentic);
     }
   }

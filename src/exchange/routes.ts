@@ -96,7 +96,7 @@ export async function exchangeRoutes(app: App, svc: ExchangeService): Promise<vo
       },
     },
     async (req, reply) => {
-      const answer = await svc.provider.serve(req.body);
+      const answer = await svc.provider.serve(req.body, req.ip);
       return (reply as FastifyReply).code(answer.status).send(answer.doc);
     },
   );

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
 import { exchangeFixture, purpose, type ExchangeFixture } from '../helpers/exchange.js';
 import { buildRequestPayload, type RequestPayload } from '../../src/exchange/envelope.js';
+import { REJECTIONS_PER_MINUTE } from '../../src/exchange/rejections.js';
 import { BatchSigner, verifySeal } from '../../src/exchange/seal.js';
 import { makeSigner, type Signer } from '../../src/core/signed-document.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
@@ -97,6 +98,20 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
     const rejected = await f.ah.server.store.db.selectFrom('audit_entry').selectAll().where('action', '=', 'exchange.request.rejected').execute();
     assert.ok(rejected.length >= 3);
     assert.ok(rejected.every((r) => r.subject_ref === null || r.subject_ref === ''), 'no subject recorded for unauthenticated messages');
+
+    // a flood of unauthenticated messages from one address: sealed and audited up to the limit a
+    // minute, then a plain 429 costing neither a signature nor an audit entry; members are not limited
+    const before = rejected.length;
+    const garbage = async () => signed(stranger, requestFor(f));
+    const answers = [];
+    for (let i = 0; i < REJECTIONS_PER_MINUTE + 5; i++) answers.push(await post(f, await garbage()));
+    const limited = answers.filter((a) => a.status === 429);
+    assert.ok(limited.length >= 5, `limited: ${limited.length}`);
+    assert.ok(limited.every((a) => a.body.error?.code === 'E_RATE_LIMITED' && a.body.payload === undefined), 'plain, unsealed');
+    const after = await f.ah.server.store.db.selectFrom('audit_entry').select('seq').where('action', '=', 'exchange.request.rejected').execute();
+    assert.ok(after.length - before <= REJECTIONS_PER_MINUTE, `audited ${after.length - before}`);
+    const member = await post(f, await signed(sh, requestFor(f)));
+    assert.equal(member.status, 200, 'an authenticated member is still served');
   } finally {
     await f.close();
   }
