@@ -85,14 +85,20 @@ export const RequestPayloadSchema = Type.Object(
 
 export const RequestSchema = Type.Object({ payload: RequestPayloadSchema, signature: SealSchema }, Closed);
 
+/** Longest string value of a record field an answer carries. */
+export const RECORD_VALUE_MAX = 4000;
+/** Longest quality note of a provenance. */
+export const QUALITY_NOTE_MAX = 200;
+
 const ProvenanceSchema = Type.Object(
   {
     regionCode: RegionCode,
-    department: Text(128),
-    sourceSystem: Text(128),
+    // as long as the catalogue lets a resource's department and source system be
+    department: Text(200),
+    sourceSystem: Text(200),
     dataTime: IsoTime,
     retrievedAt: IsoTime,
-    quality: Type.Array(Text(200), { maxItems: 64 }),
+    quality: Type.Array(Text(QUALITY_NOTE_MAX), { maxItems: 64 }),
   },
   Closed,
 );
@@ -120,7 +126,7 @@ export const ResponsePayloadSchema = Type.Object(
     to: Type.Union([RegionCode, Type.Null()]),
     status: Type.Enum(['ok', 'accepted', 'error']),
     resource: Type.Optional(Type.String({ maxLength: 64 })),
-    record: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 4000 }), Type.Number(), Type.Null()]))),
+    record: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ maxLength: RECORD_VALUE_MAX }), Type.Number(), Type.Null()]))),
     provenance: Type.Optional(ProvenanceSchema),
     conversationId: Type.Optional(MessageId),
     error: Type.Optional(ErrorInfoSchema),

@@ -5,10 +5,11 @@
 import type { Logger } from 'pino';
 import { TongbanError, isTongbanError, ERRORS } from '../core/errors.js';
 import { readSource, type ResourceRegistry } from '../adapters/index.js';
+import { capFlags } from '../adapters/values.js';
 import { evaluateAccess, type AccessRule } from '../policy/access.js';
 import type { TrustListPayload } from '../federation/documents.js';
 import {
-  acceptedPayload, assertRequestShape, errorPayload, okPayload,
+  QUALITY_NOTE_MAX, RECORD_VALUE_MAX, acceptedPayload, assertRequestShape, errorPayload, okPayload,
   type RequestPayload, type ResponseContext, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
 import { messageHash, verifySeal, type BatchSigner } from './seal.js';
@@ -113,17 +114,31 @@ export class Provider {
 
   private async answerOk(ctx: ResponseContext, req: SignedRequest, record: Awaited<ReturnType<typeof readSource>>, def: { id: string; department: string; sourceSystem: string }): Promise<ProviderAnswer> {
     const p = req.payload;
-    const payload = okPayload(ctx, p.resource, pick(record.values, p.fields), {
+    const doc = await this.seal(this.servedPayload(ctx, p, record, def));
+    await this.o.audit.append(this.auditEvent(p, 'exchange.request.served', 'ok', doc.payload, ctx));
+    return { status: 200, doc };
+  }
+
+  /**
+   * The answer carrying the record, within what every requester accepts (envelope.ts): a value longer
+   * than a record value may be is refused as the source's problem (never cut short: a shortened
+   * address is a wrong address), quality notes are shortened (they are diagnostics).
+   */
+  private servedPayload(ctx: ResponseContext, p: RequestPayload, record: Awaited<ReturnType<typeof readSource>>, def: { department: string; sourceSystem: string }): ResponsePayload {
+    const values = pick(record.values, p.fields);
+    for (const [field, v] of Object.entries(values)) {
+      if (typeof v === 'string' && v.length > RECORD_VALUE_MAX) {
+        throw new TongbanError('E_SOURCE_UNAVAILABLE', `field ${field} holds ${v.length} characters; an exchange carries at most ${RECORD_VALUE_MAX}`);
+      }
+    }
+    return okPayload(ctx, p.resource, values, {
       regionCode: this.o.self,
       department: def.department,
       sourceSystem: def.sourceSystem,
       dataTime: record.dataTime,
       retrievedAt: new Date().toISOString(),
-      quality: record.quality,
+      quality: capFlags(record.quality).map((q) => (q.length > QUALITY_NOTE_MAX ? `${q.slice(0, QUALITY_NOTE_MAX - 1)}…` : q)),
     });
-    const doc = await this.seal(payload);
-    await this.o.audit.append(this.auditEvent(p, 'exchange.request.served', 'ok', doc.payload, ctx));
-    return { status: 200, doc };
   }
 
   private async goAsync(req: SignedRequest, ctx: ResponseContext, fetching: ReturnType<typeof readSource>): Promise<ProviderAnswer> {
@@ -146,13 +161,7 @@ export class Provider {
       let doc: SealedResponse;
       try {
         const record = await fetching;
-        const def = this.o.resources.get(p.resource)!.def;
-        doc = await this.seal(
-          okPayload(ctx, p.resource, pick(record.values, p.fields), {
-            regionCode: this.o.self, department: def.department, sourceSystem: def.sourceSystem,
-            dataTime: record.dataTime, retrievedAt: new Date().toISOString(), quality: record.quality,
-          }),
-        );
+        doc = await this.seal(this.servedPayload(ctx, p, record, this.o.resources.get(p.resource)!.def));
       } catch (e) {
         const err = isTongbanError(e) ? e : new TongbanError('E_SOURCE_UNAVAILABLE');
         doc = await this.seal(errorPayload(ctx, err.code, err.detail));

@@ -147,7 +147,7 @@ export class Requester {
     const p = doc.payload;
     if (p.to !== this.o.self.code) throw new TongbanError('E_INVALID_REQUEST', `delivery addressed to ${p.to}`);
     const seal = await this.checkSeal(p.from, doc);
-    if (!seal.verified) throw new TongbanError(seal.reason?.startsWith('E_NOT_TRUSTED') ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', seal.reason);
+    if (!seal.verified) throw deliveryRefusal(seal.reason ?? '');
     if (!p.inReplyTo) throw new TongbanError('E_INVALID_REQUEST', 'delivery answers no request');
     // only an answer the provider delivers later names its conversation; a synchronous answer (a sealed
     // refusal the provider gave whoever re-sent a captured request, say) is never a delivery
@@ -357,6 +357,20 @@ interface Outcome {
   responseText?: string;
   seal?: SealView;
   error?: NonNullable<ExchangeView['error']>;
+}
+
+/**
+ * Why a delivery's seal was not accepted, as the error the sender's outbox acts on: E_SIGNATURE and
+ * E_NOT_TRUSTED end its retries, so they are kept for what will never pass; not being able to check now
+ * (no member list, a key this node's list does not hold yet — a rotation it has not seen) is 503.
+ */
+function deliveryRefusal(reason: string): TongbanError {
+  const code = reason.split(':')[0];
+  if (code === 'E_TRUST_LIST_EXPIRED') return new TongbanError('E_TRUST_LIST_EXPIRED', reason);
+  if (code === 'E_NOT_TRUSTED' && / is not a key of region /.test(reason)) {
+    return new TongbanError('E_HUB_UNAVAILABLE', `${reason}; not on this node's member list yet: deliver again later`);
+  }
+  return new TongbanError(code === 'E_NOT_TRUSTED' ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', reason);
 }
 
 /** The message id of the sealed answer a request row holds, if any. */

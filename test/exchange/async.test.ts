@@ -9,6 +9,9 @@ import type { SourceRecord } from '../../src/adapters/index.js';
 import type { ExchangeFixture } from '../helpers/exchange.js';
 import { failInserts } from '../helpers/faults.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
+import { makeSigner } from '../../src/core/signed-document.js';
+import { suiteFor } from '../../src/core/crypto/index.js';
+import { BatchSigner } from '../../src/exchange/seal.js';
 import { canonicalBytes } from '../../src/core/jcs.js';
 import type { SealedResponse } from '../../src/exchange/envelope.js';
 
@@ -175,6 +178,14 @@ for (const engine of await engines()) {
       assert.equal(kept.body.exchange.result.record.archiveNo, 'AH-1998-000417');
       const entries = await received();
       assert.deepEqual(entries.map((e) => [e.outcome, e.error_code, e.message_id]), [['ok', null, first.payload.messageId], ['refused', 'E_CONFLICT', payload.messageId]]);
+      // sealed with a key this node's member list does not hold (a rotation it has not seen, or a
+      // stranger): refused with a 503 the outbox retries, not with a code that ends its retries
+      const stranger = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
+      const unknownPayload = { ...first.payload, messageId: '019ab000-0000-7000-8000-000000000002' };
+      const unknownKey = await post({ payload: unknownPayload, seal: await new BatchSigner(stranger).sign(unknownPayload, canonicalBytes(unknownPayload)) });
+      assert.equal(unknownKey.status, 503);
+      assert.equal(((await unknownKey.json()) as { error: { code: string } }).error.code, 'E_HUB_UNAVAILABLE');
+
       // and each answer delivered again is a duplicate, the first one even once its inbox row is purged
       assert.deepEqual(await (await post(second)).json(), { received: true, duplicate: true });
       await db.deleteFrom('exchange_inbox').where('message_id', '=', first.payload.messageId).execute();

@@ -10,7 +10,7 @@ import { makeSigner } from '../../src/core/signed-document.js';
 import { Provider } from '../../src/exchange/provider.js';
 import { ReplayGuard } from '../../src/exchange/replay.js';
 import { BatchSigner } from '../../src/exchange/seal.js';
-import { buildRequestPayload } from '../../src/exchange/envelope.js';
+import { QUALITY_NOTE_MAX, RECORD_VALUE_MAX, assertResponseShape, buildRequestPayload } from '../../src/exchange/envelope.js';
 import { ResourceRegistry } from '../../src/adapters/index.js';
 import type { AuditEvent as ExchangeAuditEvent } from '../../src/audit/index.js';
 import type { TrustListPayload } from '../../src/federation/documents.js';
@@ -42,6 +42,13 @@ test('provider: expired member list, retired key and suspended member are refuse
         fields: [{ name: 'name', label: { zh: '姓名', en: 'Name' }, type: 'string', sensitivity: 'general' }] },
       adapter: { fetch: async () => ({ values: { name: '张三' }, dataTime: '2024-01-01T00:00:00.000Z', quality: [] }) },
     });
+    // a source whose record does not fit an answer as it is: a value too long to carry, long quality notes
+    let remarks = 'x'.repeat(RECORD_VALUE_MAX + 1);
+    resources.register({
+      def: { id: 'archive.note', name: { zh: '档案备注', en: 'Archive notes' }, department: '安'.repeat(190), sourceSystem: '档案数字化系统', subjectType: 'citizen', sharing: 'conditional',
+        fields: [{ name: 'remarks', label: { zh: '备注', en: 'Remarks' }, type: 'string', sensitivity: 'general' }] },
+      adapter: { fetch: async () => ({ values: { remarks }, dataTime: '2024-01-01T00:00:00.000Z', quality: ['q'.repeat(500), ...Array.from({ length: 80 }, (_, i) => `flag ${i}`)] }) },
+    });
     const p = new Provider({
       self: '340000', trustList: () => list, resources, rules: () => [{ from: '*', resources: '*' }],
       sealer: new BatchSigner(provider), replay: new ReplayGuard(store.db, 300_000),
@@ -59,6 +66,28 @@ test('provider: expired member list, retired key and suspended member are refuse
     const ok = await p.serve(await request(requester));
     assert.equal(ok.status, 200);
     assert.equal(ok.doc.payload.record?.name, '张三');
+
+    // what the provider seals, every requester accepts: a value over the limit is the source's problem
+    // (sealed E_SOURCE_UNAVAILABLE naming it, never a cut value); quality notes are shortened and capped
+    const archive = async () => {
+      const payload = buildRequestPayload({
+        from: '310000', to: '340000', user: { id: 'u', name: '王芳', department: 'd', roles: ['clerk'] }, purpose: { serviceItem: 'x', caseId: 'c' },
+        subject: { type: 'citizen', id: '11010519491231002X' }, resource: 'archive.note', fields: ['remarks'],
+      });
+      return p.serve({ payload, signature: await new BatchSigner(requester).sign(payload) });
+    };
+    const tooLong = await archive();
+    assert.equal(tooLong.status, 503);
+    assert.equal(tooLong.doc.payload.error!.code, 'E_SOURCE_UNAVAILABLE');
+    assert.match(tooLong.doc.payload.error!.detail!, new RegExp(`field remarks holds ${RECORD_VALUE_MAX + 1} characters`));
+    assertResponseShape(tooLong.doc);
+    remarks = '档'.repeat(RECORD_VALUE_MAX);
+    const fits = await archive();
+    assert.equal(fits.status, 200);
+    assert.equal(fits.doc.payload.record!.remarks, remarks);
+    assert.equal(fits.doc.payload.provenance!.quality.length, 64);
+    assert.ok(fits.doc.payload.provenance!.quality.every((q) => q.length <= QUALITY_NOTE_MAX));
+    assertResponseShape(fits.doc); // what a requester checks first
 
     const old = await p.serve(await request(retired));
     assert.equal(old.status, 403);
