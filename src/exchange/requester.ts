@@ -116,7 +116,10 @@ export class Requester {
       outcome = await this.readAnswer(payload, bytes, requestHash, res.body);
       if (outcome.response && res.text !== undefined) outcome.responseText = res.text;
     } catch (e) {
-      outcome = { status: 'failed', error: errorInfo(isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e))) };
+      let err = isTongbanError(e) ? e : new TongbanError('E_PEER_UNAVAILABLE', String(e));
+      // through the relay, a connection that failed is the hub's, not the partner's
+      if (route === 'relay' && err.code === 'E_PEER_UNAVAILABLE') err = new TongbanError('E_HUB_UNAVAILABLE', `the hub relaying to ${input.target} could not be reached (${err.detail ?? ''})`);
+      outcome = { status: 'failed', error: errorInfo(err) };
     }
     const latency = Math.round(performance.now() - started);
     const row = this.toRow(doc, serialised, requestHash, route, user, outcome, latency);
@@ -125,7 +128,7 @@ export class Requester {
       category: 'exchange',
       action: 'exchange.request.sent',
       actor: { type: 'user', id: user.id, regionCode: this.o.self.code, department: user.department },
-      outcome: outcome.status === 'completed' ? 'ok' : outcome.status === 'pending' ? 'pending' : outcome.error?.code === 'E_PEER_UNAVAILABLE' || outcome.error?.code === 'E_TIMEOUT' ? 'error' : 'refused',
+      outcome: outcome.status === 'completed' ? 'ok' : outcome.status === 'pending' ? 'pending' : outcome.error?.code === 'E_PEER_UNAVAILABLE' || outcome.error?.code === 'E_HUB_UNAVAILABLE' || outcome.error?.code === 'E_TIMEOUT' ? 'error' : 'refused',
       ...(outcome.error ? { errorCode: outcome.error.code } : {}),
       messageId: payload.messageId,
       counterparty: payload.to,

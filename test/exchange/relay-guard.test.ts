@@ -11,6 +11,7 @@ import { decideMembership, handleJoinRequest } from '../../src/hub/membership.js
 import { makeSigner } from '../../src/core/signed-document.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { RELAY_ANSWER_LIMIT } from '../../src/hub/relay.js';
+import { exchangeFixture, purpose } from '../helpers/exchange.js';
 
 test('the relay refuses to pass on an answer that is not JSON, or larger than its limit', async () => {
   // a member's "node": secrets in plain text on one path, an endless JSON answer on the other
@@ -46,5 +47,22 @@ test('the relay refuses to pass on an answer that is not JSON, or larger than it
     await stopAll(hub);
     await cleanupAll(hub);
     await new Promise<void>((r) => internal.close(() => r()));
+  }
+});
+
+test('through the relay, a hub that cannot be reached is reported as the hub, not as the partner', async () => {
+  const f = await exchangeFixture('sqlite', { route: 'relay' });
+  try {
+    await f.hub.server.close();
+    const res = await f.clerk('/api/exchange/requests', {
+      body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name'], purpose },
+    });
+    assert.equal(res.body.exchange.status, 'failed', JSON.stringify(res.body));
+    assert.equal(res.body.exchange.error.code, 'E_HUB_UNAVAILABLE');
+    assert.match(res.body.exchange.error.detail, /the hub relaying to 340000 could not be reached/);
+    const entry = await f.sh.server.store.db.selectFrom('audit_entry').select(['outcome', 'error_code']).where('action', '=', 'exchange.request.sent').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    assert.deepEqual([entry.outcome, entry.error_code], ['error', 'E_HUB_UNAVAILABLE']);
+  } finally {
+    await f.close();
   }
 });
