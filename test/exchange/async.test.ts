@@ -34,6 +34,16 @@ function slowSource(f: ExchangeFixture): { release: (r: SourceRecord) => void; h
   return { release: (r) => gate.resolve(r), hold: () => void (gate = deferred()) };
 }
 
+/** A clerk's request for the slow source's record: answered 202, its id. */
+async function askArchive(f: ExchangeFixture): Promise<string> {
+  const res = await f.clerk('/api/exchange/requests', {
+    body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
+  });
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  assert.equal(res.body.exchange.status, 'pending');
+  return res.body.exchange.messageId as string;
+}
+
 const archived = { values: { archiveNo: 'AH-1998-000417' }, dataTime: '2024-03-01T00:00:00.000Z', quality: [] };
 
 for (const engine of await engines()) {
@@ -41,12 +51,7 @@ for (const engine of await engines()) {
     const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
     const source = slowSource(f);
     try {
-      const res = await f.clerk('/api/exchange/requests', {
-        body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
-      });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      const id = res.body.exchange.messageId;
-      assert.equal(res.body.exchange.status, 'pending');
+      const id = await askArchive(f);
 
       // the requester goes down before the answer is ready
       const shPort = f.sh.server.port;
@@ -120,11 +125,7 @@ for (const engine of await engines()) {
     const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
     const source = slowSource(f);
     try {
-      const res = await f.clerk('/api/exchange/requests', {
-        body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
-      });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      const id = res.body.exchange.messageId;
+      const id = await askArchive(f);
       const db = f.sh.server.store.db;
       const received = () => db.selectFrom('audit_entry').select(['outcome', 'error_code', 'message_id']).where('action', '=', 'exchange.response.received').orderBy('seq').execute();
 
@@ -206,13 +207,7 @@ for (const engine of await engines()) {
     // the test sweeps itself, so that no background sweep races it
     await ledger.stop();
     try {
-      const ask = async () => {
-        const r = await f.clerk('/api/exchange/requests', {
-          body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
-        });
-        assert.equal(r.status, 202, JSON.stringify(r.body));
-        return r.body.exchange.messageId as string;
-      };
+      const ask = () => askArchive(f);
       const conversation = (id: string) => db.selectFrom('exchange_conversation').selectAll().where('conversation_id', '=', id).executeTakeFirstOrThrow();
       // what the lease's running out looks like to a sweep (no waiting 30 s)
       const lapse = (id: string) => db.updateTable('exchange_conversation').set({ lease_until: new Date(Date.now() - 1000).toISOString() }).where('conversation_id', '=', id).execute();
@@ -304,11 +299,7 @@ for (const engine of await engines()) {
     const f = await exchangeFixture(engine, { syncBudgetMs: 50, access: [{ from: '*', resources: '*' }] });
     const source = slowSource(f);
     try {
-      const res = await f.clerk('/api/exchange/requests', {
-        body: { target: '340000', resource: 'archive.household', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['archiveNo'], purpose },
-      });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      const id = res.body.exchange.messageId;
+      const id = await askArchive(f);
       // the requester is down when the answer is ready: it waits in the outbox, sealed with the old key
       await f.sh.server.close();
       const outbox = f.ah.server.exchange!.outbox;
