@@ -1,6 +1,8 @@
 // End-to-end: the demo federation, and 上海's window clerk in Chromium fetching the household record
-// of an 安徽 citizen who lives in 上海 (a 居住证 holder): sign-in, the request form, the record, its
-// provenance and the verified seal, a refusal with its code, the recent list, sign-out.
+// of an 安徽 citizen who lives in 上海 (a 居住证 holder): sign-in, the request form (no region chosen for
+// the clerk; sensitive fields unticked, and not sent without the applicant's authorisation), the record,
+// its provenance and the verified seal, a refusal with its code and the way back to the form filled in
+// as it was sent, the recent list, sign-out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,13 +21,28 @@ async function fillRequest(page: Page, idNumber: string, caseId: string): Promis
   await page.locator('[data-testid="resource-select"] option[value="hukou.person"]').waitFor({ state: 'attached' });
   await page.getByTestId('resource-select').selectOption('hukou.person');
   await page.getByTestId('field-checkbox-name').waitFor();
-  assert.equal(await page.getByTestId('field-checkbox-name').isChecked(), true, 'every field is checked by default');
+  assert.equal(await page.getByTestId('field-checkbox-name').isChecked(), true, 'general fields are ticked by default');
+  assert.equal(await page.getByTestId('field-checkbox-registeredAddress').isChecked(), false, 'a sensitive field is the clerk\'s choice (最小必要)');
   await page.getByTestId('id-number').fill(idNumber);
   assert.equal(await page.getByTestId('id-number-status').getAttribute('data-valid'), 'true');
   await page.getByTestId('service-item').fill('户口迁移(工作调动)');
   await page.getByTestId('case-id').fill(caseId);
   await page.getByTestId('consent-checkbox').check();
   await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
+}
+
+/** What the form holds, as the tests compare it. */
+async function formValues(page: Page): Promise<Record<string, unknown>> {
+  return {
+    target: await page.locator('[data-testid="partner-picker"] input[type="radio"]:checked').getAttribute('value'),
+    resource: await page.getByTestId('resource-select').inputValue(),
+    fields: await page.locator('[data-testid="field-checkboxes"] input:checked').evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') ?? '').replace('field-checkbox-', ''))),
+    idNumber: await page.getByTestId('id-number').inputValue(),
+    serviceItem: await page.getByTestId('service-item').inputValue(),
+    caseId: await page.getByTestId('case-id').inputValue(),
+    consent: await page.getByTestId('consent-checkbox').isChecked(),
+    consentReference: (await page.getByTestId('consent-reference').count()) ? await page.getByTestId('consent-reference').inputValue() : null,
+  };
 }
 
 async function waitForOutcome(page: Page): Promise<string> {
@@ -39,7 +56,7 @@ async function waitForOutcome(page: Page): Promise<string> {
   return (await page.getByTestId('page-exchange-result').getAttribute('data-status')) ?? '';
 }
 
-test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record: record, provenance and a verified seal; a refusal shows its code', async () => {
+test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record: no region chosen for the clerk, sensitive fields not sent without authorisation; record, provenance and a verified seal; a refusal shows its code and the way back keeps the request', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-exchange-'));
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
@@ -71,9 +88,42 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.equal(await text(page, 'user-name'), clerk.name);
     assert.equal(await text(page, 'user-department'), clerk.department);
 
+    // no region is chosen for the clerk: the form asks (上海 has four partners)
+    await page.getByTestId('partner-option-340000').waitFor();
+    await page.getByTestId('partner-prompt').waitFor();
+    assert.equal(await page.locator('[data-testid="partner-picker"] input:checked').count(), 0, 'no region preselected');
+    assert.equal(await page.getByTestId('resource-select').isDisabled(), true, 'resources come with a region');
+    await page.getByTestId('submit-request').click();
+    await page.getByTestId('form-invalid').waitFor();
+    assert.match(await text(page, 'section-target'), /请选择提供数据的地区/);
+    await screenshot(page, 'exchange-form-no-region-zh-CN.png');
+
     // the request
     await fillRequest(page, migrant.idNumber, 'SH-E2E-0001');
+    assert.equal(await page.getByTestId('partner-prompt').count(), 0);
     await screenshot(page, 'exchange-form-zh-CN.png');
+
+    // a sensitive field without the applicant's authorisation: said as it is ticked, and not sent
+    await page.getByTestId('consent-checkbox').uncheck();
+    await page.getByTestId('field-checkbox-registeredAddress').check();
+    await page.getByTestId('sensitive-note').waitFor();
+    assert.equal(await page.getByTestId('sensitive-note').getAttribute('data-blocking'), 'false');
+    assert.match(await text(page, 'sensitive-note'), /户籍地址/);
+    await page.getByTestId('submit-request').click();
+    await page.waitForFunction(`document.querySelector('[data-testid="sensitive-note"]')?.getAttribute('data-blocking') === 'true'`);
+    assert.match(await text(page, 'sensitive-note'), /未发出/);
+    assert.match(await text(page, 'section-consent'), /敏感字段须经申请人授权/);
+    assert.equal(await page.getByTestId('page-exchange').count(), 1, 'still on the form');
+    assert.equal(new URL(page.url()).pathname, '/exchange');
+    await screenshot(page, 'exchange-form-sensitive-zh-CN.png');
+    // "untick the sensitive fields" settles it; so does the authorisation
+    await page.getByTestId('untick-sensitive').click();
+    assert.equal(await page.getByTestId('field-checkbox-registeredAddress').isChecked(), false);
+    assert.equal(await page.getByTestId('sensitive-note').count(), 0);
+    await page.getByTestId('field-checkbox-registeredAddress').check();
+    await page.getByTestId('consent-checkbox').check();
+    assert.equal(await page.getByTestId('sensitive-note').count(), 0);
+    await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
     await page.getByTestId('submit-request').click();
     assert.equal(await waitForOutcome(page), 'completed');
     const messageId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
@@ -82,6 +132,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('record-table').waitFor();
     assert.match(await text(page, 'record-row-name'), new RegExp(`姓名\\s+${migrant.name}`));
     assert.match(await text(page, 'record-row-registeredDivision'), /户籍地行政区划\s+安徽省/);
+    assert.equal(await page.getByTestId('record-row-registeredAddress').count(), 1, 'the sensitive field, with the authorisation');
     // provenance and seal
     assert.equal(await text(page, 'prov-department'), '安徽省公安厅');
     assert.equal(await text(page, 'prov-source-system'), '人口信息管理系统');
@@ -99,26 +150,80 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.ok(!(await page.content()).includes(migrant.idNumber), 'the page shows the ID number masked only');
     await screenshot(page, 'exchange-result-zh-CN.png');
 
-    // the same result in English: field labels from the resource's English names
+    // the same result in English: field labels from the resource's English names, regions in English
     await page.getByTestId('lang-option-en').click();
     await page.waitForFunction("document.documentElement.lang === 'en'");
     assert.match(await text(page, 'record-row-name'), new RegExp(`Name\\s+${migrant.name}`));
     assert.match(await text(page, 'seal-status'), /Verified/);
+    assert.match(await text(page, 'exchange-status'), /Anhui/);
+    assert.match(await text(page, 'summary-target'), /^Anhui\s+340000$/);
+    assert.match(await text(page, 'seal-signer'), /^Anhui\s+340000$/);
+    assert.match(await text(page, 'node-identity'), /Shanghai · 310000/);
+    assert.doesNotMatch(await text(page, 'page-exchange-result'), /安徽 ·|安徽\s+340000|from 安徽/, 'no Chinese region names in the English wording');
     await screenshot(page, 'exchange-result-en.png');
     await page.getByTestId('lang-option-zh-CN').click();
 
-    // a refusal comes back with its vocabulary code: nobody in 安徽 has this (valid) number
+    // back from a completed request: a new, empty form
     await page.getByTestId('back-to-exchange').click();
     await page.getByTestId('page-exchange').waitFor();
     await page.getByTestId(`recent-row-${messageId}`).waitFor();
     assert.equal(await page.getByTestId(`recent-row-${messageId}`).getAttribute('data-status'), 'completed');
-    await fillRequest(page, makeIdNumber('340104', '19010101', 7), 'SH-E2E-0002');
+    assert.equal(await page.getByTestId('form-restored').count(), 0);
+    await page.getByTestId('partner-prompt').waitFor();
+
+    // a refusal comes back with its vocabulary code: nobody in 安徽 has this (valid) number
+    const unknown = makeIdNumber('340104', '19010101', 7);
+    await fillRequest(page, unknown, 'SH-E2E-0002');
+    await page.getByTestId('agreement-id').fill('AG-E2E-1');
+    const sent = await formValues(page);
+    assert.deepEqual(sent.fields, ['name', 'sex', 'ethnicity', 'birthDate', 'householdId', 'relationToHead', 'registeredDivision', 'status']);
     await page.getByTestId('submit-request').click();
     assert.equal(await waitForOutcome(page), 'failed');
     assert.equal(await page.getByTestId('exchange-error').getAttribute('data-code'), 'E_SUBJECT_NOT_FOUND');
     assert.match(await text(page, 'exchange-error'), /未找到该数据主体的记录/);
     await page.getByTestId('advice').waitFor();
+    await page.getByTestId('edit-and-retry').waitFor();
     await screenshot(page, 'exchange-refused-zh-CN.png');
+    const refusedUrl = page.url();
+    assert.ok(!refusedUrl.includes(unknown), 'no ID number in the URL');
+
+    // the way back brings the request as it was sent, region included: nothing to enter again
+    await page.getByTestId('back-to-exchange').click();
+    await page.getByTestId('page-exchange').waitFor();
+    await page.getByTestId('form-restored').waitFor();
+    assert.equal(await page.getByTestId('form-restored').getAttribute('data-region'), '340000');
+    assert.equal(new URL(page.url()).pathname, '/exchange');
+    assert.equal(new URL(page.url()).search, '', 'nothing of the request in the URL');
+    await page.getByTestId('field-checkbox-name').waitFor();
+    assert.deepEqual(await formValues(page), sent);
+    assert.equal(await page.getByTestId('agreement-id').inputValue(), 'AG-E2E-1');
+    assert.equal(await page.getByTestId('partner-prompt').count(), 0);
+    await screenshot(page, 'exchange-form-restored-zh-CN.png');
+    // sent again as it is
+    await page.getByTestId('submit-request').click();
+    assert.equal(await waitForOutcome(page), 'failed');
+    assert.notEqual(page.url(), refusedUrl, 'a new request');
+    assert.equal(await page.getByTestId('exchange-error').getAttribute('data-code'), 'E_SUBJECT_NOT_FOUND');
+
+    // "edit and request again": the same, with the part the refusal is about (the ID number) in focus
+    await page.getByTestId('edit-and-retry').click();
+    await page.getByTestId('form-restored').waitFor();
+    await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'id-number'`);
+    assert.deepEqual(await formValues(page), sent);
+
+    // a refusal opened from the recent list (no form behind it): all but the ID number and the authorisation
+    await page.goto(`${sh.url}/`);
+    await page.getByTestId('nav-exchange').click();
+    await page.getByTestId('page-exchange').waitFor();
+    assert.equal(await page.getByTestId('form-restored').count(), 0, 'a fresh visit starts empty');
+    const failedRow = page.locator('[data-testid^="recent-row-"][data-status="failed"]').first();
+    await failedRow.click();
+    assert.equal(await waitForOutcome(page), 'failed');
+    await page.getByTestId('back-to-exchange').click();
+    await page.getByTestId('form-restored').waitFor();
+    assert.equal(await page.getByTestId('form-restored').getAttribute('data-with-id'), 'false');
+    await page.getByTestId('field-checkbox-name').waitFor();
+    assert.deepEqual(await formValues(page), { ...sent, idNumber: '', consent: false, consentReference: null });
 
     // signing out ends the session: the workbench asks for a sign-in again
     await page.getByTestId('sign-out').click();

@@ -41,6 +41,10 @@ test('the 上海 node shows the five members of the demo federation, in Chinese 
     await page.getByTestId('lang-option-en').click();
     await page.waitForFunction("document.documentElement.lang === 'en'");
     assert.match(await page.getByTestId('nav-federation').innerText(), /Federation/);
+    // region names in English too: the members, and this node in the header
+    assert.match(await page.getByTestId('member-row-340000').innerText(), /Anhui/);
+    assert.doesNotMatch(await page.getByTestId('members-table').innerText(), /安徽|上海|江苏|浙江/);
+    assert.match(await page.getByTestId('node-identity').innerText(), /Shanghai · 310000/);
     await page.screenshot({ path: join(SHOTS, 'federation-en.png'), fullPage: true });
 
     // the hub stops: the node keeps serving its cached, signed member list and says so
@@ -56,6 +60,11 @@ test('the 上海 node shows the five members of the demo federation, in Chinese 
     await page.getByTestId('page-overview').waitFor();
     // the identity block shows a placeholder until the node's info has loaded
     await page.waitForFunction(`document.querySelector('[data-testid="node-identity"]')?.getAttribute('data-region') === '310000'`);
+    // the readiness checks' details in Chinese, not the server's English words
+    await page.getByTestId('check-detail-trustList').waitFor();
+    assert.match(await page.getByTestId('check-detail-trustList').innerText(), /^第 \d+ 版 · (枢纽实时|本地缓存)$/);
+    assert.match(await page.getByTestId('check-detail-membership').innerText(), /^(已批准|待审批|已拒绝|未知)$/);
+    await page.screenshot({ path: join(SHOTS, 'overview-zh-CN.png'), fullPage: true });
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();

@@ -232,6 +232,9 @@ test('data portal: search the federation, an item guide with 免提交 materials
     assert.ok(await ap.getByTestId('field-row-0').getByTestId('problem-fields[0].name').isVisible(), 'in the field\'s own row');
     assert.equal(await ap.getByTestId('field-0-name').getAttribute('aria-invalid'), 'true');
     assert.equal(await ap.getByTestId('page-resource-edit').getAttribute('data-mode'), 'create');
+    // the list above the form names the field as the form labels it, not by its path
+    assert.match(await ap.getByTestId('form-problems').innerText(), /第 1 个字段 · 字段名/);
+    assert.doesNotMatch(await ap.getByTestId('form-problems').innerText(), /fields\[0\]/);
     await screenshot(ap, 'catalog-edit-problem-zh-CN.png');
     // nothing was created
     assert.equal((await fetch(`${base}/api/catalog/resources/housing.fund`, { headers: { cookie: adminCookie } })).status, 404);
@@ -256,10 +259,25 @@ test('data portal: search the federation, an item guide with 免提交 materials
     await ap.getByTestId('save-submit').click();
     await ap.getByTestId('page-catalog-entry').waitFor();
     assert.equal(await ap.getByTestId('entry-status').getAttribute('data-status'), 'in-review');
+    // the list says the new version waits for review (待审), as the entry does, not that it is being edited
+    await ap.goto(`${base}/catalog`);
+    const working = ap.getByTestId('catalog-row-hukou.person').getByTestId('version-working');
+    await working.waitFor();
+    assert.equal(await working.getAttribute('data-status'), 'in-review');
+    assert.match(await working.innerText(), /^待审 v\d+$/);
+    assert.equal(await ap.getByTestId('catalog-row-housing.fund').getByTestId('version-working').getAttribute('data-status'), 'in-review');
 
     // a 实施清单 with a broken line: nothing imported, the line and column named
     await ap.goto(`${base}/catalog/import`);
     await ap.getByTestId('page-import').waitFor();
+    // the file is chosen with a button in the page's language (the browser's own input says "Choose File")
+    assert.equal(await ap.getByTestId('import-file').isVisible(), false);
+    assert.match(await ap.getByTestId('import-file-button').innerText(), /选择文件/);
+    assert.equal(await ap.getByTestId('import-file-name').innerText(), '未选择文件');
+    await ap.getByTestId('import-file').setInputFiles({ name: '上海市实施清单(测试).csv', mimeType: 'text/csv', buffer: Buffer.from(BROKEN_CSV) });
+    await ap.waitForFunction(`document.querySelector('[data-testid="import-file-name"]')?.textContent === '上海市实施清单(测试).csv'`);
+    assert.equal(await ap.getByTestId('import-content').inputValue(), BROKEN_CSV);
+    await screenshot(ap, 'catalog-import-file-zh-CN.png');
     await ap.getByTestId('import-content').fill(BROKEN_CSV);
     await ap.getByTestId('import-source').fill('上海市实施清单(测试).csv');
     assert.equal(await ap.getByTestId('import-run').isDisabled(), true, 'import comes after a check');

@@ -4,6 +4,7 @@ import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import type { NodeInfo } from './api';
+import { useRegionName } from './catalog/labels';
 import { Icon } from './components/Icon';
 import { Loading } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
@@ -13,9 +14,10 @@ import { loginPath, useSession } from './session';
 
 function useIdentityText(info: NodeInfo | undefined): string | null {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   if (!info) return null;
   if (info.role === 'hub') return t('identity.hub');
-  return [info.regionName, info.regionCode].filter(Boolean).join(' · ');
+  return [regionName(info.regionCode, info.regionName), info.regionCode].filter(Boolean).join(' · ');
 }
 
 function NodeIdentity() {

@@ -139,7 +139,7 @@ export function RequireUser({ roles, children }: { roles: UserRole[]; children: 
             {t('session.forbiddenBody', { roles: roles.map((r) => t(`roles.${r}`)).join(t('common.or')) })}
           </p>
           <p className="muted small">
-            {t('session.yourRoles', { roles: user?.roles.map((r) => t(`roles.${r}`)).join('、') || '—' })}
+            {t('session.yourRoles', { roles: user?.roles.map((r) => t(`roles.${r}`)).join(t('common.listSep')) || '—' })}
           </p>
           <Link className="btn" to="/">
             {t('notFound.back')}

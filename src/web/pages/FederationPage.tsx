@@ -4,6 +4,7 @@
 import { useTranslation } from 'react-i18next';
 import { fetchMembers } from '../api';
 import type { Member, MembersResponse, PendingRequest } from '../api';
+import { useRegionName } from '../catalog/labels';
 import { Banner, Card, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
@@ -89,6 +90,7 @@ function SourceBanner({ res }: { res: MembersResponse }) {
 
 function MembersTable({ members }: { members: Member[] }) {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   const suiteLabel = useSuiteLabel();
   const rows = [...members].sort(byRegionCode);
   const col = {
@@ -134,7 +136,7 @@ function MembersTable({ members }: { members: Member[] }) {
                 {m.regionCode}
               </td>
               <td data-label={col.name} className="cell-name">
-                <span className="strong">{m.name}</span>
+                <span className="strong">{regionName(m.regionCode, m.name)}</span>
                 {m.self && (
                   <Tag tone="brand" dot={false}>
                     {t('member.self')}
@@ -183,6 +185,7 @@ function MembersTable({ members }: { members: Member[] }) {
 
 function PendingTable({ pending }: { pending: PendingRequest[] }) {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   const suiteLabel = useSuiteLabel();
   const col = {
     code: t('member.regionCode'),
@@ -216,7 +219,7 @@ function PendingTable({ pending }: { pending: PendingRequest[] }) {
                 {p.regionCode}
               </td>
               <td data-label={col.name} className="cell-name">
-                <span className="strong">{p.name}</span>
+                <span className="strong">{regionName(p.regionCode, p.name)}</span>
               </td>
               <td data-label={col.endpoint} className="mono cell-endpoint">
                 <span className="ellipsis" title={p.endpoint}>

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api';
 import type { SessionUser } from '../api';
+import { useRegionName } from '../catalog/labels';
 import { Icon } from '../components/Icon';
 import { Banner, Loading, useErrorText } from '../components/ui';
 import { useNodeInfo } from '../nodeInfo';
@@ -26,6 +27,7 @@ export function LoginPage() {
   const errorText = useErrorText();
   const { state, user, signIn, signOut } = useSession();
   const { data: info } = useNodeInfo();
+  const regionName = useRegionName();
   const [params] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
@@ -170,7 +172,7 @@ export function LoginPage() {
           </span>
           <div>
             <h1 className="login__title">{t('login.title')}</h1>
-            <p className="login__subtitle">{info?.role === 'node' ? t('login.subtitleNode', { name: info.regionName, code: info.regionCode }) : t('login.subtitle')}</p>
+            <p className="login__subtitle">{info?.role === 'node' ? t('login.subtitleNode', { name: regionName(info.regionCode, info.regionName), code: info.regionCode }) : t('login.subtitle')}</p>
           </div>
         </div>
         {body}

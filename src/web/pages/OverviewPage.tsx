@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fetchMembers, fetchReadiness } from '../api';
-import type { MembersResponse, NodeInfo, Readiness } from '../api';
+import type { MemberListSource, MembersResponse, MembershipStatus, NodeInfo, Readiness } from '../api';
+import { useRegionName } from '../catalog/labels';
 import { Card, DescList, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
 import type { Tone } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
@@ -63,8 +64,46 @@ function readCheck(name: string, value: unknown): CheckView {
   return { name, ok: null, detail: value === null || value === undefined ? null : String(value) };
 }
 
+const MEMBERSHIP: readonly MembershipStatus[] = ['approved', 'pending', 'rejected', 'unknown'];
+const LIST_SOURCES: readonly MemberListSource[] = ['hub', 'cache', 'self'];
+
+/**
+ * A check's detail in the UI language when it is one the server is known to send (src/server/start.ts:
+ * the membership status; the trust list's "version 3 (hub)", "expired at …", "no member list yet");
+ * anything else as the server wrote it.
+ */
+function useCheckDetail(): (name: string, detail: string) => string {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const sourceName = useSourceName();
+  const membership: Record<MembershipStatus, string> = {
+    approved: t('membership.approved'),
+    pending: t('membership.pending'),
+    rejected: t('membership.rejected'),
+    unknown: t('membership.unknown'),
+  };
+  return (name, detail) => {
+    if (name === 'membership') {
+      const status = MEMBERSHIP.find((m) => m === detail);
+      return status ? membership[status] : detail;
+    }
+    if (name === 'trustList') {
+      const version = /^version (\d+)(?: \((\w+)\))?$/.exec(detail);
+      if (version) {
+        const source = LIST_SOURCES.find((x) => x === version[2]);
+        return [t('trustList.versionValue', { version: version[1] }), source && sourceName(source)].filter(Boolean).join(' · ');
+      }
+      const expired = /^expired at (.+)$/.exec(detail);
+      if (expired) return t('trustList.expiredAt', { time: formatDateTime(expired[1]!, lang) });
+      if (detail === 'no member list yet') return t('trustList.none');
+    }
+    return detail;
+  };
+}
+
 function ReadinessCard({ res }: { res: ResourceState<Readiness> }) {
   const { t } = useTranslation();
+  const checkDetail = useCheckDetail();
   const names = t('readiness.checkNames', { returnObjects: true }) as Record<string, string>;
   const r = res.data;
   return (
@@ -96,8 +135,8 @@ function ReadinessCard({ res }: { res: ResourceState<Readiness> }) {
                   {names[c.name] ?? c.name}
                   {names[c.name] && <code className="checks__key">{c.name}</code>}
                 </span>
-                <span className="checks__detail" title={c.detail ?? undefined}>
-                  {c.detail}
+                <span className="checks__detail" title={c.detail === null ? undefined : checkDetail(c.name, c.detail)} data-testid={`check-detail-${c.name}`}>
+                  {c.detail === null ? null : checkDetail(c.name, c.detail)}
                 </span>
                 {c.ok === true ? (
                   <Tag tone="ok">{t('readiness.checkOk')}</Tag>
@@ -116,11 +155,12 @@ function ReadinessCard({ res }: { res: ResourceState<Readiness> }) {
 
 function IdentityCard({ info }: { info: NodeInfo }) {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   const suiteLabel = useSuiteLabel();
   const items = [
     { key: 'role', label: t('identity.role'), value: info.role === 'hub' ? t('role.hubLong') : t('role.nodeLong') },
     { key: 'code', label: t('identity.regionCode'), value: <span className="mono">{info.regionCode}</span> },
-    { key: 'name', label: t('identity.regionName'), value: info.regionName || '—' },
+    { key: 'name', label: t('identity.regionName'), value: info.role === 'hub' ? t('identity.hub') : regionName(info.regionCode, info.regionName) || '—' },
     {
       key: 'suite',
       label: t('identity.suite'),
@@ -167,6 +207,7 @@ function MembershipCard({ info }: { info: NodeInfo }) {
 
 function JoinRequestsCard({ res }: { res: ResourceState<MembersResponse> }) {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   const pending = res.data?.pending;
   return (
     <Card
@@ -190,7 +231,7 @@ function JoinRequestsCard({ res }: { res: ResourceState<MembersResponse> }) {
           <ul className="mini-list">
             {pending.map((p) => (
               <li key={`${p.regionCode}-${p.keyId}`}>
-                <span className="mono">{p.regionCode}</span> {p.name}
+                <span className="mono">{p.regionCode}</span> {regionName(p.regionCode, p.name)}
                 <span className="muted">
                   {' · '}
                   <Time value={p.requestedAt} relative />

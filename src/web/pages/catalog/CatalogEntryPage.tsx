@@ -13,6 +13,8 @@ import { fetchEntry, fetchHistory, KIND_PATH, kindOfPath, workflowStep } from '.
 import type { AnyDoc, CertificateTypeDoc, EntryKind, EntryView, HistoryEntry, ItemDoc, ResourceDoc, WorkflowStep } from '../../catalog/api';
 import { diffDocs } from '../../catalog/diff';
 import { StatusTag } from '../../catalog/labels';
+import { PATH_LABELS, pathLabelKey } from '../../catalog/pathLabels';
+import type { Translate } from '../../catalog/pathLabels';
 import { CertificateTypeDetails, ItemGuide, ResourceDetails } from '../../catalog/views';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
@@ -25,57 +27,17 @@ function DocView({ kind, doc, region }: { kind: EntryKind; doc: AnyDoc; region: 
   return <CertificateTypeDetails doc={doc as CertificateTypeDoc} />;
 }
 
-/** t() over keys built at run time (checked by hand: they are all in the catalogs) */
-type Translate = (key: string, options?: { defaultValue?: string }) => string;
-
 /** A reviewer's name for a flattened path: `updateCycle` → 更新周期, `fields「idNumber」.element` → 字段 idNumber · 数据元. */
 function pathLabel(t: Translate, path: string): string {
   const named = /^(fields|materials)「(.+)」\.?(.*)$/.exec(path);
   if (named) {
     const [, list, name, rest] = named;
-    const restLabel = rest ? LABELS[`${list}.${rest}`] : undefined;
+    const restLabel = rest ? PATH_LABELS[`${list}.${rest}`] : undefined;
     return `${list === 'fields' ? t('review.path.field') : t('review.path.material')} ${name}${rest ? ` · ${restLabel ? t(restLabel) : rest}` : ''}`;
   }
-  const key = LABELS[path] ?? LABELS[path.replace(/\[\d+\]/g, '')];
+  const key = pathLabelKey(path);
   return key ? t(key) : path;
 }
-
-const LABELS: Record<string, string> = {
-  id: 'resourceCard.id',
-  code: 'guide.localCode',
-  'name.zh': 'edit.nameZh',
-  'name.en': 'edit.nameEn',
-  name: 'import.name',
-  summary: 'resourceCard.summary',
-  'department.name': 'resourceCard.department',
-  'department.code': 'edit.departmentCode',
-  department: 'guide.department',
-  subjectType: 'resourceCard.subject',
-  'sharing.type': 'edit.sharingType',
-  'sharing.condition': 'resourceCard.condition',
-  'sharing.methods': 'resourceCard.methods',
-  'classification.tier': 'edit.tier',
-  'classification.category': 'edit.category',
-  'classification.grade': 'resourceCard.grade',
-  updateCycle: 'resourceCard.updateCycle',
-  'source.system': 'resourceCard.sourceSystem',
-  'source.adapter': 'resourceCard.adapter',
-  'fields.name': 'edit.fieldName',
-  'fields.element': 'edit.fieldElement',
-  'fields.label.zh': 'edit.fieldLabelZh',
-  'fields.label.en': 'edit.fieldLabelEn',
-  'fields.sensitivity': 'edit.fieldSensitivity',
-  modes: 'guide.modes',
-  timeLimitDays: 'guide.timeLimit',
-  'guide.conditions': 'guide.section.conditions',
-  'guide.process': 'guide.section.process',
-  'guide.fee': 'guide.section.fee',
-  'guide.location': 'guide.section.location',
-  'guide.contact': 'guide.section.contact',
-  'guide.legalBasis': 'guide.section.legalBasis',
-  'origin.source': 'guide.originSource',
-  'materials.required': 'certificateCard.required',
-};
 
 /** Closed vocabularies read in words, not codes. */
 function valueText(t: Translate, path: string, raw: string): string {

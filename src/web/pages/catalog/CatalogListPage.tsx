@@ -39,9 +39,11 @@ function Versions({ e }: { e: EntryView }) {
     );
   }
   if (e.working) {
+    // the version being worked on is either a draft (编辑中) or waits for an approver (待审), as the entry's status says
+    const inReview = e.status === 'in-review' || e.working.status === 'in-review';
     parts.push(
-      <span key="w" className="version version--working">
-        {t('console.versionWorking', { version: e.working.version })}
+      <span key="w" className={inReview ? 'version version--in-review' : 'version version--working'} data-testid="version-working" data-status={inReview ? 'in-review' : 'draft'}>
+        {inReview ? t('console.versionInReview', { version: e.working.version }) : t('console.versionWorking', { version: e.working.version })}
       </span>,
     );
   }

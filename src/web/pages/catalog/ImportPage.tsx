@@ -2,7 +2,7 @@
 // it), check it first — a dry run that writes nothing and names every broken line and column — then
 // import. All or nothing; imported items go to review, where an approver other than the importer
 // approves them.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -57,6 +57,9 @@ export function ImportPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'check' | 'import' | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  // the browser's own file input speaks the browser's language ("Choose File / No file chosen"): it is
+  // hidden, and opened by a button in the page's language next to the name of the file chosen
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const reset = () => {
     setReport(null);
@@ -74,6 +77,8 @@ export function ImportPage() {
       return;
     }
     const text = await file.text();
+    // the same file chosen again (after editing it) is read again
+    e.target.value = '';
     setContent(text);
     setFileName(file.name);
     setFormat(formatOf(file.name, text));
@@ -113,10 +118,19 @@ export function ImportPage() {
           <Card title={t('import.fileTitle')}>
             <div className="import-form">
               <div className="field">
-                <label className="field__label" htmlFor="import-file">
+                <span className="field__label" id="import-file-label">
                   {t('import.file')}
-                </label>
-                <input id="import-file" type="file" accept=".csv,.json,text/csv,application/json" className="file-input" onChange={(e) => void onFile(e)} data-testid="import-file" />
+                </span>
+                <div className="file-pick">
+                  <input ref={fileInput} id="import-file" type="file" accept=".csv,.json,text/csv,application/json" hidden onChange={(e) => void onFile(e)} data-testid="import-file" />
+                  <button type="button" className="btn" onClick={() => fileInput.current?.click()} aria-describedby="import-file-label import-file-name" data-testid="import-file-button">
+                    <Icon name="upload" size={15} /> {t('import.chooseFile')}
+                  </button>
+                  <span id="import-file-name" className={fileName ? 'file-pick__name' : 'file-pick__name muted'} data-testid="import-file-name" title={fileName || undefined}>
+                    {fileName || t('import.noFile')}
+                  </span>
+                </div>
+                <span className="form-hint">{t('import.fileHint')}</span>
                 {fileError && <span className="field__error">{fileError}</span>}
               </div>
               <div className="field-row">

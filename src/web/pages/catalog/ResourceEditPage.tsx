@@ -10,6 +10,8 @@ import { ErrorPanel, FormSection } from '../../components/ui';
 import { CATALOG_TIERS, DATA_GRADES, fetchElements, saveResource, SHARING_METHODS, SHARING_TYPES, UPDATE_CYCLES } from '../../catalog/api';
 import type { DataElement, ResourceDoc, ResourceField, ResourceInput } from '../../catalog/api';
 import { pick } from '../../catalog/labels';
+import { pathLabelKey, RESOURCE_PATH_LABELS } from '../../catalog/pathLabels';
+import type { Translate } from '../../catalog/pathLabels';
 import { useLang } from '../../i18n';
 import { useResource } from '../../useResource';
 import { EditFrame, EditorPending, EnumSelect, Field, movedUp, ProblemList, RowTools, toggled, useCatalogEditor } from './EditForm';
@@ -120,10 +122,16 @@ export function ResourceEditPage() {
   const s = form.sharing;
   const elementList = elements.data ?? [];
   const fieldCells = (i: number) => [`fields[${i}].name`, `fields[${i}].element`, `fields[${i}].label.zh`, `fields[${i}].label.en`, `fields[${i}].sensitivity`];
+  // a problem's path in the words the form labels that member with: `department.name` → 提供部门, `fields[0].label.en` → 第 1 个字段 · 英文名称
+  const tt = t as unknown as Translate;
+  const label = (path: string): string | undefined => {
+    const key = path === 'sharing.condition' && s.type === 'none' ? 'resourceCard.basis' : pathLabelKey(path, RESOURCE_PATH_LABELS);
+    return key ? tt(key) : undefined;
+  };
   const pathLabel = (path: string): string => {
     const m = /^fields\[(\d+)\](?:\.(.*))?$/.exec(path);
-    if (m) return t('edit.fieldRow', { n: Number(m[1]) + 1 }) + (m[2] ? ` · ${m[2]}` : '');
-    return path;
+    if (m) return t('edit.fieldRow', { n: Number(m[1]) + 1 }) + (m[2] ? ` · ${label(`fields.${m[2]}`) ?? m[2]}` : '');
+    return label(path) ?? path;
   };
 
   return (

@@ -5,12 +5,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, ErrorPanel, FormSection, Loading, Tag } from '../../components/ui';
+import { useRegionName } from '../../catalog/labels';
 import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
 import type { ExchangeInput, Partner, ResourceDef } from '../../exchange/api';
+import { draftOfInput, readFormState } from '../../exchange/draft';
 import { checkIdNumber } from '../../exchange/idNumber';
 import type { IdNumberCheck } from '../../exchange/idNumber';
 import { useLang } from '../../i18n';
@@ -22,6 +24,10 @@ import { pick, RouteTag, usePartnerResources } from './shared';
 
 type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference';
 
+/** What a resource starts with ticked: its general fields. A sensitive one is the clerk's choice (最小必要), and needs the applicant's authorisation. */
+function defaultFields(resource: ResourceDef): string[] {
+  return resource.fields.filter((f) => f.sensitivity !== 'sensitive').map((f) => f.name);
+}
 
 function FieldError({ message, id }: { message: string | undefined; id: string }) {
   if (!message) return null;
@@ -34,6 +40,7 @@ function FieldError({ message, id }: { message: string | undefined; id: string }
 
 function PartnerPicker({ partners, value, onChange }: { partners: Partner[]; value: string; onChange: (code: string) => void }) {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   return (
     <div className="partner-grid" role="radiogroup" aria-label={t('exchange.form.target')} data-testid="partner-picker">
       {partners.map((p) => {
@@ -41,7 +48,7 @@ function PartnerPicker({ partners, value, onChange }: { partners: Partner[]; val
         return (
           <label key={p.regionCode} className={selected ? 'partner is-selected' : 'partner'} data-testid={`partner-option-${p.regionCode}`} data-online={p.online === null ? 'unknown' : String(p.online)}>
             <input type="radio" name="target" value={p.regionCode} checked={selected} onChange={() => onChange(p.regionCode)} className="partner__radio" />
-            <span className="partner__name">{p.name}</span>
+            <span className="partner__name">{regionName(p.regionCode, p.name)}</span>
             <span className="partner__code mono">{p.regionCode}</span>
             <span className="partner__meta">
               <RouteTag route={p.route} />
@@ -92,21 +99,29 @@ export function ExchangePage() {
   const { t } = useTranslation();
   const lang = useLang();
   const navigate = useNavigate();
+  const location = useLocation();
   const { user } = useSession();
+  const regionName = useRegionName();
 
   const partners = useResource(fetchPartners);
   const items = useResource(fetchServiceItems);
 
-  const [target, setTarget] = useState('');
-  const [resourceId, setResourceId] = useState('');
-  const [fields, setFields] = useState<string[]>([]);
-  const [idNumber, setIdNumber] = useState('');
-  const [idTouched, setIdTouched] = useState(false);
-  const [serviceItem, setServiceItem] = useState('');
-  const [caseId, setCaseId] = useState('');
-  const [agreementId, setAgreementId] = useState('');
-  const [consent, setConsent] = useState(false);
-  const [consentRef, setConsentRef] = useState('');
+  // a request brought back from its result (the way back, "edit and request again"): the form starts from it
+  const [restored] = useState(() => readFormState(location.state));
+  const draft = restored?.draft;
+  const [target, setTarget] = useState(draft?.target ?? '');
+  const [resourceId, setResourceId] = useState(draft?.resource ?? '');
+  const [fields, setFields] = useState<string[]>(draft?.fields ?? []);
+  // the region and resource the ticked fields belong to: another one starts from its own defaults
+  const [fieldsFor, setFieldsFor] = useState(draft ? `${draft.target}/${draft.resource}` : '');
+  const [showRestored, setShowRestored] = useState(Boolean(draft));
+  const [idNumber, setIdNumber] = useState(draft?.idNumber ?? '');
+  const [idTouched, setIdTouched] = useState(Boolean(draft?.idNumber));
+  const [serviceItem, setServiceItem] = useState(draft?.purpose.serviceItem ?? '');
+  const [caseId, setCaseId] = useState(draft?.purpose.caseId ?? '');
+  const [agreementId, setAgreementId] = useState(draft?.purpose.agreementId ?? '');
+  const [consent, setConsent] = useState(Boolean(draft?.authorisation));
+  const [consentRef, setConsentRef] = useState(draft?.authorisation?.reference ?? '');
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -116,29 +131,55 @@ export function ExchangePage() {
   const resource: ResourceDef | undefined = resources.resources?.find((r) => r.id === resourceId);
   const idCheck = useMemo(() => checkIdNumber(idNumber), [idNumber]);
   const partner = partners.data?.find((p) => p.regionCode === target);
+  const chosenFields = resource ? resource.fields.filter((f) => fields.includes(f.name)) : [];
+  const sensitiveChosen = chosenFields.filter((f) => f.sensitivity === 'sensitive');
 
-  // first partner preselected once the list arrives
+  // No region is chosen for the clerk (a request sent to the wrong province is not undone), except when
+  // there is only one; a region brought back that is no longer a partner is dropped.
   useEffect(() => {
-    if (!target && partners.data && partners.data.length > 0) setTarget(partners.data[0]!.regionCode);
+    const list = partners.data;
+    if (!list) return;
+    if (target && !list.some((p) => p.regionCode === target)) setTarget('');
+    else if (!target && list.length === 1) setTarget(list[0]!.regionCode);
   }, [partners.data, target]);
 
-  // a new partner: its first citizen resource; a new resource: all of its fields
+  // a new partner: its first citizen resource; a new resource: its general fields (sensitive ones are
+  // ticked by the clerk, who then needs the applicant's authorisation: 最小必要)
   useEffect(() => {
     const list = resources.resources;
     if (!list) return;
     if (!list.some((r) => r.id === resourceId)) setResourceId(list.find((r) => r.subjectType === 'citizen')?.id ?? '');
   }, [resources.resources, resourceId]);
   useEffect(() => {
-    setFields(resource ? resource.fields.map((f) => f.name) : []);
-  }, [resource]);
+    if (!resource || fieldsFor === `${target}/${resource.id}`) return;
+    setFields(defaultFields(resource));
+    setFieldsFor(`${target}/${resource.id}`);
+  }, [resource, target, fieldsFor]);
+
+  // "edit and request again": the part of the request the refusal was about, once the form shows it
+  const focusPending = useRef(restored?.focus);
+  useEffect(() => {
+    const key = focusPending.current;
+    if (!key) return;
+    const el = formRef.current?.querySelector<HTMLElement>(`[data-field="${key}"]`);
+    if (!el) return;
+    focusPending.current = undefined;
+    el.scrollIntoView({ block: 'center' });
+    el.focus();
+  }, [resource, partners.data]);
 
   const setError = (key: FieldKey, message: string | undefined) => setErrors((e) => ({ ...e, [key]: message }));
 
   const validate = (): Partial<Record<FieldKey, string>> => {
     const e: Partial<Record<FieldKey, string>> = {};
     if (!target) e.target = t('exchange.form.targetRequired');
-    if (!resource) e.resource = t('exchange.form.resourceRequired');
-    if (resource && fields.length === 0) e.fields = t('exchange.form.fieldsRequired');
+    if (target && !resource) e.resource = t('exchange.form.resourceRequired');
+    if (resource && chosenFields.length === 0) e.fields = t('exchange.form.fieldsRequired');
+    // the provider refuses sensitive fields without the applicant's authorisation (E_NEEDS_AUTHORISATION): said here, before a round trip
+    else if (sensitiveChosen.length > 0 && !consent) {
+      e.fields = t('exchange.form.sensitiveNeedsConsent', { fields: sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep')) });
+      e.consent = t('exchange.form.consentForSensitive');
+    }
     if (!idCheck.ok) e.idNumber = idCheck.problem === 'empty' ? t('exchange.id.empty') : t('exchange.id.invalid');
     if (!serviceItem.trim()) e.serviceItem = t('exchange.form.serviceItemRequired');
     if (!caseId.trim()) e.caseId = t('exchange.form.caseIdRequired');
@@ -161,14 +202,16 @@ export function ExchangePage() {
       target,
       resource: resourceId,
       subject: { type: 'citizen', idNumber: idCheck.ok ? idCheck.value : idNumber },
-      fields,
+      // in the resource's order, and only its own (a request brought back may name fields it no longer has)
+      fields: resource ? resource.fields.map((f) => f.name).filter((f) => fields.includes(f)) : fields,
       purpose: { serviceItem: serviceItem.trim(), caseId: caseId.trim(), ...(agreementId.trim() ? { agreementId: agreementId.trim() } : {}) },
       ...(consent ? { authorisation: { type: 'citizen-consent' as const, reference: consentRef.trim() } } : {}),
     };
     setBusy(true);
     try {
       const view = await submitExchange(input);
-      navigate(`/exchange/${encodeURIComponent(view.messageId)}`, { state: { exchange: view } });
+      // the request goes along (in history state, not the URL), so the result page can bring it back to this form
+      navigate(`/exchange/${encodeURIComponent(view.messageId)}`, { state: { exchange: view, request: draftOfInput(input) } });
     } catch (err) {
       setSubmitError(err instanceof ApiError ? err : new ApiError({ kind: 'network', message: String(err) }));
       setBusy(false);
@@ -185,14 +228,19 @@ export function ExchangePage() {
     setConsentRef('');
     setErrors({});
     setSubmitError(null);
-    if (resource) setFields(resource.fields.map((f) => f.name));
+    setShowRestored(false);
+    if (resource) setFields(defaultFields(resource));
   };
 
   const toggleField = (name: string) => {
     setFields((cur) => (cur.includes(name) ? cur.filter((f) => f !== name) : resource ? resource.fields.map((f) => f.name).filter((f) => f === name || cur.includes(f)) : [...cur, name]));
-    setError('fields', undefined);
+    setErrors((e) => ({ ...e, fields: undefined, consent: undefined }));
   };
-  const allSelected = resource ? fields.length === resource.fields.length : false;
+  const allSelected = resource ? chosenFields.length === resource.fields.length : false;
+  const untickSensitive = () => {
+    setFields((cur) => cur.filter((name) => !sensitiveChosen.some((f) => f.name === name)));
+    setErrors((e) => ({ ...e, fields: undefined, consent: undefined }));
+  };
 
   let targetBody: ReactNode;
   if (partners.loading) targetBody = <Loading lines={2} />;
@@ -200,14 +248,21 @@ export function ExchangePage() {
   else if (partners.data && partners.data.length === 0) targetBody = <p className="muted">{t('exchange.form.noPartners')}</p>;
   else
     targetBody = (
-      <PartnerPicker
-        partners={partners.data ?? []}
-        value={target}
-        onChange={(code) => {
-          setTarget(code);
-          setError('target', undefined);
-        }}
-      />
+      <>
+        {!target && (
+          <p className="form-hint partner-prompt" data-testid="partner-prompt">
+            {t('exchange.form.targetChoose')}
+          </p>
+        )}
+        <PartnerPicker
+          partners={partners.data ?? []}
+          value={target}
+          onChange={(code) => {
+            setTarget(code);
+            setError('target', undefined);
+          }}
+        />
+      </>
     );
 
   return (
@@ -224,6 +279,11 @@ export function ExchangePage() {
             )}
           </header>
           <div className="card__body exchange-form__body">
+            {draft && showRestored && (
+              <Banner tone="info" title={t('exchange.form.restoredTitle')} testId="form-restored" attrs={{ 'data-region': draft.target, 'data-with-id': String(Boolean(draft.idNumber)) }}>
+                {draft.idNumber ? t('exchange.form.restoredBody') : t('exchange.form.restoredNoId')}
+              </Banner>
+            )}
             <FormSection step={1} title={t('exchange.form.sectionTarget')} testId="section-target">
               <div className="field" data-field="target" tabIndex={-1}>
                 <span className="field__label">{t('exchange.form.target')}</span>
@@ -234,10 +294,14 @@ export function ExchangePage() {
                 <label className="field__label" htmlFor="resource">
                   {t('exchange.form.resource')}
                 </label>
-                {resources.loading ? (
+                {!target ? (
+                  <select id="resource" className="input select" value="" disabled data-testid="resource-select">
+                    <option value="">{t('exchange.form.resourceAfterTarget')}</option>
+                  </select>
+                ) : resources.loading ? (
                   <Loading lines={1} />
                 ) : resources.error ? (
-                  <ErrorPanel title={t('exchange.form.resourcesFailed', { region: partner?.name ?? target })} error={resources.error} />
+                  <ErrorPanel title={t('exchange.form.resourcesFailed', { region: regionName(target, partner?.name) })} error={resources.error} />
                 ) : (
                   <select
                     id="resource"
@@ -277,9 +341,12 @@ export function ExchangePage() {
                 <div className="field" data-field="fields" tabIndex={-1}>
                   <div className="field__label field__label--row">
                     <span>
-                      {t('exchange.form.fields')} <span className="muted small">{t('exchange.form.fieldsCount', { n: fields.length, total: resource.fields.length })}</span>
+                      {t('exchange.form.fields')} <span className="muted small">{t('exchange.form.fieldsCount', { n: chosenFields.length, total: resource.fields.length })}</span>
                     </span>
-                    <button type="button" className="link-button" onClick={() => setFields(allSelected ? [] : resource.fields.map((f) => f.name))} data-testid="fields-toggle-all">
+                    <button type="button" className="link-button" onClick={() => {
+                        setFields(allSelected ? [] : resource.fields.map((f) => f.name));
+                        setErrors((e) => ({ ...e, fields: undefined, consent: undefined }));
+                      }} data-testid="fields-toggle-all">
                       {allSelected ? t('exchange.form.selectNone') : t('exchange.form.selectAll')}
                     </button>
                   </div>
@@ -296,7 +363,20 @@ export function ExchangePage() {
                       </label>
                     ))}
                   </div>
-                  <FieldError message={errors.fields} id="err-fields" />
+                  {sensitiveChosen.length > 0 && !consent ? (
+                    // sensitive fields without the applicant's authorisation: said as they are ticked, and the request is not sent
+                    <div className={errors.fields ? 'sensitive-note is-error' : 'sensitive-note'} id="err-fields" role={errors.fields ? 'alert' : undefined} data-testid="sensitive-note" data-blocking={String(Boolean(errors.fields))}>
+                      <Icon name={errors.fields ? 'error' : 'alert'} size={14} className="sensitive-note__icon" />
+                      <span className="sensitive-note__text">
+                        {errors.fields ?? t('exchange.form.sensitiveNote', { fields: sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep')) })}
+                      </span>
+                      <button type="button" className="link-button" onClick={untickSensitive} data-testid="untick-sensitive">
+                        {t('exchange.form.untickSensitive')}
+                      </button>
+                    </div>
+                  ) : (
+                    <FieldError message={errors.fields} id="err-fields" />
+                  )}
                   <p className="form-hint">{t('exchange.form.fieldsHint')}</p>
                 </div>
               )}
@@ -420,7 +500,7 @@ export function ExchangePage() {
                   data-field="consent"
                   onChange={(e) => {
                     setConsent(e.target.checked);
-                    setError('consentReference', undefined);
+                    setErrors((er) => ({ ...er, consent: undefined, consentReference: undefined, ...(e.target.checked && sensitiveChosen.length > 0 ? { fields: undefined } : {}) }));
                   }}
                 />
                 <span>
@@ -428,6 +508,7 @@ export function ExchangePage() {
                   <span className="consent__hint">{t('exchange.form.consentHint')}</span>
                 </span>
               </label>
+              <FieldError message={errors.consent} id="err-consent" />
               {consent && (
                 <div className="field">
                   <label className="field__label" htmlFor="consentRef">
@@ -467,7 +548,7 @@ export function ExchangePage() {
           <footer className="form-actions">
             <p className="form-actions__summary muted small">
               {partner && resource
-                ? t('exchange.form.summary', { region: partner.name, resource: pick(resource.name, lang), n: fields.length })
+                ? t('exchange.form.summary', { region: regionName(partner.regionCode, partner.name), resource: pick(resource.name, lang), n: chosenFields.length })
                 : t('exchange.form.summaryEmpty')}
             </p>
             <div className="form-actions__buttons">

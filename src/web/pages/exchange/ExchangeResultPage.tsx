@@ -9,8 +9,11 @@ import type { TFunction } from 'i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, DescList, ErrorPanel, Loading, Tag, Time } from '../../components/ui';
+import { useRegionName } from '../../catalog/labels';
 import { fetchExchange } from '../../exchange/api';
 import type { ExchangeView, FieldDef } from '../../exchange/api';
+import { draftOfView, focusForError, readDraft } from '../../exchange/draft';
+import type { ExchangeDraft, ExchangeFormState } from '../../exchange/draft';
 import { useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { useResource } from '../../useResource';
@@ -29,13 +32,14 @@ function Check({ ok, yes, no, testId, attrs }: { ok: boolean; yes: ReactNode; no
 function StatusBanner({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const region = useRegionName()(x.target.regionCode, x.target.name);
   const attrs = { 'data-status': x.status };
   if (x.status === 'pending') {
     return (
       <div className="banner banner--info pending-banner" role="status" data-testid="exchange-status" {...attrs}>
         <Icon name="refresh" size={18} className="banner__icon spin" />
         <div className="banner__text">
-          <div className="banner__title">{t('result.pendingTitle', { region: x.target.name })}</div>
+          <div className="banner__title">{t('result.pendingTitle', { region })}</div>
           <div className="banner__body">{t('result.pendingBody', { seconds: PENDING_POLL_MS / 1000 })}</div>
         </div>
       </div>
@@ -44,7 +48,7 @@ function StatusBanner({ x }: { x: ExchangeView }) {
   if (x.status === 'failed') {
     const e = x.error;
     return (
-      <Banner tone="error" title={t('result.failedTitle', { region: x.target.name })} testId="exchange-status" attrs={attrs}>
+      <Banner tone="error" title={t('result.failedTitle', { region })} testId="exchange-status" attrs={attrs}>
         {e ? (
           <div className="exchange-error" data-testid="exchange-error" data-code={e.code}>
             <p>
@@ -69,7 +73,7 @@ function StatusBanner({ x }: { x: ExchangeView }) {
   const seal = x.result?.seal;
   const trusted = Boolean(seal?.verified && seal.requestHashMatches);
   return (
-    <Banner tone={trusted ? 'ok' : 'warn'} title={trusted ? t('result.completedTitle', { region: x.target.name }) : t('result.completedUnverifiedTitle')} testId="exchange-status" attrs={attrs}>
+    <Banner tone={trusted ? 'ok' : 'warn'} title={trusted ? t('result.completedTitle', { region }) : t('result.completedUnverifiedTitle')} testId="exchange-status" attrs={attrs}>
       {trusted ? t('result.completedBody') : t('result.completedUnverifiedBody')}
     </Banner>
   );
@@ -121,6 +125,7 @@ function ProvenancePanel({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
   const suiteLabel = useSuiteLabel();
+  const regionName = useRegionName();
   const r = x.result!;
   const p = r.provenance;
   const s = r.seal;
@@ -141,7 +146,7 @@ function ProvenancePanel({ x }: { x: ExchangeView }) {
           { key: 'system', label: t('result.sourceSystem'), value: <span data-testid="prov-source-system">{p.sourceSystem}</span> },
           { key: 'dataTime', label: t('result.dataTime'), value: <span data-testid="prov-data-time">{formatDataTime(p.dataTime, lang)}</span> },
           { key: 'retrieved', label: t('result.retrievedAt'), value: <span data-testid="prov-retrieved-at"><Time value={p.retrievedAt} /></span> },
-          { key: 'region', label: t('result.provider'), value: <span data-testid="prov-region">{x.target.name} <span className="mono muted">{p.regionCode}</span></span> },
+          { key: 'region', label: t('result.provider'), value: <span data-testid="prov-region">{regionName(x.target.regionCode, x.target.name)} <span className="mono muted">{p.regionCode}</span></span> },
           ...(p.quality.length
             ? [
                 {
@@ -181,7 +186,7 @@ function ProvenancePanel({ x }: { x: ExchangeView }) {
               <Check ok={s.requestHashMatches} yes={t('result.bindingOk')} no={t('result.bindingBad')} testId="seal-binding" attrs={{ 'data-matches': String(s.requestHashMatches) }} />
             ),
           },
-          { key: 'signer', label: t('result.signer'), value: <span data-testid="seal-signer">{s.signer.name} <span className="mono muted">{s.signer.regionCode}</span></span> },
+          { key: 'signer', label: t('result.signer'), value: <span data-testid="seal-signer">{regionName(s.signer.regionCode, s.signer.name)} <span className="mono muted">{s.signer.regionCode}</span></span> },
           { key: 'key', label: t('result.keyId'), value: <span className="mono break-all small" data-testid="seal-key-id">{s.keyId}</span> },
           { key: 'suite', label: t('result.suite'), value: <span data-testid="seal-suite">{suiteLabel(s.suite)}</span> },
           {
@@ -239,6 +244,7 @@ function transportItems(x: ExchangeView, t: TFunction, lang: Lang) {
 function SummaryCard({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const regionName = useRegionName();
   const { resources } = usePartnerResources(x.target.regionCode);
   const resource = resources?.find((r) => r.id === x.resource);
   return (
@@ -250,7 +256,7 @@ function SummaryCard({ x }: { x: ExchangeView }) {
             label: t('result.target'),
             value: (
               <span data-testid="summary-target">
-                {x.target.name} <span className="mono muted">{x.target.regionCode}</span>
+                {regionName(x.target.regionCode, x.target.name)} <span className="mono muted">{x.target.regionCode}</span>
               </span>
             ),
           },
@@ -273,10 +279,14 @@ function SummaryCard({ x }: { x: ExchangeView }) {
 
 export function ExchangeResultPage() {
   const { t } = useTranslation();
+  const regionName = useRegionName();
   const { messageId = '' } = useParams();
   const location = useLocation();
-  const seeded = (location.state as { exchange?: ExchangeView } | null)?.exchange;
+  const navState = location.state as { exchange?: ExchangeView; request?: unknown } | null;
+  const seeded = navState?.exchange;
   const initial = seeded?.messageId === messageId ? seeded : undefined;
+  // the request as the form sent it (ID number and authorisation included), when this page was opened from the form
+  const sent = initial ? readDraft(navState?.request) : undefined;
 
   const load = useCallback((signal: AbortSignal) => fetchExchange(messageId, signal), [messageId]);
   // Shown at once from the navigation when it carried the view; loaded (again) from the server, and
@@ -290,6 +300,13 @@ export function ExchangeResultPage() {
 
   const { resources } = usePartnerResources(x?.target.regionCode);
   const fieldDefs = resources?.find((r) => r.id === x?.resource)?.fields;
+
+  // After a refusal the way back brings the request to the form, filled in as it was sent (or, opened
+  // from the recent list, all the stored exchange tells: everything but the ID number and authorisation).
+  const draft: ExchangeDraft | undefined = x?.status === 'failed' ? (sent ?? draftOfView(x)) : undefined;
+  const backState: ExchangeFormState | undefined = draft ? { draft } : undefined;
+  const focus = draft && !draft.idNumber ? 'idNumber' : focusForError(x?.error?.code);
+  const editState: ExchangeFormState | undefined = draft ? { draft, ...(focus ? { focus } : {}) } : undefined;
 
   let content: ReactNode;
   if (!x) {
@@ -336,6 +353,12 @@ export function ExchangeResultPage() {
             {x.status === 'failed' && (
               <Card title={t('result.adviceTitle')} testId="advice" className="advice-card">
                 <p className="prose">{adviceFor(x.error?.code, t)}</p>
+                <div className="advice-card__actions">
+                  <Link to="/exchange" state={editState} className="btn btn--primary" data-testid="edit-and-retry">
+                    <Icon name="refresh" size={15} /> {t('result.editAndRetry')}
+                  </Link>
+                  <span className="muted small">{draft?.idNumber ? t('result.editAndRetryHint') : t('result.editAndRetryNoId')}</span>
+                </div>
               </Card>
             )}
           </div>
@@ -348,7 +371,7 @@ export function ExchangeResultPage() {
     <div className="page" data-testid="page-exchange-result" data-status={x?.status ?? 'loading'}>
       <div className="page-head">
         <div className="page-head__text">
-          <Link to="/exchange" className="back-link" data-testid="back-to-exchange">
+          <Link to="/exchange" state={backState} className="back-link" data-testid="back-to-exchange">
             <Icon name="arrowLeft" size={14} /> {t('result.back')}
           </Link>
           <h1 className="page-head__title">
@@ -356,7 +379,7 @@ export function ExchangeResultPage() {
           </h1>
           {x && (
             <p className="page-head__subtitle">
-              {x.target.name} · {x.purpose.serviceItem} · {t('exchange.recent.case', { caseId: x.purpose.caseId })}
+              {regionName(x.target.regionCode, x.target.name)} · {x.purpose.serviceItem} · {t('exchange.recent.case', { caseId: x.purpose.caseId })}
             </p>
           )}
         </div>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Card, Empty, ErrorPanel, Loading, Time } from '../../components/ui';
+import { useRegionName } from '../../catalog/labels';
 import { Icon } from '../../components/Icon';
 import { fetchRecentExchanges } from '../../exchange/api';
 import type { ExchangeView } from '../../exchange/api';
@@ -18,13 +19,14 @@ const FIRST = 8;
 function Row({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const regionName = useRegionName();
   const resourceName = useResourceName(x.target.regionCode, x.resource);
   return (
     <li className="recent__item" data-testid={`recent-row-${x.messageId}`} data-status={x.status}>
       <Link className="recent__link" to={`/exchange/${encodeURIComponent(x.messageId)}`} state={{ exchange: x }}>
         <span className="recent__top">
           <span className="recent__what">
-            <span className="strong">{x.target.name}</span>
+            <span className="strong">{regionName(x.target.regionCode, x.target.name)}</span>
             <span className="recent__sep" aria-hidden="true">
               ·
             </span>

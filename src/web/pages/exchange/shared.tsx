@@ -65,25 +65,32 @@ export interface ResourcesState {
   loading: boolean;
 }
 
+interface LoadedResources extends ResourcesState {
+  /** the region the state is about */
+  code: string | undefined;
+}
+
 /** A partner region's resources (cached per page load); nothing while `code` is empty. */
 export function usePartnerResources(code: string | undefined): ResourcesState {
-  const [state, setState] = useState<ResourcesState>({ resources: undefined, error: undefined, loading: Boolean(code) });
+  const [state, setState] = useState<LoadedResources>({ code, resources: undefined, error: undefined, loading: Boolean(code) });
   useEffect(() => {
     if (!code) {
-      setState({ resources: undefined, error: undefined, loading: false });
+      setState({ code, resources: undefined, error: undefined, loading: false });
       return;
     }
     let live = true;
-    setState({ resources: undefined, error: undefined, loading: true });
+    setState({ code, resources: undefined, error: undefined, loading: true });
     cachedResources(code).then(
-      (resources) => live && setState({ resources, error: undefined, loading: false }),
+      (resources) => live && setState({ code, resources, error: undefined, loading: false }),
       (e: unknown) =>
-        live && setState({ resources: undefined, error: e instanceof ApiError ? e : new ApiError({ kind: 'network', message: String(e) }), loading: false }),
+        live && setState({ code, resources: undefined, error: e instanceof ApiError ? e : new ApiError({ kind: 'network', message: String(e) }), loading: false }),
     );
     return () => {
       live = false;
     };
   }, [code]);
+  // just after `code` changed (before the effect above has run) the state is still the previous region's: not shown as this one's
+  if (state.code !== code) return { resources: undefined, error: undefined, loading: Boolean(code) };
   return state;
 }
 
