@@ -1,15 +1,15 @@
 // End-to-end: the demo federation, and 上海's window clerk in Chromium fetching the household record
 // of an 安徽 citizen who lives in 上海 (a 居住证 holder): sign-in, the request form (no region chosen for
-// the clerk; sensitive fields unticked, and not sent without the applicant's authorisation), the record,
-// its provenance and the verified seal, a refusal with its code and the way back to the form filled in
-// as it was sent, the recent list, sign-out.
+// the clerk; sensitive fields unticked, and not sent without the applicant's authorisation or a legal
+// basis), the record, its provenance and the verified seal, a refusal with its code and the way back to
+// the form filled in as it was sent, the recent list, a request on a legal basis (法定依据), sign-out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { launchChromium, SHOTS } from './browser.js';
 import { screenshot, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
@@ -27,7 +27,7 @@ async function fillRequest(page: Page, idNumber: string, caseId: string): Promis
   assert.equal(await page.getByTestId('id-number-status').getAttribute('data-valid'), 'true');
   await page.getByTestId('service-item').fill('户口迁移(工作调动)');
   await page.getByTestId('case-id').fill(caseId);
-  await page.getByTestId('consent-checkbox').check();
+  await page.getByTestId('basis-citizen-consent').check();
   await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
 }
 
@@ -40,8 +40,9 @@ async function formValues(page: Page): Promise<Record<string, unknown>> {
     idNumber: await page.getByTestId('id-number').inputValue(),
     serviceItem: await page.getByTestId('service-item').inputValue(),
     caseId: await page.getByTestId('case-id').inputValue(),
-    consent: await page.getByTestId('consent-checkbox').isChecked(),
+    basis: await page.getByTestId('basis-picker').getAttribute('data-value'),
     consentReference: (await page.getByTestId('consent-reference').count()) ? await page.getByTestId('consent-reference').inputValue() : null,
+    statutoryReference: (await page.getByTestId('statutory-reference').count()) ? await page.getByTestId('statutory-reference').inputValue() : null,
   };
 }
 
@@ -103,8 +104,8 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.equal(await page.getByTestId('partner-prompt').count(), 0);
     await screenshot(page, 'exchange-form-zh-CN.png');
 
-    // a sensitive field without the applicant's authorisation: said as it is ticked, and not sent
-    await page.getByTestId('consent-checkbox').uncheck();
+    // a sensitive field without the applicant's authorisation or a legal basis: said as it is ticked, and not sent
+    await page.getByTestId('basis-none').check();
     await page.getByTestId('field-checkbox-registeredAddress').check();
     await page.getByTestId('sensitive-note').waitFor();
     assert.equal(await page.getByTestId('sensitive-note').getAttribute('data-blocking'), 'false');
@@ -112,7 +113,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('submit-request').click();
     await page.waitForFunction(`document.querySelector('[data-testid="sensitive-note"]')?.getAttribute('data-blocking') === 'true'`);
     assert.match(await text(page, 'sensitive-note'), /未发出/);
-    assert.match(await text(page, 'section-consent'), /敏感字段须经申请人授权/);
+    assert.match(await text(page, 'section-consent'), /敏感字段须有申请人授权或法定依据/);
     assert.equal(await page.getByTestId('page-exchange').count(), 1, 'still on the form');
     assert.equal(new URL(page.url()).pathname, '/exchange');
     await screenshot(page, 'exchange-form-sensitive-zh-CN.png');
@@ -121,7 +122,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.equal(await page.getByTestId('field-checkbox-registeredAddress').isChecked(), false);
     assert.equal(await page.getByTestId('sensitive-note').count(), 0);
     await page.getByTestId('field-checkbox-registeredAddress').check();
-    await page.getByTestId('consent-checkbox').check();
+    await page.getByTestId('basis-citizen-consent').check();
     assert.equal(await page.getByTestId('sensitive-note').count(), 0);
     await page.getByTestId('consent-reference').fill('SQ-E2E-0001');
     await page.getByTestId('submit-request').click();
@@ -133,6 +134,8 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.match(await text(page, 'record-row-name'), new RegExp(`姓名\\s+${migrant.name}`));
     assert.match(await text(page, 'record-row-registeredDivision'), /户籍地行政区划\s+安徽省/);
     assert.equal(await page.getByTestId('record-row-registeredAddress').count(), 1, 'the sensitive field, with the authorisation');
+    assert.equal(await page.getByTestId('summary-basis').getAttribute('data-type'), 'citizen-consent');
+    assert.match(await text(page, 'summary-basis'), /^申请人授权\s+SQ-E2E-0001$/);
     // provenance and seal
     assert.equal(await text(page, 'prov-department'), '安徽省公安厅');
     assert.equal(await text(page, 'prov-source-system'), '人口信息管理系统');
@@ -223,7 +226,84 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('form-restored').waitFor();
     assert.equal(await page.getByTestId('form-restored').getAttribute('data-with-id'), 'false');
     await page.getByTestId('field-checkbox-name').waitFor();
-    assert.deepEqual(await formValues(page), { ...sent, idNumber: '', consent: false, consentReference: null });
+    assert.deepEqual(await formValues(page), { ...sent, idNumber: '', basis: 'none', consentReference: null });
+
+    // a legal basis instead of the applicant's consent (法定依据, e.g. a court's inquiry): it, too, lets
+    // sensitive fields be asked for, and needs the law and article named
+    const law = '《中华人民共和国民事诉讼法》第六十七条';
+    await page.goto(`${sh.url}/`);
+    await page.getByTestId('nav-exchange').click();
+    await page.getByTestId('page-exchange').waitFor();
+    assert.equal(await page.getByTestId('form-restored').count(), 0);
+    await fillRequest(page, migrant.idNumber, 'SH-E2E-0003');
+    await page.getByTestId('field-checkbox-registeredAddress').check();
+    await page.getByTestId('basis-statutory').check();
+    assert.equal(await page.getByTestId('basis-picker').getAttribute('data-value'), 'statutory');
+    assert.equal(await page.getByTestId('consent-reference').count(), 0, 'a consent number is not asked for');
+    assert.equal(await page.getByTestId('sensitive-note').count(), 0, 'a legal basis settles the sensitive fields');
+    await page.getByTestId('submit-request').click();
+    await page.getByTestId('form-invalid').waitFor();
+    await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'statutory-reference'`);
+    assert.match(await text(page, 'section-consent'), /请写明所依据的法律名称及条款/);
+    assert.equal(new URL(page.url()).pathname, '/exchange', 'not sent without the law named');
+    await page.getByTestId('statutory-reference').fill(law);
+    assert.equal(await page.getByTestId('form-invalid').count(), 0);
+    assert.match(await text(page, 'section-consent'), /法定依据/);
+    await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-zh-CN.png') });
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.match(await text(page, 'section-consent'), /Consent or legal basis/);
+    assert.match(await text(page, 'basis-option-statutory'), /Legal basis/);
+    assert.match(await page.getByTestId('basis-picker').getAttribute('aria-label') ?? '', /Basis for the request/);
+    assert.equal(await page.getByLabel('Law and article').inputValue(), law, 'the field is labelled, and keeps its text across languages');
+    await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-en.png') });
+    await page.getByTestId('lang-option-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/exchange/requests');
+    await page.getByTestId('submit-request').click();
+    const body = (await posted).postDataJSON() as { fields: string[]; authorisation?: unknown };
+    assert.deepEqual(body.authorisation, { type: 'statutory', reference: law }, 'sent as a statutory authorisation');
+    assert.ok(body.fields.includes('registeredAddress'));
+    // the demo's access rules (src/sim/demo.ts) have no statutory rule: 安徽 serves sensitive fields to
+    // any request that carries an authorisation, a legal basis as much as the applicant's consent
+    assert.equal(await waitForOutcome(page), 'completed');
+    const statutoryId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    assert.equal(await page.getByTestId('record-row-registeredAddress').count(), 1, 'the sensitive field, on the legal basis');
+    assert.equal(await page.getByTestId('summary-basis').getAttribute('data-type'), 'statutory');
+    assert.equal(await text(page, 'summary-basis'), `法定依据 ${law}`);
+    // what the provider logged: the basis the request carried, signed into its audit chain
+    const ah = demo.nodes.find((n) => n.config.region.code === '340000')!;
+    await ah.audit.flush();
+    const logged = (await ah.audit.findByMessage(statutoryId)).map((e) => (e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {}));
+    assert.ok(logged.length > 0, '安徽 logged the request');
+    assert.ok(logged.some((d) => d.authorisation === `statutory:${law}`), `the provider's log names the legal basis: ${JSON.stringify(logged)}`);
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.equal(await text(page, 'summary-basis'), `Legal basis ${law}`);
+    await screenshot(page, 'exchange-result-statutory-en.png');
+    await page.getByTestId('lang-option-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+
+    // refused (nobody in 安徽 has this number), the way back brings the legal basis with the rest
+    await page.getByTestId('back-to-exchange').click();
+    await page.getByTestId('page-exchange').waitFor();
+    await fillRequest(page, unknown, 'SH-E2E-0004');
+    await page.getByTestId('field-checkbox-registeredAddress').check();
+    await page.getByTestId('basis-statutory').check();
+    await page.getByTestId('statutory-reference').fill(law);
+    const sentStatutory = await formValues(page);
+    assert.deepEqual({ basis: sentStatutory.basis, consentReference: sentStatutory.consentReference, statutoryReference: sentStatutory.statutoryReference }, { basis: 'statutory', consentReference: null, statutoryReference: law });
+    await page.getByTestId('submit-request').click();
+    assert.equal(await waitForOutcome(page), 'failed');
+    assert.equal(await page.getByTestId('exchange-error').getAttribute('data-code'), 'E_SUBJECT_NOT_FOUND');
+    assert.equal(await page.getByTestId('summary-basis').getAttribute('data-type'), 'statutory');
+    await page.getByTestId('back-to-exchange').click();
+    await page.getByTestId('form-restored').waitFor();
+    await page.getByTestId('field-checkbox-name').waitFor();
+    assert.deepEqual(await formValues(page), sentStatutory);
+    assert.equal(await page.getByTestId('basis-statutory').isChecked(), true);
+    assert.equal(await page.getByTestId('sensitive-note').count(), 0);
+    await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-restored-zh-CN.png') });
 
     // signing out ends the session: the workbench asks for a sign-in again
     await page.getByTestId('sign-out').click();

@@ -27,6 +27,16 @@ test('a request sent from the form comes back whole: region, resource, fields, I
   assert.deepEqual(readFormState({ draft, focus: 'nonsense' }), { draft });
 });
 
+test('a request sent on a legal basis (法定依据) comes back with it', () => {
+  const law = '《中华人民共和国民事诉讼法》第六十七条';
+  const draft = draftOfInput({ ...input, authorisation: { type: 'statutory' as const, reference: law } });
+  assert.deepEqual(draft.authorisation, { type: 'statutory', reference: law });
+  assert.deepEqual(readDraft(structuredClone(draft)), draft);
+  assert.deepEqual(readFormState(structuredClone({ draft, focus: 'consent' })), { draft, focus: 'consent' });
+  // without its reference it is not taken for one
+  assert.equal(readDraft({ ...draft, authorisation: { type: 'statutory' } })?.authorisation, undefined);
+});
+
 test('a stored exchange gives back all but the ID number (kept masked) and the authorisation', () => {
   const view = {
     messageId: 'm1',

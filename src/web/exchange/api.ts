@@ -59,7 +59,8 @@ export interface ExchangeInput {
   subject: { type: 'citizen'; idNumber: string };
   fields: string[];
   purpose: Purpose;
-  authorisation?: { type: 'citizen-consent'; reference: string };
+  /** the applicant's consent, or a legal basis (法定依据): either lets sensitive fields be asked for */
+  authorisation?: { type: 'citizen-consent' | 'statutory'; reference: string };
 }
 
 export interface Provenance {

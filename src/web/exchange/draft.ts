@@ -10,7 +10,11 @@ interface Purpose {
   agreementId?: string;
 }
 
-type Authorisation = { type: 'citizen-consent'; reference: string };
+/** The basis of a request for sensitive fields: the applicant's consent, or a law that provides for it (法定依据). */
+export type AuthorisationType = 'citizen-consent' | 'statutory';
+type Authorisation = { type: AuthorisationType; reference: string };
+
+const AUTHORISATION_TYPES: readonly AuthorisationType[] = ['citizen-consent', 'statutory'];
 
 /** What the form sends (api.ts ExchangeInput). */
 interface SentRequest {
@@ -74,7 +78,8 @@ export function readDraft(v: unknown): ExchangeDraft | undefined {
   const p = v.purpose;
   if (!isRecord(p) || !isString(p.serviceItem) || !isString(p.caseId) || (p.agreementId !== undefined && !isString(p.agreementId))) return undefined;
   const a = v.authorisation;
-  const authorisation = isRecord(a) && a.type === 'citizen-consent' && isString(a.reference) ? { type: 'citizen-consent' as const, reference: a.reference } : undefined;
+  const type = isRecord(a) ? AUTHORISATION_TYPES.find((k) => k === a.type) : undefined;
+  const authorisation = type && isRecord(a) && isString(a.reference) ? { type, reference: a.reference } : undefined;
   return {
     target: v.target,
     resource: v.resource,

@@ -1,7 +1,8 @@
 // 跨省调阅 / Cross-province request: the window clerk asks another region for a citizen's record,
-// bound to a case and a service item, with the citizen's authorisation. Everything that can be
-// checked before sending is checked here (ID number check digit, required purpose, at least one
-// field); the provider checks the rest and its refusals come back with their vocabulary code.
+// bound to a case and a service item, with the citizen's authorisation or a legal basis. Everything that
+// can be checked before sending is checked here (ID number check digit, required purpose, at least one
+// field, a basis for sensitive fields); the provider checks the rest and its refusals come back with
+// their vocabulary code.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +14,7 @@ import { useRegionName } from '../../catalog/labels';
 import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
 import type { ExchangeInput, Partner, ResourceDef } from '../../exchange/api';
 import { draftOfInput, readFormState } from '../../exchange/draft';
+import type { AuthorisationType } from '../../exchange/draft';
 import { checkIdNumber } from '../../exchange/idNumber';
 import type { IdNumberCheck } from '../../exchange/idNumber';
 import { useLang } from '../../i18n';
@@ -22,9 +24,13 @@ import { PageHeader } from '../shared';
 import { RecentExchanges } from './RecentExchanges';
 import { pick, RouteTag, usePartnerResources } from './shared';
 
-type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference';
+type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference' | 'statutoryReference';
 
-/** What a resource starts with ticked: its general fields. A sensitive one is the clerk's choice (最小必要), and needs the applicant's authorisation. */
+/** The basis the request is sent on (step 4): none, the applicant's consent, or a legal basis (法定依据). */
+type Basis = 'none' | AuthorisationType;
+const BASES: readonly Basis[] = ['none', 'citizen-consent', 'statutory'];
+
+/** What a resource starts with ticked: its general fields. A sensitive one is the clerk's choice (最小必要), and needs the applicant's authorisation or a legal basis. */
 function defaultFields(resource: ResourceDef): string[] {
   return resource.fields.filter((f) => f.sensitivity !== 'sensitive').map((f) => f.name);
 }
@@ -56,6 +62,41 @@ function PartnerPicker({ partners, value, onChange }: { partners: Partner[]; val
                 <span className="partner__dot" aria-hidden="true" />
                 {p.online === true ? t('member.online') : p.online === false ? t('member.offline') : t('member.onlineUnknown')}
               </span>
+            </span>
+          </label>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Step 4: the basis of the request, one of three (radio buttons in the consent row's style). */
+function BasisPicker({ value, onChange }: { value: Basis; onChange: (b: Basis) => void }) {
+  const { t } = useTranslation();
+  const text: Record<Basis, { title: string; hint: string }> = {
+    none: { title: t('exchange.form.basisNone'), hint: t('exchange.form.basisNoneHint') },
+    'citizen-consent': { title: t('exchange.form.consent'), hint: t('exchange.form.consentHint') },
+    statutory: { title: t('exchange.form.statutory'), hint: t('exchange.form.statutoryHint') },
+  };
+  return (
+    <div className="basis" role="radiogroup" aria-label={t('exchange.form.basis')} data-testid="basis-picker" data-value={value}>
+      {BASES.map((b) => {
+        const selected = b === value;
+        return (
+          <label key={b} className={selected ? (b === 'none' ? 'consent is-selected' : 'consent is-checked') : 'consent'} data-testid={`basis-option-${b}`}>
+            <input
+              type="radio"
+              name="basis"
+              value={b}
+              checked={selected}
+              onChange={() => onChange(b)}
+              data-testid={`basis-${b}`}
+              // the part of the form a refusal for want of authorisation brings the clerk to
+              {...(selected ? { 'data-field': 'consent' } : {})}
+            />
+            <span>
+              <span className="consent__title">{text[b].title}</span>
+              <span className="consent__hint">{text[b].hint}</span>
             </span>
           </label>
         );
@@ -120,8 +161,10 @@ export function ExchangePage() {
   const [serviceItem, setServiceItem] = useState(draft?.purpose.serviceItem ?? '');
   const [caseId, setCaseId] = useState(draft?.purpose.caseId ?? '');
   const [agreementId, setAgreementId] = useState(draft?.purpose.agreementId ?? '');
-  const [consent, setConsent] = useState(Boolean(draft?.authorisation));
-  const [consentRef, setConsentRef] = useState(draft?.authorisation?.reference ?? '');
+  const [basis, setBasis] = useState<Basis>(draft?.authorisation?.type ?? 'none');
+  // one reference per basis: a consent number is not a law, and switching back keeps what was typed
+  const [consentRef, setConsentRef] = useState(draft?.authorisation?.type === 'citizen-consent' ? draft.authorisation.reference : '');
+  const [statutoryRef, setStatutoryRef] = useState(draft?.authorisation?.type === 'statutory' ? draft.authorisation.reference : '');
   const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -175,15 +218,16 @@ export function ExchangePage() {
     if (!target) e.target = t('exchange.form.targetRequired');
     if (target && !resource) e.resource = t('exchange.form.resourceRequired');
     if (resource && chosenFields.length === 0) e.fields = t('exchange.form.fieldsRequired');
-    // the provider refuses sensitive fields without the applicant's authorisation (E_NEEDS_AUTHORISATION): said here, before a round trip
-    else if (sensitiveChosen.length > 0 && !consent) {
+    // the provider refuses sensitive fields without the applicant's authorisation or a legal basis (E_NEEDS_AUTHORISATION): said here, before a round trip
+    else if (sensitiveChosen.length > 0 && basis === 'none') {
       e.fields = t('exchange.form.sensitiveNeedsConsent', { fields: sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep')) });
       e.consent = t('exchange.form.consentForSensitive');
     }
     if (!idCheck.ok) e.idNumber = idCheck.problem === 'empty' ? t('exchange.id.empty') : t('exchange.id.invalid');
     if (!serviceItem.trim()) e.serviceItem = t('exchange.form.serviceItemRequired');
     if (!caseId.trim()) e.caseId = t('exchange.form.caseIdRequired');
-    if (consent && !consentRef.trim()) e.consentReference = t('exchange.form.consentReferenceRequired');
+    if (basis === 'citizen-consent' && !consentRef.trim()) e.consentReference = t('exchange.form.consentReferenceRequired');
+    if (basis === 'statutory' && !statutoryRef.trim()) e.statutoryReference = t('exchange.form.statutoryReferenceRequired');
     return e;
   };
 
@@ -205,7 +249,8 @@ export function ExchangePage() {
       // in the resource's order, and only its own (a request brought back may name fields it no longer has)
       fields: resource ? resource.fields.map((f) => f.name).filter((f) => fields.includes(f)) : fields,
       purpose: { serviceItem: serviceItem.trim(), caseId: caseId.trim(), ...(agreementId.trim() ? { agreementId: agreementId.trim() } : {}) },
-      ...(consent ? { authorisation: { type: 'citizen-consent' as const, reference: consentRef.trim() } } : {}),
+      ...(basis === 'citizen-consent' ? { authorisation: { type: basis, reference: consentRef.trim() } } : {}),
+      ...(basis === 'statutory' ? { authorisation: { type: basis, reference: statutoryRef.trim() } } : {}),
     };
     setBusy(true);
     try {
@@ -224,8 +269,9 @@ export function ExchangePage() {
     setServiceItem('');
     setCaseId('');
     setAgreementId('');
-    setConsent(false);
+    setBasis('none');
     setConsentRef('');
+    setStatutoryRef('');
     setErrors({});
     setSubmitError(null);
     setShowRestored(false);
@@ -363,8 +409,8 @@ export function ExchangePage() {
                       </label>
                     ))}
                   </div>
-                  {sensitiveChosen.length > 0 && !consent ? (
-                    // sensitive fields without the applicant's authorisation: said as they are ticked, and the request is not sent
+                  {sensitiveChosen.length > 0 && basis === 'none' ? (
+                    // sensitive fields without the applicant's authorisation or a legal basis: said as they are ticked, and the request is not sent
                     <div className={errors.fields ? 'sensitive-note is-error' : 'sensitive-note'} id="err-fields" role={errors.fields ? 'alert' : undefined} data-testid="sensitive-note" data-blocking={String(Boolean(errors.fields))}>
                       <Icon name={errors.fields ? 'error' : 'alert'} size={14} className="sensitive-note__icon" />
                       <span className="sensitive-note__text">
@@ -491,25 +537,16 @@ export function ExchangePage() {
               </div>
             </FormSection>
 
-            <FormSection step={4} title={t('exchange.form.sectionConsent')} testId="section-consent">
-              <label className={consent ? 'consent is-checked' : 'consent'}>
-                <input
-                  type="checkbox"
-                  checked={consent}
-                  data-testid="consent-checkbox"
-                  data-field="consent"
-                  onChange={(e) => {
-                    setConsent(e.target.checked);
-                    setErrors((er) => ({ ...er, consent: undefined, consentReference: undefined, ...(e.target.checked && sensitiveChosen.length > 0 ? { fields: undefined } : {}) }));
-                  }}
-                />
-                <span>
-                  <span className="consent__title">{t('exchange.form.consent')}</span>
-                  <span className="consent__hint">{t('exchange.form.consentHint')}</span>
-                </span>
-              </label>
+            <FormSection step={4} title={t('exchange.form.sectionConsent')} hint={t('exchange.form.basisHint')} testId="section-consent">
+              <BasisPicker
+                value={basis}
+                onChange={(b) => {
+                  setBasis(b);
+                  setErrors((er) => ({ ...er, consent: undefined, consentReference: undefined, statutoryReference: undefined, ...(b !== 'none' && sensitiveChosen.length > 0 ? { fields: undefined } : {}) }));
+                }}
+              />
               <FieldError message={errors.consent} id="err-consent" />
-              {consent && (
+              {basis === 'citizen-consent' && (
                 <div className="field">
                   <label className="field__label" htmlFor="consentRef">
                     {t('exchange.form.consentReference')} <span className="req">*</span>
@@ -529,6 +566,32 @@ export function ExchangePage() {
                     }}
                   />
                   <FieldError message={errors.consentReference} id="err-consentReference" />
+                </div>
+              )}
+              {basis === 'statutory' && (
+                <div className="field">
+                  <label className="field__label" htmlFor="statutoryRef">
+                    {t('exchange.form.statutoryReference')} <span className="req">*</span>
+                  </label>
+                  <input
+                    id="statutoryRef"
+                    className="input"
+                    value={statutoryRef}
+                    placeholder={t('exchange.form.statutoryReferencePlaceholder')}
+                    data-field="statutoryReference"
+                    data-testid="statutory-reference"
+                    maxLength={128}
+                    aria-invalid={Boolean(errors.statutoryReference)}
+                    aria-describedby="statutoryRef-hint"
+                    onChange={(e) => {
+                      setStatutoryRef(e.target.value);
+                      setError('statutoryReference', undefined);
+                    }}
+                  />
+                  <FieldError message={errors.statutoryReference} id="err-statutoryReference" />
+                  <p className="form-hint" id="statutoryRef-hint">
+                    {t('exchange.form.statutoryReferenceHint')}
+                  </p>
                 </div>
               )}
             </FormSection>

@@ -241,7 +241,21 @@ function transportItems(x: ExchangeView, t: TFunction, lang: Lang) {
   ];
 }
 
-function SummaryCard({ x }: { x: ExchangeView }) {
+/** The basis the request was sent on (consent or legal basis), as the form sent it: the stored exchange does not tell it. */
+function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeDraft['authorisation']> }) {
+  const { t } = useTranslation();
+  const statutory = authorisation.type === 'statutory';
+  return (
+    <span className="summary-basis" data-testid="summary-basis" data-type={authorisation.type}>
+      <Tag tone={statutory ? 'info' : 'ok'} dot={false}>
+        {statutory ? t('result.basisStatutory') : t('result.basisConsent')}
+      </Tag>{' '}
+      <span className={statutory ? 'break' : 'mono break'}>{authorisation.reference}</span>
+    </span>
+  );
+}
+
+function SummaryCard({ x, sent }: { x: ExchangeView; sent: ExchangeDraft | undefined }) {
   const { t } = useTranslation();
   const lang = useLang();
   const regionName = useRegionName();
@@ -265,6 +279,7 @@ function SummaryCard({ x }: { x: ExchangeView }) {
           { key: 'item', label: t('result.serviceItem'), value: x.purpose.serviceItem },
           { key: 'case', label: t('result.caseId'), value: <span className="mono">{x.purpose.caseId}</span> },
           ...(x.purpose.agreementId ? [{ key: 'agreement', label: t('result.agreementId'), value: <span className="mono">{x.purpose.agreementId}</span> }] : []),
+          ...(sent?.authorisation ? [{ key: 'basis', label: t('result.basis'), value: <BasisValue authorisation={sent.authorisation} /> }] : []),
           { key: 'user', label: t('result.user'), value: `${x.user.name} (${x.user.id})` },
           { key: 'created', label: t('result.createdAt'), value: <Time value={x.createdAt} /> },
           { key: 'completed', label: t('result.completedAt'), value: <Time value={x.completedAt} /> },
@@ -341,7 +356,7 @@ export function ExchangeResultPage() {
                 </div>
               </Card>
             )}
-            <SummaryCard x={x} />
+            <SummaryCard x={x} sent={sent} />
           </div>
           <div className="result-layout__side">
             {x.status === 'completed' && x.result && <ProvenancePanel x={x} />}
