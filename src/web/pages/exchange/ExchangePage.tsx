@@ -105,6 +105,46 @@ function BasisPicker({ value, onChange }: { value: Basis; onChange: (b: Basis) =
   );
 }
 
+/** The reference a basis needs (the consent form's number, the law and article): required, at most 128 characters. */
+function ReferenceInput(p: {
+  id: string;
+  field: string;
+  testId: string;
+  label: string;
+  placeholder: string;
+  hint?: string;
+  mono?: boolean;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={p.id}>
+        {p.label} <span className="req">*</span>
+      </label>
+      <input
+        id={p.id}
+        className={p.mono ? 'input mono' : 'input'}
+        value={p.value}
+        placeholder={p.placeholder}
+        data-field={p.field}
+        data-testid={p.testId}
+        maxLength={128}
+        aria-invalid={Boolean(p.error)}
+        {...(p.hint ? { 'aria-describedby': `${p.id}-hint` } : {})}
+        onChange={(e) => p.onChange(e.target.value)}
+      />
+      <FieldError message={p.error} id={`err-${p.field}`} />
+      {p.hint && (
+        <p className="form-hint" id={`${p.id}-hint`}>
+          {p.hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function IdStatus({ check, touched }: { check: IdNumberCheck; touched: boolean }) {
   const { t } = useTranslation();
   if (check.ok) {
@@ -547,52 +587,36 @@ export function ExchangePage() {
               />
               <FieldError message={errors.consent} id="err-consent" />
               {basis === 'citizen-consent' && (
-                <div className="field">
-                  <label className="field__label" htmlFor="consentRef">
-                    {t('exchange.form.consentReference')} <span className="req">*</span>
-                  </label>
-                  <input
-                    id="consentRef"
-                    className="input mono"
-                    value={consentRef}
-                    placeholder={t('exchange.form.consentReferencePlaceholder')}
-                    data-field="consentReference"
-                    data-testid="consent-reference"
-                    maxLength={128}
-                    aria-invalid={Boolean(errors.consentReference)}
-                    onChange={(e) => {
-                      setConsentRef(e.target.value);
-                      setError('consentReference', undefined);
-                    }}
-                  />
-                  <FieldError message={errors.consentReference} id="err-consentReference" />
-                </div>
+                <ReferenceInput
+                  id="consentRef"
+                  field="consentReference"
+                  testId="consent-reference"
+                  mono
+                  label={t('exchange.form.consentReference')}
+                  placeholder={t('exchange.form.consentReferencePlaceholder')}
+                  value={consentRef}
+                  error={errors.consentReference}
+                  onChange={(v) => {
+                    setConsentRef(v);
+                    setError('consentReference', undefined);
+                  }}
+                />
               )}
               {basis === 'statutory' && (
-                <div className="field">
-                  <label className="field__label" htmlFor="statutoryRef">
-                    {t('exchange.form.statutoryReference')} <span className="req">*</span>
-                  </label>
-                  <input
-                    id="statutoryRef"
-                    className="input"
-                    value={statutoryRef}
-                    placeholder={t('exchange.form.statutoryReferencePlaceholder')}
-                    data-field="statutoryReference"
-                    data-testid="statutory-reference"
-                    maxLength={128}
-                    aria-invalid={Boolean(errors.statutoryReference)}
-                    aria-describedby="statutoryRef-hint"
-                    onChange={(e) => {
-                      setStatutoryRef(e.target.value);
-                      setError('statutoryReference', undefined);
-                    }}
-                  />
-                  <FieldError message={errors.statutoryReference} id="err-statutoryReference" />
-                  <p className="form-hint" id="statutoryRef-hint">
-                    {t('exchange.form.statutoryReferenceHint')}
-                  </p>
-                </div>
+                <ReferenceInput
+                  id="statutoryRef"
+                  field="statutoryReference"
+                  testId="statutory-reference"
+                  label={t('exchange.form.statutoryReference')}
+                  placeholder={t('exchange.form.statutoryReferencePlaceholder')}
+                  hint={t('exchange.form.statutoryReferenceHint')}
+                  value={statutoryRef}
+                  error={errors.statutoryReference}
+                  onChange={(v) => {
+                    setStatutoryRef(v);
+                    setError('statutoryReference', undefined);
+                  }}
+                />
               )}
             </FormSection>
 
