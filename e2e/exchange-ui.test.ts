@@ -214,7 +214,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'id-number'`);
     assert.deepEqual(await formValues(page), sent);
 
-    // a refusal opened from the recent list (no form behind it): all but the ID number and the authorisation
+    // a refusal opened from the recent list (no form behind it): all but the ID number, which is stored masked
     await page.goto(`${sh.url}/`);
     await page.getByTestId('nav-exchange').click();
     await page.getByTestId('page-exchange').waitFor();
@@ -222,11 +222,13 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     const failedRow = page.locator('[data-testid^="recent-row-"][data-status="failed"]').first();
     await failedRow.click();
     assert.equal(await waitForOutcome(page), 'failed');
+    assert.equal(sent.basis, 'citizen-consent');
+    assert.equal(await page.getByTestId('summary-basis').getAttribute('data-type'), 'citizen-consent', 'the basis, from the stored exchange');
     await page.getByTestId('back-to-exchange').click();
     await page.getByTestId('form-restored').waitFor();
     assert.equal(await page.getByTestId('form-restored').getAttribute('data-with-id'), 'false');
     await page.getByTestId('field-checkbox-name').waitFor();
-    assert.deepEqual(await formValues(page), { ...sent, idNumber: '', basis: 'none', consentReference: null });
+    assert.deepEqual(await formValues(page), { ...sent, idNumber: '' });
 
     // a legal basis instead of the applicant's consent (法定依据, e.g. a court's inquiry): it, too, lets
     // sensitive fields be asked for, and needs the law and article named

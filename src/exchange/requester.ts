@@ -61,6 +61,8 @@ export interface ExchangeView {
   fields: string[];
   subjectMasked: string;
   purpose: { serviceItem: string; caseId: string; agreementId?: string };
+  /** the basis the request was sent on: the applicant's consent or a legal basis (法定依据) */
+  authorisation?: { type: 'citizen-consent' | 'statutory'; reference: string };
   route: Route;
   user: { id: string; name: string };
   createdAt: string;
@@ -141,7 +143,7 @@ export class Requester {
       detail: { route, latencyMs: latency },
     }, { table: 'exchange_request', row });
     // the objects are at hand: no need to parse back what toRow serialised
-    return this.toView(row, { response: outcome.response, seal: outcome.seal, fields: payload.fields, purpose: payload.purpose });
+    return this.toView(row, { response: outcome.response, seal: outcome.seal, fields: payload.fields, purpose: payload.purpose, authorisation: payload.authorisation });
   }
 
   /** Inbox: a sealed answer delivered later (slow source). Applies once; repeats are acknowledged. */
@@ -322,7 +324,7 @@ export class Requester {
     };
   }
 
-  private toView(row: ExchangeRequestTable, parsed?: { response: SealedResponse | undefined; seal: SealView | undefined; fields: string[]; purpose: ExchangeView['purpose'] }): ExchangeView {
+  private toView(row: ExchangeRequestTable, parsed?: { response: SealedResponse | undefined; seal: SealView | undefined; fields: string[]; purpose: ExchangeView['purpose']; authorisation: RequestPayload['authorisation'] }): ExchangeView {
     const list = this.o.trustList();
     const response = parsed ? parsed.response : row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
     const seal = parsed ? parsed.seal : row.seal ? (JSON.parse(row.seal) as SealView) : undefined;
@@ -334,6 +336,7 @@ export class Requester {
       fields: parsed?.fields ?? (JSON.parse(row.fields) as string[]),
       subjectMasked: row.subject_masked,
       purpose: parsed?.purpose ?? (JSON.parse(row.purpose) as ExchangeView['purpose']),
+      ...basisOf(parsed ? parsed.authorisation : (JSON.parse(row.request) as SignedRequest).payload.authorisation),
       route: row.route as Route,
       user: { id: row.user_id, name: row.user_name },
       createdAt: row.created_at,
@@ -374,6 +377,11 @@ function deliveryRefusal(reason: string): TongbanError {
     return new TongbanError('E_HUB_UNAVAILABLE', `${reason}; not on this node's member list yet: deliver again later`);
   }
   return new TongbanError(code === 'E_NOT_TRUSTED' ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', reason);
+}
+
+/** The basis a request carried (its type and reference; when it was granted stays in the evidence). */
+function basisOf(a: RequestPayload['authorisation']): Pick<ExchangeView, 'authorisation'> {
+  return a ? { authorisation: { type: a.type, reference: a.reference } } : {};
 }
 
 /** The message id of the sealed answer a request row holds, if any. */

@@ -87,6 +87,15 @@ for (const engine of await engines()) {
           assert.equal(relayed[0]!.from_region, '310000');
           assert.ok(!JSON.stringify(relayed[0]).includes(f.citizen.name), 'the relay keeps metadata only');
         }
+        assert.equal(x.authorisation, undefined, 'the first was sent on no particular basis');
+
+        // sent on a legal basis (法定依据): the view tells it, fresh and read back
+        const statutory = { type: 'statutory', reference: '《中华人民共和国民事诉讼法》第六十七条' };
+        const onBasis = await f.clerk('/api/exchange/requests', {
+          body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name'], purpose, authorisation: statutory },
+        });
+        assert.deepEqual(onBasis.body.exchange.authorisation, statutory);
+        assert.deepEqual((await f.clerk(`/api/exchange/requests/${onBasis.body.exchange.messageId}`)).body.exchange.authorisation, statutory);
       } finally {
         await f.close();
       }

@@ -101,6 +101,8 @@ export interface ExchangeView {
   fields: string[];
   subjectMasked: string;
   purpose: Purpose;
+  /** the basis the request was sent on: the applicant's consent or a legal basis (法定依据) */
+  authorisation?: { type: 'citizen-consent' | 'statutory'; reference: string };
   route: ExchangeRoute;
   user: { id: string; name: string };
   createdAt: string;

@@ -32,6 +32,7 @@ interface StoredRequest {
   resource: string;
   fields: string[];
   purpose: Purpose;
+  authorisation?: Authorisation;
 }
 
 /** A form field the form focuses on arrival (what a refusal asks the clerk to change). */
@@ -66,7 +67,13 @@ export function draftOfInput(input: SentRequest): ExchangeDraft {
 
 /** What a stored exchange tells of its request: all but the ID number and the authorisation. */
 export function draftOfView(x: StoredRequest): ExchangeDraft {
-  return { target: x.target.regionCode, resource: x.resource, fields: [...x.fields], purpose: { ...x.purpose } };
+  return {
+    target: x.target.regionCode,
+    resource: x.resource,
+    fields: [...x.fields],
+    purpose: { ...x.purpose },
+    ...(x.authorisation ? { authorisation: { type: x.authorisation.type, reference: x.authorisation.reference } } : {}),
+  };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -241,7 +241,7 @@ function transportItems(x: ExchangeView, t: TFunction, lang: Lang) {
   ];
 }
 
-/** The basis the request was sent on (consent or legal basis), as the form sent it: the stored exchange does not tell it. */
+/** The basis the request was sent on (consent or legal basis). */
 function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeDraft['authorisation']> }) {
   const { t } = useTranslation();
   const statutory = authorisation.type === 'statutory';
@@ -261,6 +261,7 @@ function SummaryCard({ x, sent }: { x: ExchangeView; sent: ExchangeDraft | undef
   const regionName = useRegionName();
   const { resources } = usePartnerResources(x.target.regionCode);
   const resource = resources?.find((r) => r.id === x.resource);
+  const basis = sent?.authorisation ?? x.authorisation;
   return (
     <Card title={t('result.summaryTitle')} testId="exchange-summary" className="summary-card">
       <DescList
@@ -279,7 +280,7 @@ function SummaryCard({ x, sent }: { x: ExchangeView; sent: ExchangeDraft | undef
           { key: 'item', label: t('result.serviceItem'), value: x.purpose.serviceItem },
           { key: 'case', label: t('result.caseId'), value: <span className="mono">{x.purpose.caseId}</span> },
           ...(x.purpose.agreementId ? [{ key: 'agreement', label: t('result.agreementId'), value: <span className="mono">{x.purpose.agreementId}</span> }] : []),
-          ...(sent?.authorisation ? [{ key: 'basis', label: t('result.basis'), value: <BasisValue authorisation={sent.authorisation} /> }] : []),
+          ...(basis ? [{ key: 'basis', label: t('result.basis'), value: <BasisValue authorisation={basis} /> }] : []),
           { key: 'user', label: t('result.user'), value: `${x.user.name} (${x.user.id})` },
           { key: 'created', label: t('result.createdAt'), value: <Time value={x.createdAt} /> },
           { key: 'completed', label: t('result.completedAt'), value: <Time value={x.completedAt} /> },
@@ -317,7 +318,7 @@ export function ExchangeResultPage() {
   const fieldDefs = resources?.find((r) => r.id === x?.resource)?.fields;
 
   // After a refusal the way back brings the request to the form, filled in as it was sent (or, opened
-  // from the recent list, all the stored exchange tells: everything but the ID number and authorisation).
+  // from the recent list, all the stored exchange tells: everything but the ID number).
   const draft: ExchangeDraft | undefined = x?.status === 'failed' ? (sent ?? draftOfView(x)) : undefined;
   const backState: ExchangeFormState | undefined = draft ? { draft } : undefined;
   const focus = draft && !draft.idNumber ? 'idNumber' : focusForError(x?.error?.code);
