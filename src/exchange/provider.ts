@@ -15,7 +15,7 @@ import {
 import { messageHash, verifySeal, type BatchSigner } from './seal.js';
 import { canonicalBytes } from '../core/jcs.js';
 import { maskPersonalData } from '../core/mask.js';
-import { trustIndexOf } from './trust.js';
+import { isUnknownKey, trustIndexOf } from './trust.js';
 import type { ReplayGuard } from './replay.js';
 import type { AuditSink } from '../audit/index.js';
 import type { ConversationLedger } from './conversations.js';
@@ -240,7 +240,7 @@ export async function keyFor(list: () => TrustListPayload | null, refresh: (() =
   try {
     return lookup();
   } catch (e) {
-    const unknownKey = isTongbanError(e) && e.code === 'E_NOT_TRUSTED' && / is not a key of region /.test(e.detail ?? '');
+    const unknownKey = isTongbanError(e) && e.code === 'E_NOT_TRUSTED' && isUnknownKey(e.detail);
     if (!unknownKey || !refresh || !(await refresh())) throw e;
     return lookup();
   }

@@ -17,7 +17,7 @@ import {
   type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
 import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
-import { trustIndexOf } from './trust.js';
+import { isUnknownKey, trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import type { PeerHttp } from './http.js';
@@ -373,7 +373,7 @@ interface Outcome {
 function deliveryRefusal(reason: string): TongbanError {
   const code = reason.split(':')[0];
   if (code === 'E_TRUST_LIST_EXPIRED') return new TongbanError('E_TRUST_LIST_EXPIRED', reason);
-  if (code === 'E_NOT_TRUSTED' && / is not a key of region /.test(reason)) {
+  if (code === 'E_NOT_TRUSTED' && isUnknownKey(reason)) {
     return new TongbanError('E_HUB_UNAVAILABLE', `${reason}; not on this node's member list yet: deliver again later`);
   }
   return new TongbanError(code === 'E_NOT_TRUSTED' ? 'E_NOT_TRUSTED' : 'E_SIGNATURE', reason);

@@ -29,11 +29,21 @@ export class TrustIndex {
     if (!member) throw new TongbanError('E_NOT_TRUSTED', `region ${regionCode} is not a federation member`);
     if (member.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `region ${regionCode} is ${member.status}`);
     const entry = this.keys.get(keyId);
-    if (!entry || entry.member.regionCode !== regionCode) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} is not a key of region ${regionCode}`);
+    if (!entry || entry.member.regionCode !== regionCode) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId}${UNKNOWN_KEY}${regionCode}`);
     if (entry.key.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} of region ${regionCode} is retired`);
     if (entry.key.suite !== suite) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} is a ${entry.key.suite} key, not ${suite}`);
     return entry.key;
   }
+}
+
+const UNKNOWN_KEY = ' is not a key of region ';
+
+/**
+ * Whether a refusal's detail says the key is not on the member list at all — unlike a retired key or
+ * a suspended member, a newer list (a rotation not seen yet) may hold it.
+ */
+export function isUnknownKey(detail: string | undefined): boolean {
+  return detail?.includes(UNKNOWN_KEY) ?? false;
 }
 
 const indexes = new WeakMap<TrustListPayload, TrustIndex>();
