@@ -15,6 +15,7 @@ import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
 import type { PublicKeyEntry } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
+import { isDataRefusal } from '../store/db.js';
 import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
@@ -85,6 +86,11 @@ interface Pending {
   companion: AuditCompanion | undefined;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
+}
+
+/** A batch failure one entry's companion caused: its data refused, or its writes' own error. */
+function byOneEntry(e: unknown): boolean {
+  return isDataRefusal(e) || (isTongbanError(e) && e.code !== 'E_INTERNAL' && e.code !== 'E_DATABASE_UNAVAILABLE');
 }
 
 const INSERT_CHUNK = 500; // rows per INSERT: ~23 parameters each, well under SQLite's and PostgreSQL's limits
@@ -244,12 +250,13 @@ export class AuditLog {
       try {
         await this.commit(batch);
       } catch (e) {
-        if (batch.length === 1) {
+        if (batch.length === 1 || !byOneEntry(e)) {
           this.refuse(batch, e);
           continue;
         }
-        // one entry's companion may be what failed (a duplicate row, a conflict its writes found):
-        // each alone, so that it fails by itself and its neighbours commit
+        // one entry's companion is what failed (a duplicate row, a conflict its writes found): each
+        // alone, so that it fails by itself and its neighbours commit. Not when the database itself
+        // failed (busy, unreachable): each alone would wait out the same failure once per entry.
         for (const p of batch) await this.commit([p]).catch((x: unknown) => this.refuse([p], x));
       }
     }

@@ -233,3 +233,13 @@ export function redactUrl(url: string): string {
 export async function pingDatabase(db: Kysely<any>): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+/**
+ * Whether a database error is a rule refusing this write's data — a unique key, a check, a trigger —
+ * rather than the database being unavailable (busy, unreachable): the same write with other data would
+ * pass. SQLite: SQLITE_CONSTRAINT_*; PostgreSQL: class 23 (integrity) and P0001 (raised by a trigger).
+ */
+export function isDataRefusal(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || /^23[0-9A-Z]{3}$/.test(code) || code === 'P0001');
+}

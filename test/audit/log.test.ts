@@ -434,6 +434,18 @@ for (const engine of await engines()) {
       assert.equal((writes[1] as PromiseRejectedResult).reason.code, 'E_CONFLICT');
       const statuses = await f.store.db.selectFrom('exchange_request').select(['message_id', 'status']).orderBy('message_id').execute();
       assert.deepEqual(statuses.map((r) => r.status), ['completed', 'failed', 'completed']);
+      // the database itself failing (busy, unreachable: no data refused) fails the batch whole, at once —
+      // retrying each entry alone would wait out the same failure once per entry
+      const batches = f.log.stats.batches;
+      const busy = await Promise.allSettled([
+        f.log.append(exchangeEvent(10)),
+        f.log.append(exchangeEvent(11), async () => {
+          throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        }),
+      ]);
+      assert.deepEqual(busy.map((r) => r.status), ['rejected', 'rejected']);
+      assert.equal((busy[0] as PromiseRejectedResult).reason.code, 'E_DATABASE_UNAVAILABLE');
+      assert.equal(f.log.stats.batches, batches, 'nothing committed, nothing retried alone');
       // and the log goes on from there, whole
       assert.equal((await f.log.append(exchangeEvent(9))).seq, 7);
       assert.equal((await verify(f)).ok, true);
