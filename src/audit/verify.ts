@@ -66,14 +66,8 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
   const pageSize = opts.pageSize ?? 5000;
 
   const chain = new ChainVerifier(opts.suiteAlgorithm ? { expectedAlgorithm: opts.suiteAlgorithm } : {});
-  let after = -Infinity;
-  for (;;) {
-    let q = db.selectFrom('audit_entry').selectAll().orderBy('seq').limit(pageSize);
-    if (after !== -Infinity) q = q.where('seq', '>', after);
-    const page = await q.execute();
+  for await (const page of bySeq((after) => afterSeq(db.selectFrom('audit_entry').selectAll(), after).orderBy('seq').limit(pageSize).execute(), pageSize)) {
     for (const raw of page) chain.push(normaliseEntry(raw));
-    if (page.length < pageSize) break;
-    after = Number(page.at(-1)!.seq);
   }
   problems.push(...chain.problems);
   const lastSeq = chain.head?.seq ?? 0;
@@ -105,11 +99,8 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
   // checkpoints: signature by the region's key, row consistent with its document, head present and equal
   let checkpoints = 0;
   let anchored = 0;
-  after = -Infinity;
-  for (;;) {
-    let q = db.selectFrom('audit_checkpoint').selectAll().orderBy('seq').limit(pageSize);
-    if (after !== -Infinity) q = q.where('seq', '>', after);
-    const rows = (await q.execute()).map((r) => ({ ...r, seq: Number(r.seq), entry_count: Number(r.entry_count) }));
+  for await (const page of bySeq((after) => afterSeq(db.selectFrom('audit_checkpoint').selectAll(), after).orderBy('seq').limit(pageSize).execute(), pageSize)) {
+    const rows = page.map((r) => ({ ...r, seq: Number(r.seq), entry_count: Number(r.entry_count) }));
     const docs = rows.map((row) => {
       try {
         return checkCheckpointShape(JSON.parse(row.document));
@@ -155,8 +146,6 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
       }
     });
     checkpoints += rows.length;
-    if (rows.length < pageSize) break;
-    after = rows.at(-1)!.seq;
   }
 
   // the hub's anchors: each anchored head must still be in the local log, unchanged
@@ -217,6 +206,25 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
     ...(firstProblem ? { firstProblem } : {}),
     problems,
   };
+}
+
+/**
+ * A table's rows in seq order, a page at a time: `read(after)` reads the page after seq `after`, from
+ * the very first row when it is undefined (whatever seq a tampered row was given, zero or below too).
+ */
+async function* bySeq<R extends { seq: number | string }>(read: (after: number | undefined) => Promise<R[]>, pageSize: number): AsyncGenerator<R[]> {
+  let after: number | undefined;
+  for (;;) {
+    const page = await read(after);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = Number(page.at(-1)!.seq);
+  }
+}
+
+/** The query, past seq `after` when given. */
+function afterSeq<Q extends { where: (col: 'seq', op: '>', v: number) => Q }>(q: Q, after: number | undefined): Q {
+  return after === undefined ? q : q.where('seq', '>', after);
 }
 
 /** The stored hash of each of these entries (absent: no such entry). */
