@@ -215,7 +215,8 @@ function entryViewSchema(doc: TSchema): TSchema {
   });
 }
 
-const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,70}$' }) });
+const ENTRY_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,70}$';
+const IdParams = Type.Object({ id: Type.String({ pattern: ENTRY_ID_PATTERN }) });
 const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 const StatusQuery = Type.Object(
   { status: Type.Optional(Type.Enum([...ENTRY_STATUSES], { description: 'published (in force), draft, in-review, retired; visitors see published only' })) },
@@ -228,7 +229,7 @@ const ListQuery = Type.Object(
   {
     status: StatusQuery.properties.status,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIST_PAGE_MAX, description: `entries a page (default ${LIST_PAGE_DEFAULT})` })),
-    after: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,70}$', description: "the previous page's next: entries after this id" })),
+    after: Type.Optional(Type.String({ pattern: ENTRY_ID_PATTERN, description: "the previous page's next: entries after this id" })),
   },
   { additionalProperties: false },
 );
