@@ -126,8 +126,9 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
     if (!raw.hub) problems.push('hub: a node needs hub.url (the federation hub it joins)');
   }
   if (opts.role === 'hub' && raw.hub) problems.push('hub: a hub does not join another hub; remove the hub section');
-  // what the hub will accept as this node's endpoint (trailing slashes are dropped below)
-  const publicUrlProblem = raw.publicUrl ? endpointProblem(raw.publicUrl.replace(/\/+$/, '')) : undefined;
+  // what the hub will accept as this node's endpoint (trailing slashes dropped)
+  const publicUrl = raw.publicUrl?.replace(/\/+$/, '');
+  const publicUrlProblem = publicUrl ? endpointProblem(publicUrl) : undefined;
   if (publicUrlProblem) problems.push(`publicUrl: ${publicUrlProblem}`);
   if (opts.role === 'node' && raw.region) {
     const v = validateDivisionCode(raw.region.code);
@@ -184,7 +185,7 @@ export function configFromObject(obj: unknown, opts: NormaliseOptions): ServerCo
     log: { level: raw.log?.level ?? 'info', ...(raw.log?.file ? { file: resolvePath(raw.log.file, opts.baseDir) } : {}) },
     source: opts.source,
   };
-  if (raw.publicUrl) cfg.publicUrl = raw.publicUrl.replace(/\/+$/, '');
+  if (publicUrl) cfg.publicUrl = publicUrl;
   else if (listen.port !== 0) cfg.publicUrl = `http://${urlHost(listen.host)}:${listen.port}`;
   if (raw.hub) {
     cfg.hub = {
