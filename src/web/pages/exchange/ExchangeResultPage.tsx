@@ -242,7 +242,7 @@ function transportItems(x: ExchangeView, t: TFunction, lang: Lang) {
 }
 
 /** The basis the request was sent on (consent or legal basis). */
-function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeDraft['authorisation']> }) {
+function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeView['authorisation']> }) {
   const { t } = useTranslation();
   const statutory = authorisation.type === 'statutory';
   return (
@@ -255,13 +255,13 @@ function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeDraf
   );
 }
 
-function SummaryCard({ x, sent }: { x: ExchangeView; sent: ExchangeDraft | undefined }) {
+function SummaryCard({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
   const regionName = useRegionName();
   const { resources } = usePartnerResources(x.target.regionCode);
   const resource = resources?.find((r) => r.id === x.resource);
-  const basis = sent?.authorisation ?? x.authorisation;
+  const basis = x.authorisation;
   return (
     <Card title={t('result.summaryTitle')} testId="exchange-summary" className="summary-card">
       <DescList
@@ -301,7 +301,7 @@ export function ExchangeResultPage() {
   const navState = location.state as { exchange?: ExchangeView; request?: unknown } | null;
   const seeded = navState?.exchange;
   const initial = seeded?.messageId === messageId ? seeded : undefined;
-  // the request as the form sent it (ID number and authorisation included), when this page was opened from the form
+  // the request as the form sent it (the ID number included), when this page was opened from the form
   const sent = initial ? readDraft(navState?.request) : undefined;
 
   const load = useCallback((signal: AbortSignal) => fetchExchange(messageId, signal), [messageId]);
@@ -357,7 +357,7 @@ export function ExchangeResultPage() {
                 </div>
               </Card>
             )}
-            <SummaryCard x={x} sent={sent} />
+            <SummaryCard x={x} />
           </div>
           <div className="result-layout__side">
             {x.status === 'completed' && x.result && <ProvenancePanel x={x} />}
