@@ -5,7 +5,7 @@
 
 import { GB2261_SEX, GB3304_ETHNIC_GROUPS } from '../core/codes.js';
 import { TongbanError } from '../core/errors.js';
-import { dateExists, lookupDivision, validateCertificateId, validateDivisionCode, validateIdNumber, validateOrgCode, validateUscc } from '../core/ids/index.js';
+import { dateExists, idNumberProblemText, lookupDivision, validateCertificateId, validateDivisionCode, validateIdNumber, validateOrgCode, validateUscc } from '../core/ids/index.js';
 import { maskPersonalData } from '../core/mask.js';
 import type { DataElement } from '../catalog/model.js';
 import { standardElement } from '../catalog/elements.js';
@@ -126,7 +126,7 @@ export function checkValue(check: CheckKind, v: string): string | undefined {
       return normaliseDate(v, 'YYYY-MM-DD') === undefined && !/^\d{4}-\d{2}-\d{2}T/.test(v) ? `not a valid date (${quote(v)})` : undefined;
     case 'id-number': {
       const r = validateIdNumber(v);
-      return r.valid ? undefined : `not a valid GB 11643 ID number (${r.reason})`;
+      return r.valid ? undefined : `not a valid GB 11643 ID number (${idNumberProblemText(r).en})`;
     }
     case 'uscc': {
       const r = validateUscc(v);

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { TongbanError, isTongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
-import { validateIdNumber, validateUscc } from '../core/ids/index.js';
+import { idNumberProblemText, validateIdNumber, validateUscc } from '../core/ids/index.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { ExchangeRequestTable } from './schema.js';
@@ -241,8 +241,14 @@ export class Requester {
     if (!target) throw new TongbanError('E_INVALID_REQUEST', `target: ${input.target} is not a federation member`);
     if (target.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `target: ${input.target} is ${target.status}`);
     const id = input.subject.idNumber;
-    const verdict = input.subject.type === 'citizen' ? validateIdNumber(id) : validateUscc(id);
-    if (!verdict.valid) throw new TongbanError('E_INVALID_REQUEST', `subject: ${verdict.reason}`);
+    if (input.subject.type === 'citizen') {
+      // the detail reaches the request log: it names the broken rule, never the number's parts
+      const verdict = validateIdNumber(id);
+      if (!verdict.valid) throw new TongbanError('E_INVALID_REQUEST', `subject: not a valid GB 11643 ID number: ${idNumberProblemText(verdict).en}`);
+    } else {
+      const verdict = validateUscc(id);
+      if (!verdict.valid) throw new TongbanError('E_INVALID_REQUEST', `subject: ${verdict.reason}`);
+    }
     return target;
   }
 

@@ -4,6 +4,7 @@ import {
   certificateCheckChar,
   countiesOf,
   idCheckDigit,
+  idNumberProblemText,
   isWithin,
   lookupDivision,
   makeCertificateId,
@@ -374,4 +375,30 @@ test('GB/T 2260: hierarchy helpers', () => {
   assert.equal(isWithin('340104', '340104'), true);
   assert.equal(isWithin('340104', '310000'), false);
   assert.equal(isWithin('340104', '999999'), false);
+});
+
+test('GB 11643: every refusal names its rule, and the rule text quotes no part of the number', () => {
+  const TODAY_ = new Date('2025-06-01T00:00:00+08:00');
+  const cases: Array<[unknown, string]> = [
+    [12345, 'not-a-string'],
+    ['34010419900101123', 'length'],
+    ['3401041990010A1234', 'characters'],
+    ['34010419900101123Y', 'check-character'],
+    [`${makeIdNumber('340104', '19900101', 123).slice(0, 17)}${makeIdNumber('340104', '19900101', 123)[17] === '0' ? '1' : '0'}`, 'check-digit'],
+    [makeIdNumber('340104', '19990230', 123), 'birth-date'],
+    [makeIdNumber('340104', '18991231', 123), 'birth-date-too-early'],
+    [makeIdNumber('340104', '20250602', 123), 'birth-date-future'],
+    [makeIdNumber('999999', '19900101', 123), 'address-code'],
+    [makeIdNumber('340000', '19900101', 123), 'address-code-province'],
+  ];
+  for (const [input, problem] of cases) {
+    const v = validateIdNumber(input, { today: TODAY_ });
+    assert.equal(v.valid, false);
+    assert.equal(v.problem, problem, String(input));
+    const text = idNumberProblemText(v);
+    for (const s of [text.en, text.zh]) {
+      assert.ok(!/\d{4}/.test(s.replace('1900-01-01', '').replace('2260', '').replace('11643', '')), `${problem}: "${s}" quotes no digits of the number`);
+    }
+  }
+  assert.equal(validateIdNumber(makeIdNumber('340104', '19900101', 123)).problem, undefined);
 });

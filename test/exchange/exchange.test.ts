@@ -1,8 +1,10 @@
 import { test } from 'node:test';
+import { pino } from 'pino';
 import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
 import { verifySeal } from '../../src/exchange/seal.js';
+import { makeIdNumber } from '../../src/core/ids/index.js';
 import type { SealedResponse, SignedRequest } from '../../src/exchange/envelope.js';
 
 for (const engine of await engines()) {
@@ -102,3 +104,29 @@ for (const engine of await engines()) {
     });
   }
 }
+
+test('an invalid ID number is refused before anything is sent, and neither the answer nor the log quotes its birth date or address code', async () => {
+  const lines: string[] = [];
+  const shLogger = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+  const f = await exchangeFixture((await engines())[0]!, { shLogger });
+  try {
+    // a well-formed number whose check digit is right but whose birth date (19990230) does not exist
+    const bad = makeIdNumber('340104', '19990230', 123);
+    const res = await f.clerk('/api/exchange/requests', {
+      body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: bad }, fields: ['name'], purpose },
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'E_INVALID_REQUEST');
+    assert.match(res.body.error.detail, /subject: not a valid GB 11643 ID number: the birth date does not exist/);
+    const logged = lines.join('');
+    assert.match(logged, /request refused/);
+    for (const part of ['19990230', '1999-02-30', bad, '340104']) {
+      assert.ok(!JSON.stringify(res.body).includes(part), `the answer does not quote ${part}`);
+      assert.ok(!logged.includes(part), `the log does not quote ${part}`);
+    }
+    const sent = await f.sh.server.store.db.selectFrom('exchange_request').select('message_id').execute();
+    assert.equal(sent.length, 0, 'nothing was recorded or sent');
+  } finally {
+    await f.close();
+  }
+});

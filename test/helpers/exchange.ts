@@ -1,5 +1,6 @@
 // A small federation for exchange tests: hub, 上海 310000 (requester) and 安徽 340000 (provider,
 // with seeded registries), both approved, a signed-in 上海 clerk, and a real 安徽 citizen.
+import type { Logger } from 'pino';
 import type { Engine } from '../../src/store/db.js';
 import type { SuiteName } from '../../src/core/crypto/suite.js';
 import { decideMembership } from '../../src/hub/membership.js';
@@ -36,6 +37,8 @@ export interface FixtureOptions {
   clockWindowSeconds?: number;
   /** more 安徽 settings (e.g. adapters) */
   ahSettings?: Record<string, unknown>;
+  /** 上海's logger (default: quiet), for tests that read what a node logs */
+  shLogger?: Logger;
 }
 
 export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): Promise<ExchangeFixture> {
@@ -50,7 +53,7 @@ export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): P
   const anchor = { url: hub.server.url, keyId: hub.server.identity.keyId };
   const outbox = { outboxPollMs: 0, audit: { checkpointSeconds: 0 } };
   const shSettings = { exchange: { ...(o.route ? { partners: { '340000': { route: o.route } } } : {}), requestTimeoutMs: 10_000 } };
-  let sh = await startNode(engine, anchor, { code: '310000', name: '上海' }, { suite, settings: shSettings, start: outbox });
+  let sh = await startNode(engine, anchor, { code: '310000', name: '上海' }, { suite, settings: shSettings, start: { ...outbox, ...(o.shLogger ? { logger: o.shLogger } : {}) } });
   const ah = await startNode(engine, anchor, { code: '340000', name: '安徽' }, {
     suite,
     settings: {

@@ -21,6 +21,42 @@ export interface IdNumberVerdict extends Verdict {
   sequence?: string;
   /** the division named by the address code, when it is a current one */
   division?: Division;
+  /** which rule the number breaks, when it is invalid: `reason` quotes the number's parts, this does not */
+  problem?: IdNumberProblem;
+}
+
+export type IdNumberProblem =
+  | 'not-a-string'
+  | 'length'
+  | 'characters'
+  | 'check-character'
+  | 'check-digit'
+  | 'birth-date'
+  | 'birth-date-too-early'
+  | 'birth-date-future'
+  | 'address-code'
+  | 'address-code-province';
+
+const PROBLEM_TEXT: Record<IdNumberProblem, { en: string; zh: string }> = {
+  'not-a-string': { en: 'an ID number must be a string', zh: '身份号码必须是字符串' },
+  length: { en: 'an ID number has 18 characters', zh: '身份号码应为18位' },
+  characters: { en: 'the first 17 characters must be digits', zh: '前17位必须是数字' },
+  'check-character': { en: 'the check character must be a digit or X', zh: '校验码应为数字或X' },
+  'check-digit': { en: 'the check digit does not match', zh: '校验码不正确' },
+  'birth-date': { en: 'the birth date does not exist', zh: '出生日期不存在' },
+  'birth-date-too-early': { en: 'the birth date is before 1900-01-01', zh: '出生日期早于1900-01-01' },
+  'birth-date-future': { en: 'the birth date is in the future', zh: '出生日期晚于今天' },
+  'address-code': { en: 'the address code is not a current GB/T 2260 division', zh: '地址码不是现行行政区划代码' },
+  'address-code-province': { en: 'the address code is a province; an ID number carries a county or prefecture code', zh: '地址码为省级代码,应为县级或地级代码' },
+};
+
+/**
+ * Why an ID number is invalid without quoting any part of it (its birth date, address code or digits
+ * are personal data): for error details that reach logs and other parties. `reason` is for the person
+ * who typed the number and sees it anyway.
+ */
+export function idNumberProblemText(v: IdNumberVerdict): { en: string; zh: string } {
+  return PROBLEM_TEXT[v.problem ?? 'characters'];
 }
 
 export interface IdNumberOptions {
@@ -58,14 +94,15 @@ export function makeIdNumber(addressCode: string, birthDate: string, sequence: n
 
 /** Validates a GB 11643 ID number. Never throws; the verdict says what is wrong. */
 export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumberVerdict {
-  if (typeof s !== 'string') return fail('an ID number must be a string', '身份号码必须是字符串');
+  if (typeof s !== 'string') return fail('not-a-string', 'an ID number must be a string', '身份号码必须是字符串');
   if (s.length !== 18) {
-    return fail(`an ID number has 18 characters, got ${describe(s)}`, `身份号码应为18位,实际为${s.length}位`);
+    return fail('length', `an ID number has 18 characters, got ${describe(s)}`, `身份号码应为18位,实际为${s.length}位`);
   }
   for (let i = 0; i < 17; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) {
       return fail(
+        'characters',
         `character ${i + 1} is ${JSON.stringify(s[i])}; the first 17 characters must be digits`,
         `第${i + 1}位为"${s[i]}",前17位必须是数字`,
       );
@@ -73,7 +110,7 @@ export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumb
   }
   const last = s[17]!;
   if (!/[0-9Xx]/.test(last)) {
-    return fail(`the check character is ${JSON.stringify(last)}; it must be a digit or X`, `校验码为"${last}",应为数字或X`);
+    return fail('check-character', `the check character is ${JSON.stringify(last)}; it must be a digit or X`, `校验码为"${last}",应为数字或X`);
   }
   const normalized = s.slice(0, 17) + last.toUpperCase();
   const addressCode = s.slice(0, 6);
@@ -91,7 +128,7 @@ export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumb
 
   const expected = idCheckDigit(s.slice(0, 17));
   if (expected !== normalized[17]) {
-    return { ...parsed, reason: `check digit is ${last}, expected ${expected}`, reasonZh: `校验码为${last},应为${expected}` };
+    return { ...parsed, problem: 'check-digit', reason: `check digit is ${last}, expected ${expected}`, reasonZh: `校验码为${last},应为${expected}` };
   }
 
   const y = s.slice(6, 10);
@@ -99,21 +136,22 @@ export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumb
   const d = s.slice(12, 14);
   const iso = `${y}-${m}-${d}`;
   if (!dateExists(Number(y), Number(m), Number(d))) {
-    return { ...parsed, reason: `birth date ${y}${m}${d} does not exist`, reasonZh: `出生日期${y}${m}${d}不存在` };
+    return { ...parsed, problem: 'birth-date', reason: `birth date ${y}${m}${d} does not exist`, reasonZh: `出生日期${y}${m}${d}不存在` };
   }
   parsed.birthDate = iso;
   if (iso < EARLIEST) {
-    return { ...parsed, reason: `birth date ${iso} is before 1900-01-01`, reasonZh: `出生日期${iso}早于1900-01-01` };
+    return { ...parsed, problem: 'birth-date-too-early', reason: `birth date ${iso} is before 1900-01-01`, reasonZh: `出生日期${iso}早于1900-01-01` };
   }
   const today = shanghaiDate(opts.today ?? new Date());
   if (iso > today) {
-    return { ...parsed, reason: `birth date ${iso} is in the future (today is ${today})`, reasonZh: `出生日期${iso}晚于今天(${today})` };
+    return { ...parsed, problem: 'birth-date-future', reason: `birth date ${iso} is in the future (today is ${today})`, reasonZh: `出生日期${iso}晚于今天(${today})` };
   }
 
   if (opts.checkAddress !== false) {
     if (!division) {
       return {
         ...parsed,
+        problem: 'address-code',
         reason: `address code ${addressCode} is not a current GB/T 2260 division`,
         reasonZh: `地址码${addressCode}不是现行行政区划代码`,
       };
@@ -121,6 +159,7 @@ export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumb
     if (division.level === 'province') {
       return {
         ...parsed,
+        problem: 'address-code-province',
         reason: `address code ${addressCode} is a province (${division.name}); an ID number carries a county or prefecture code`,
         reasonZh: `地址码${addressCode}为省级代码(${division.name}),应为县级或地级代码`,
       };
@@ -129,8 +168,8 @@ export function validateIdNumber(s: unknown, opts: IdNumberOptions = {}): IdNumb
   return { ...parsed, valid: true };
 }
 
-function fail(reason: string, reasonZh: string): IdNumberVerdict {
-  return { valid: false, reason, reasonZh };
+function fail(problem: IdNumberProblem, reason: string, reasonZh: string): IdNumberVerdict {
+  return { valid: false, problem, reason, reasonZh };
 }
 
 /** Gregorian calendar check, no Date object (so no time zone or two-digit-year surprises). */

@@ -16,7 +16,16 @@ export {
   type DivisionLevel,
   type DivisionVerdict,
 } from './divisions.js';
-export { dateExists, idCheckDigit, makeIdNumber, validateIdNumber, type IdNumberOptions, type IdNumberVerdict } from './id-number.js';
+export {
+  dateExists,
+  idCheckDigit,
+  idNumberProblemText,
+  makeIdNumber,
+  validateIdNumber,
+  type IdNumberOptions,
+  type IdNumberProblem,
+  type IdNumberVerdict,
+} from './id-number.js';
 export { orgCheckChar, validateOrgCode, type OrgCodeVerdict } from './org-code.js';
 export { NATIONAL_DIVISION, USCC_ALPHABET, USCC_DEPARTMENTS, makeUscc, usccCheckChar, validateUscc, type UsccVerdict } from './uscc.js';
 export {
