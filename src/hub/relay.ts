@@ -103,6 +103,9 @@ export class Relay {
       if (body) {
         // gatekeeping only: the sender must be an active member naming one of its active keys
         if (!meta.from || !meta.keyId || !meta.suite) throw new TongbanError('E_INVALID_REQUEST', 'not an exchange message');
+        // a message goes only where it is addressed: the relay does not carry it to a member it does
+        // not name (that member would refuse it, but only after the relay had delivered it)
+        if (meta.to !== target) throw new TongbanError('E_INVALID_REQUEST', `the message is addressed to ${meta.to ?? 'no member'}, not ${target}`);
         idx.signingKey(meta.from, meta.keyId, meta.suite);
       }
       const url = new URL(`${to.endpoint}/api/exchange/v1/${kind}`);
@@ -140,12 +143,12 @@ export class Relay {
   }
 }
 
-function readMeta(body: Buffer): { messageId?: string; from?: string; keyId?: string; suite?: string } {
+function readMeta(body: Buffer): { messageId?: string; from?: string; to?: string; keyId?: string; suite?: string } {
   try {
-    const doc = JSON.parse(body.toString('utf8')) as { payload?: { messageId?: unknown; from?: unknown }; signature?: { keyId?: unknown; suite?: unknown }; seal?: { keyId?: unknown; suite?: unknown } };
+    const doc = JSON.parse(body.toString('utf8')) as { payload?: { messageId?: unknown; from?: unknown; to?: unknown }; signature?: { keyId?: unknown; suite?: unknown }; seal?: { keyId?: unknown; suite?: unknown } };
     const sig = doc.signature ?? doc.seal;
     const str = (v: unknown) => (typeof v === 'string' && v.length <= 80 ? v : undefined);
-    return { messageId: str(doc.payload?.messageId), from: str(doc.payload?.from), keyId: str(sig?.keyId), suite: str(sig?.suite) };
+    return { messageId: str(doc.payload?.messageId), from: str(doc.payload?.from), to: str(doc.payload?.to), keyId: str(sig?.keyId), suite: str(sig?.suite) };
   } catch {
     return {};
   }

@@ -12,6 +12,8 @@ import { makeSigner } from '../../src/core/signed-document.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { RELAY_ANSWER_LIMIT } from '../../src/hub/relay.js';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
+import { buildRequestPayload } from '../../src/exchange/envelope.js';
+import { BatchSigner } from '../../src/exchange/seal.js';
 
 test('the relay refuses to pass on an answer that is not JSON, or larger than its limit', async () => {
   // a member's "node": secrets in plain text on one path, an endless JSON answer on the other
@@ -62,6 +64,30 @@ test('through the relay, a hub that cannot be reached is reported as the hub, no
     assert.match(res.body.exchange.error.detail, /the hub relaying to 340000 could not be reached/);
     const entry = await f.sh.server.store.db.selectFrom('audit_entry').select(['outcome', 'error_code']).where('action', '=', 'exchange.request.sent').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     assert.deepEqual([entry.outcome, entry.error_code], ['error', 'E_HUB_UNAVAILABLE']);
+  } finally {
+    await f.close();
+  }
+});
+
+test('the relay carries a message only to the member it is addressed to', async () => {
+  const f = await exchangeFixture('sqlite', { route: 'relay' });
+  try {
+    // a request 上海 signed for 安徽, posted to the relay for 上海 itself
+    const payload = buildRequestPayload({
+      from: '310000', to: '340000',
+      user: { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', roles: ['clerk'] },
+      purpose, subject: { type: 'citizen', id: f.citizen.idNumber }, resource: 'hukou.person', fields: ['name'],
+    });
+    const doc = { payload, signature: await new BatchSigner(f.sh.server.identity).sign(payload) };
+    const res = await fetch(`${f.hub.server.url}/api/relay/v1/310000/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+    const body = (await res.json()) as { error: { code: string; detail: string } };
+    assert.equal(res.status, 400);
+    assert.equal(body.error.code, 'E_INVALID_REQUEST');
+    assert.match(body.error.detail, /addressed to 340000, not 310000/);
+    // 上海 never saw it: none of its audit entries names the message
+    await f.sh.server.audit.drain?.();
+    const seen = await f.sh.server.store.db.selectFrom('audit_entry').select('seq').where('message_id', '=', payload.messageId).execute();
+    assert.equal(seen.length, 0);
   } finally {
     await f.close();
   }
