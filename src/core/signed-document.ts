@@ -51,9 +51,21 @@ export function verifyDocument<P>(doc: unknown, key: VerificationKey): SignedDoc
     throw new TongbanError('E_NOT_TRUSTED', `signed by ${d.signature.keyId}, expected ${key.keyId}`);
   }
   const suite = suiteFor(key.suite);
-  const ok = suite.verify(key.publicKeyPem, canonicalBytes(d.payload), Buffer.from(d.signature.value, 'base64'));
+  const sig = signatureBytes(d.signature.value);
+  const ok = sig !== undefined && suite.verify(key.publicKeyPem, canonicalBytes(d.payload), sig);
   if (!ok) throw new TongbanError('E_SIGNATURE', `signature by ${key.keyId} does not verify`);
   return d;
+}
+
+/**
+ * A signature `value`'s bytes, or undefined unless it is base64 exactly as RFC 4648 §4 writes it:
+ * standard alphabet, `=` padding, no line breaks, unused bits zero (PROTOCOL.md §1.3). Node's decoder
+ * skips what it does not know, so one signature would otherwise have many spellings.
+ */
+export function signatureBytes(value: string): Buffer | undefined {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.toString('base64') === value ? bytes : undefined;
 }
 
 export function assertSignedShape<P>(doc: unknown): SignedDocument<P> {

@@ -8,7 +8,7 @@
 import { canonicalBytes } from '../core/jcs.js';
 import { allInclusionProofs, leafHash, rootFromProof } from '../core/merkle.js';
 import { suiteFor, type SuiteName } from '../core/crypto/index.js';
-import type { Signer } from '../core/signed-document.js';
+import { signatureBytes, type Signer } from '../core/signed-document.js';
 import { BoundedCache } from '../core/crypto/cache.js';
 
 export interface BatchInfo {
@@ -123,7 +123,9 @@ export function verifySeal(payload: unknown, block: SealBlock, publicKeyPem: str
   if (rootHex !== b.root) return { ok: false, reason: 'message is not in the signed batch (root mismatch)' };
   const cacheKey = `${publicKeyPem}|${rootHex}|${block.value}`;
   if (verifiedRoots.get(cacheKey)) return { ok: true };
-  if (!suite.verify(publicKeyPem, root, Buffer.from(block.value, 'base64'))) return { ok: false, reason: 'signature does not verify' };
+  const sig = signatureBytes(block.value);
+  if (!sig) return { ok: false, reason: 'signature value is not base64 as RFC 4648 §4 writes it' };
+  if (!suite.verify(publicKeyPem, root, sig)) return { ok: false, reason: 'signature does not verify' };
   verifiedRoots.set(cacheKey, true);
   return { ok: true };
 }

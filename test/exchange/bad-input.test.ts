@@ -50,6 +50,21 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
         const d = await signed(sh, requestFor(f));
         return { ...d, signature: { ...d.signature, value: Buffer.alloc(64, 7).toString('base64') } };
       }, 401, 'E_SIGNATURE'],
+      // one signature, one spelling: base64 as RFC 4648 §4 writes it and nothing else
+      ...([
+        ['without its padding', (v: string) => v.replace(/=+$/, '')],
+        ['in the URL-safe alphabet', (v: string) => v.replace(/\+/g, '-').replace(/\//g, '_').replace(/^(.)/, (c) => (c === 'A' ? '-' : c))],
+        ['with a line break', (v: string) => `${v.slice(0, 44)}\n${v.slice(44)}`],
+        ['with unused bits set', (v: string) => {
+          const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+          const i = v.indexOf('=') - 1; // a 64-byte signature ends "xy==": y carries 4 bits that are not data
+          return `${v.slice(0, i)}${alphabet[alphabet.indexOf(v[i]!) ^ 1]}${v.slice(i + 1)}`;
+        }],
+      ] as const).map(([how, respell]): [string, () => Promise<object>, number, string] => [`signature value ${how}`, async () => {
+        const d = await signed(sh, requestFor(f));
+        assert.ok(d.signature.value.endsWith('=='), 'an Ed25519 signature is 64 bytes');
+        return { ...d, signature: { ...d.signature, value: respell(d.signature.value) } };
+      }, 401, 'E_SIGNATURE']),
       ['payload changed after signing', async () => {
         const d = await signed(sh, requestFor(f));
         return { ...d, payload: { ...d.payload, fields: ['name', 'sex', 'birthDate'] } };
