@@ -1,5 +1,6 @@
 // What the browser tests of the console share: signing in (for the API and through the sign-in page),
-// full-page screenshots into test-results/, and the check that a page fits a phone's width.
+// full-page screenshots into test-results/, the check that a page fits a phone's width, and a record of
+// a page's console errors and failed requests.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -36,4 +37,20 @@ export async function text(page: Page, testId: string): Promise<string> {
 export async function noHorizontalOverflow(page: Page): Promise<void> {
   const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
   assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
+}
+
+/**
+ * From now on, what of a page shows as a failure in the browser's developer tools: console errors
+ * (Chromium logs every 4xx/5xx answer as one) and answers with a 4xx/5xx status, as
+ * "404 GET /api/…". A page that works quietly leaves the list empty.
+ */
+export function recordFailures(page: Page): string[] {
+  const out: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') out.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) out.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+  });
+  return out;
 }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
-import { apiSignIn, noHorizontalOverflow, screenshot, signIn, text } from './helpers.js';
+import { apiSignIn, noHorizontalOverflow, recordFailures, screenshot, signIn, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { DEMO_GUIDE_NOTE, nationalCodeOf } from '../src/sim/demo-items.js';
 
@@ -67,6 +67,20 @@ test('data portal: search the federation, an item guide with 免提交 materials
 
     // ---- 1. a visitor on the portal ------------------------------------------------------------------
     const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    // not being signed in is no error: the portal and the sign-in page ask who is there (GET /api/session,
+    // answered with user: null) without a failed request or an error in the browser's console
+    const quiet = await visitor.newPage();
+    const failures = recordFailures(quiet);
+    await quiet.goto(`${base}/portal`);
+    await quiet.getByTestId('directory-source').waitFor();
+    await quiet.getByTestId('sign-in-link').waitFor();
+    await quiet.waitForLoadState('networkidle');
+    await quiet.goto(`${base}/login`);
+    await quiet.getByTestId('login-form').waitFor();
+    await quiet.waitForLoadState('networkidle');
+    assert.deepEqual(failures, [], 'the portal and the sign-in page load without failures');
+    await quiet.close();
+
     const page = await visitor.newPage();
     watch(page);
     await page.goto(`${base}/`);

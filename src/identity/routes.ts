@@ -50,6 +50,11 @@ const UserSchema = Type.Object(
   },
 );
 const SessionBody = Type.Object({ user: UserSchema, expiresAt: Type.String({ description: 'absolute end of the session (UTC)' }) });
+/** GET /api/session: the same, or both null when this browser is not signed in */
+const CurrentSessionBody = Type.Object({
+  user: Type.Union([UserSchema, Type.Null()]),
+  expiresAt: Type.Union([Type.String({ description: 'absolute end of the session (UTC)' }), Type.Null()]),
+});
 const SignInBody = Type.Object(
   {
     userId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -118,16 +123,17 @@ async function identityPlugin(app: App, opts: IdentityRouteOptions): Promise<voi
     {
       schema: {
         tags: ['identity'],
-        summary: 'The signed-in user of this browser (401 when not signed in)',
-        response: { 200: SessionBody, ...errorResponses(401) },
+        summary: 'The signed-in user of this browser: user and expiresAt are null when it is not signed in',
+        description:
+          'Not being signed in is an answer, not an error: no cookie, or one whose session has ended (expired, signed out, account disabled), gives 200 with user null, so that public pages asking who is there do not fail. Routes that need a user still answer 401.',
+        response: { 200: CurrentSessionBody },
       },
     },
     async (req, reply) => {
       const token = readCookie(req.headers.cookie, SESSION_COOKIE);
       const s = token ? await resolveSession(opts.db, token) : null;
-      if (!s) throw new TongbanError('E_UNAUTHENTICATED', token ? 'the session has ended' : 'not signed in');
       reply.header('cache-control', 'no-store');
-      return { user: s.user, expiresAt: s.expiresAt };
+      return s ? { user: s.user, expiresAt: s.expiresAt } : { user: null, expiresAt: null };
     },
   );
 

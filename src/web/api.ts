@@ -236,15 +236,15 @@ function asSession(path: string, body: unknown): SessionInfo {
   return body as unknown as SessionInfo;
 }
 
-/** The signed-in user, or null when not signed in. A server without accounts (the hub) answers 404. */
+/**
+ * The signed-in user, or null when not signed in: the node answers 200 with `user: null` then (no
+ * cookie, or an ended session), so a public page asking shows no failed request. A server without
+ * accounts (the hub) answers 404.
+ */
 export async function fetchSession(signal?: AbortSignal): Promise<SessionInfo | null> {
-  try {
-    const { body } = await call('/api/session', { signal });
-    return asSession('/api/session', body);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return null;
-    throw e;
-  }
+  const { body } = await call('/api/session', { signal });
+  if (isRecord(body) && body.user === null) return null;
+  return asSession('/api/session', body);
 }
 
 export async function signIn(userId: string, password: string): Promise<SessionInfo> {

@@ -36,10 +36,11 @@ for (const engine of await engines()) {
       const base = node.server.url;
       await createUser(node.server.store.db, { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: PW }, ctx);
 
-      // not signed in
+      // not signed in: an answer, not an error (public pages ask too)
       const anon = await fetch(`${base}/api/session`);
-      assert.equal(anon.status, 401);
-      assert.equal(((await anon.json()) as ErrorJson).error.code, 'E_UNAUTHENTICATED');
+      assert.equal(anon.status, 200);
+      assert.deepEqual(await anon.json(), { user: null, expiresAt: null });
+      assert.equal(anon.headers.get('cache-control'), 'no-store');
 
       // sign in
       const res = await post(`${base}/api/session`, { userId: 'sh-clerk', password: PW });
@@ -63,7 +64,9 @@ for (const engine of await engines()) {
       const out = await fetch(`${base}/api/session`, { method: 'DELETE', headers: { cookie } });
       assert.equal(out.status, 204);
       assert.match(out.headers.get('set-cookie')!, /^tb_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict/);
-      assert.equal((await fetch(`${base}/api/session`, { headers: { cookie } })).status, 401);
+      const ended = await fetch(`${base}/api/session`, { headers: { cookie } });
+      assert.equal(ended.status, 200);
+      assert.deepEqual(await ended.json(), { user: null, expiresAt: null }, 'an ended session is no session');
       assert.equal((await fetch(`${base}/api/session`, { method: 'DELETE' })).status, 204, 'signing out twice is fine');
 
       // wrong password and unknown user: the same answer, in the caller's language
