@@ -10,6 +10,8 @@
 //  3. The demo's reviewer (审核人) reviews the new resource (diff, history) and approves it; returns the
 //     imported item with a reason. The resource appears in the portal.
 //  4. The hub stops: the portal says its directory is this node's cache.
+// A visitor's pages — the portal, the sign-in page, and the hub's pages — load without a failed request
+// or a console error.
 // Screenshots in test-results/ (portal-*, catalog-*), 1280 and 390 px, zh-CN and en.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,6 +82,29 @@ test('data portal: search the federation, an item guide with 免提交 materials
     await quiet.waitForLoadState('networkidle');
     assert.deepEqual(failures, [], 'the portal and the sign-in page load without failures');
     await quiet.close();
+
+    // the hub's pages ask only for what the hub serves: not who is signed in (it keeps no staff accounts)
+    // nor the state of a node's copy of the directory (/api/directory/status): no 404, nothing failed
+    const atHub = await visitor.newPage();
+    const hubFailures = recordFailures(atHub);
+    const hubUrl = demo.hub.url;
+    const hubPages: Array<[string, string]> = [
+      ['/', 'page-overview'],
+      ['/federation', 'members-table'],
+      [`/portal?q=${encodeURIComponent('户口')}`, 'hits'],
+      [`/portal/items/310000/${ITEM_CODE}`, 'materials'],
+      ['/login', 'no-accounts'],
+    ];
+    for (const [path, testId] of hubPages) {
+      await atHub.goto(`${hubUrl}${path}`);
+      await atHub.getByTestId(testId).waitFor();
+      await atHub.waitForLoadState('networkidle');
+    }
+    await atHub.goto(`${hubUrl}/portal`);
+    await atHub.waitForFunction(`document.querySelector('[data-testid="directory-source"]')?.getAttribute('data-source') === 'hub'`);
+    await atHub.waitForLoadState('networkidle');
+    assert.deepEqual(hubFailures, [], "the hub's pages load without failures");
+    await atHub.close();
 
     const page = await visitor.newPage();
     watch(page);

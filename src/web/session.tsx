@@ -1,5 +1,5 @@
-// Who is signed in (GET /api/session), for the whole app: the header's user menu, the sign-in page,
-// and <RequireUser> around pages that need a role. Any API call answering 401 ends the session here,
+// Who is signed in (GET /api/session, on nodes), for the whole app: the header's user menu, the sign-in
+// page, and <RequireUser> around pages that need a role. Any API call answering 401 ends the session here,
 // so a page whose session expired sends the user to /login and back afterwards.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -9,6 +9,7 @@ import { ApiError, fetchSession, onUnauthenticated, signIn as apiSignIn, signOut
 import type { SessionUser, UserRole } from './api';
 import { Banner, ErrorPanel, Loading } from './components/ui';
 import { Icon } from './components/Icon';
+import { useNodeInfo } from './nodeInfo';
 
 export type SessionState =
   | { status: 'loading' }
@@ -32,8 +33,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
+  // Only nodes keep staff accounts: the hub is not asked (it has no /api/session). Until the server's
+  // role is known nothing is asked; when /api/info cannot be read the session is asked all the same.
+  const info = useNodeInfo();
+  const role = info.data ? info.data.role : info.loading ? undefined : 'unknown';
 
   useEffect(() => {
+    if (role === undefined) return;
+    if (role === 'hub') {
+      setState({ status: 'unavailable' });
+      return;
+    }
     const ctrl = new AbortController();
     fetchSession(ctrl.signal).then(
       (s) => {
@@ -47,7 +57,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
     );
     return () => ctrl.abort();
-  }, [tick]);
+  }, [tick, role]);
 
   // a 401 from any API call: the session has ended (expired, signed out elsewhere, account disabled)
   useEffect(

@@ -9,7 +9,8 @@
 //   GET  /api/catalog/elements
 //   GET  /api/directory/search · /api/directory/facets · /api/directory/entries/:region/:kind/:id
 //   GET  /api/directory/status (nodes: the cache and whether the hub answered)
-import { ApiError, call, formatError, isRecord } from '../api';
+import { call, formatError, isRecord } from '../api';
+import type { ApiError } from '../api';
 
 export interface Bilingual {
   zh: string;
@@ -448,16 +449,11 @@ export function cachedDirectoryEntry<K extends DirectoryKind>(region: string, ki
   return p as Promise<DirectoryEntry<DocOf[K]>>;
 }
 
-/** The node's cache state; null on the hub (which serves the directory itself). */
-export async function fetchDirectoryStatus(signal?: AbortSignal): Promise<DirectoryStatus | null> {
-  try {
-    const { body } = await call('/api/directory/status', { signal });
-    if (!isRecord(body) || !isRecord(body.cache)) throw formatError('/api/directory/status', 'unexpected shape');
-    return body as unknown as DirectoryStatus;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
+/** The node's cache state. Nodes only: the hub serves the directory itself and has no such route (not asked there). */
+export async function fetchDirectoryStatus(signal?: AbortSignal): Promise<DirectoryStatus> {
+  const { body } = await call('/api/directory/status', { signal });
+  if (!isRecord(body) || !isRecord(body.cache)) throw formatError('/api/directory/status', 'unexpected shape');
+  return body as unknown as DirectoryStatus;
 }
 
 /** `340000:hukou.person` → 340000 / hukou.person; a plain id is the item's own region. */

@@ -9,10 +9,11 @@ import { Link, useSearchParams } from 'react-router';
 import { Icon } from '../../components/Icon';
 import { Banner, Empty, ErrorPanel, Loading, Time } from '../../components/ui';
 import { CROSS_MODES, fetchDirectoryStatus, fetchFacets, searchDirectory, SHARING_TYPES } from '../../catalog/api';
-import type { CrossMode, DirectoryKind, FacetValue, SearchHit, SearchParams, SharingType } from '../../catalog/api';
+import type { CrossMode, DirectoryKind, DirectoryStatus, FacetValue, SearchHit, SearchParams, SharingType } from '../../catalog/api';
 import { Highlighted } from '../../catalog/Highlighted';
 import { KindTag, ModeTags, SharingTag, useFacetLabel, useRegionName } from '../../catalog/labels';
 import { portalCertificatePath, portalItemPath, portalResourcePath } from '../../catalog/views';
+import { useNodeInfo } from '../../nodeInfo';
 import { useResource } from '../../useResource';
 
 export const PAGE_SIZE = 20;
@@ -186,10 +187,15 @@ function Pager({ page, total, pageSize, onPage }: { page: number; total: number;
   );
 }
 
+/** On the hub (or while the server's role is not known yet) there is no cache state to ask for. */
+const noStatus = (): Promise<DirectoryStatus | null> => Promise.resolve(null);
+
 /** Where the directory came from: the hub itself, or this node's cache (with a warning when the hub is not answering). */
 function SourceNote({ source, syncedAt }: { source: 'hub' | 'cache'; syncedAt: string | null | undefined }) {
   const { t } = useTranslation();
-  const status = useResource(fetchDirectoryStatus, 30_000);
+  // only a node keeps a copy of the directory and says how it is doing (/api/directory/status); the hub has no such route
+  const onNode = useNodeInfo().data?.role === 'node';
+  const status = useResource<DirectoryStatus | null>(onNode ? fetchDirectoryStatus : noStatus, onNode ? 30_000 : undefined);
   if (source === 'hub') {
     return (
       <p className="portal-source muted small" data-testid="directory-source" data-source="hub">
