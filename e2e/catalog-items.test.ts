@@ -7,7 +7,8 @@
 //  3. fixes it, sets the modes, adds a material read from a data resource (免提交) with two of its fields,
 //     saves and submits: the new version is in review with those values, the published one still in force;
 //  4. creates a regional item through "new item" and keeps it as a draft.
-// Screenshots in test-results/ (item-edit-*, item-list-*): 1280 px zh-CN, 390 px zh-CN, 1280 px en.
+// On a 390 px phone the navigation row scrolls the current page's tab into view.
+// Screenshots in test-results/ (item-edit-*, item-list-*, nav-*): 1280 px zh-CN, 390 px zh-CN and en, 1280 px en.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
-import { apiSignIn, noHorizontalOverflow, screenshot, signIn } from './helpers.js';
+import { activeTabInView, apiSignIn, noHorizontalOverflow, screenshot, signIn } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 
 interface ItemVersion {
@@ -223,6 +224,22 @@ test('catalogue console: edit a pending national item (a refused time limit chan
     await mp.getByTestId('import-items').waitFor();
     await noHorizontalOverflow(mp);
     await screenshot(mp, 'item-list-390-zh-CN.png');
+    // on a phone the navigation is one row that scrolls sideways: the current page's tab is brought into
+    // view, for the row's last page (数据源状态) as for its first, reached from the header's brand
+    await activeTabInView(mp, 'catalog');
+    await mp.goto(`${base}/sources`);
+    await mp.getByTestId('page-sources').waitFor();
+    await activeTabInView(mp, 'sources');
+    await screenshot(mp, 'nav-sources-390-zh-CN.png');
+    await mp.locator('.brand').click();
+    await mp.getByTestId('page-overview').waitFor();
+    await activeTabInView(mp, 'overview');
+    await mp.goto(`${base}/sources?lang=en`);
+    await mp.getByTestId('page-sources').waitFor();
+    await activeTabInView(mp, 'sources');
+    await screenshot(mp, 'nav-sources-390-en.png');
+    await mp.goto(`${base}/?lang=zh-CN`);
+    await mp.getByTestId('page-overview').waitFor();
 
     await ap.goto(`${base}/catalog/items/${encodeURIComponent(other.id)}/edit?lang=en`);
     await ap.getByTestId('page-item-edit').waitFor();

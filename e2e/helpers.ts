@@ -1,6 +1,6 @@
 // What the browser tests of the console share: signing in (for the API and through the sign-in page),
-// full-page screenshots into test-results/, the check that a page fits a phone's width, and a record of
-// a page's console errors and failed requests.
+// full-page screenshots into test-results/, the check that a page fits a phone's width, that the current
+// page's navigation tab is in view, and a record of a page's console errors and failed requests.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -37,6 +37,15 @@ export async function text(page: Page, testId: string): Promise<string> {
 export async function noHorizontalOverflow(page: Page): Promise<void> {
   const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
   assert.ok(scroll <= client, `the page fits ${client} px (scrollWidth ${scroll})`);
+}
+
+/** The navigation's tab `id` is the current page's and lies within the navigation's visible box (a phone's row scrolls sideways). */
+export async function activeTabInView(page: Page, id: string): Promise<void> {
+  const tab = page.getByTestId(`nav-${id}`);
+  await page.waitForFunction(`document.querySelector('[data-testid="nav-${id}"]')?.classList.contains('is-active') === true`);
+  const [nav, box] = [await page.getByTestId('sidenav').boundingBox(), await tab.boundingBox()];
+  assert.ok(nav && box, `nav-${id} is laid out`);
+  assert.ok(box.x >= nav.x - 0.5 && box.x + box.width <= nav.x + nav.width + 0.5, `nav-${id} (${box.x}…${box.x + box.width}) is within the navigation (${nav.x}…${nav.x + nav.width})`);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The application frame: header (product, node identity, role, signed-in user, language), left
 // navigation built from nav.tsx, and the page outlet. Also keeps document.title in step.
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import type { NodeInfo } from './api';
@@ -91,8 +91,18 @@ function UserMenu() {
   );
 }
 
+/** Scrolls a row that scrolls sideways (and only it) so that `el` is inside it, with a little of its neighbours. */
+function revealInRow(row: HTMLElement, el: HTMLElement) {
+  if (row.scrollWidth <= row.clientWidth) return;
+  const r = row.getBoundingClientRect();
+  const e = el.getBoundingClientRect();
+  const margin = 24;
+  if (e.left < r.left) row.scrollLeft -= r.left - e.left + margin;
+  else if (e.right > r.right) row.scrollLeft += e.right - r.right + margin;
+}
+
 export function Layout() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const location = useLocation();
   const { data: info } = useNodeInfo();
   const { user } = useSession();
@@ -103,6 +113,17 @@ export function Layout() {
   useEffect(() => {
     document.title = [pageTitle, identity, t('app.name')].filter(Boolean).join(' · ');
   }, [pageTitle, identity, t]);
+
+  // On a phone the navigation is one row that scrolls sideways: the current page's tab is brought into
+  // view (also when entries come and go with the role and the user, or change width with the language).
+  // Only the row scrolls, never the page.
+  const navRef = useRef<HTMLElement>(null);
+  const navId = page?.navId;
+  useEffect(() => {
+    const nav = navRef.current;
+    const active = nav?.querySelector<HTMLElement>('.sidenav__link.is-active');
+    if (nav && active) revealInRow(nav, active);
+  }, [navId, info?.role, user, i18n.language]);
 
   return (
     <div className="app">
@@ -120,7 +141,7 @@ export function Layout() {
         <LangSwitch />
       </header>
       <div className="shell">
-        <nav className="sidenav" aria-label={t('nav.label')}>
+        <nav className="sidenav" aria-label={t('nav.label')} ref={navRef} data-testid="sidenav">
           {navSections.map((section) => {
             const entries = visibleEntries(section.entries, info?.role, user);
             if (entries.length === 0) return null;
