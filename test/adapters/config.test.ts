@@ -164,7 +164,7 @@ test('transforms: the closed list, each with its flag when a value does not fit'
 test('checks against data elements: identifiers, divisions, dates, code tables (code or name); flags are masked and bounded', () => {
   const id = makeIdNumber('340104', '19900101', 123);
   assert.equal(checkValue('id-number', id), undefined);
-  assert.match(checkValue('id-number', `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`) ?? '', /^not a valid GB 11643 ID number \(check digit is/);
+  assert.match(checkValue('id-number', `${id.slice(0, 17)}${id[17] === '0' ? '1' : '0'}`) ?? '', /^not a valid GB 11643 ID number \(the check digit does not match\)$/);
   assert.equal(checkValue('uscc', makeUscc('91', '340104', 'MA2N3K4L')), undefined);
   assert.match(checkValue('uscc', '91340104MA2N3K4L5X') ?? '', /^not a valid GB 32100 credit code/);
   assert.match(checkValue('org-code', '12345678-0') ?? '', /^not a valid GB 11714/);
