@@ -68,14 +68,24 @@ export function signatureBytes(value: string): Buffer | undefined {
   return bytes.toString('base64') === value ? bytes : undefined;
 }
 
-export function assertSignedShape<P>(doc: unknown): SignedDocument<P> {
+/**
+ * The closed shape of a signed document: `{ payload, signature: { suite, keyId, value } }` and nothing
+ * else (PROTOCOL.md §1.4). `extra` names top-level members a document type adds (a key rotation's
+ * `proof`). A member outside the signature that a reader ignored could still mislead whoever reads the
+ * stored document later, so none is let through.
+ */
+export function assertSignedShape<P>(doc: unknown, extra: readonly string[] = []): SignedDocument<P> {
   const d = doc as Partial<SignedDocument<P>> | null;
   const s = d?.signature;
   if (
-    !d || typeof d !== 'object' || d.payload === undefined || d.payload === null || typeof d.payload !== 'object' ||
+    !d || typeof d !== 'object' || Array.isArray(d) || d.payload === undefined || d.payload === null || typeof d.payload !== 'object' || Array.isArray(d.payload) ||
     !s || typeof s !== 'object' || typeof s.suite !== 'string' || typeof s.keyId !== 'string' || typeof s.value !== 'string'
   ) {
     throw new TongbanError('E_INVALID_REQUEST', 'expected a signed document { payload, signature: { suite, keyId, value } }');
   }
+  const unknownTop = Object.keys(d).find((k) => k !== 'payload' && k !== 'signature' && !extra.includes(k));
+  if (unknownTop !== undefined) throw new TongbanError('E_INVALID_REQUEST', `signed document: unknown member "${unknownTop.slice(0, 64)}"`);
+  const unknownSig = Object.keys(s).find((k) => k !== 'suite' && k !== 'keyId' && k !== 'value');
+  if (unknownSig !== undefined) throw new TongbanError('E_INVALID_REQUEST', `signed document: unknown member "signature.${unknownSig.slice(0, 64)}"`);
   return d as SignedDocument<P>;
 }

@@ -219,7 +219,7 @@ export function buildKeyRotation(oldKey: Signer, newKey: Signer, regionCode: str
  * clock window, and the new key's proof of possession. Returns the payload.
  */
 export function verifyKeyRotationProof(doc: unknown, now = new Date()): KeyRotationPayload {
-  const d = assertSignedShape<KeyRotationPayload>(doc);
+  const d = assertSignedShape<KeyRotationPayload>(doc, ['proof']);
   const proof = (doc as Partial<KeyRotation>).proof;
   const p = d.payload;
   if (p.type !== KEY_ROTATION_TYPE || p.formatVersion !== FORMAT_VERSION || typeof p.regionCode !== 'string' || typeof p.oldKeyId !== 'string' ||

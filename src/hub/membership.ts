@@ -233,7 +233,8 @@ export async function rotateMemberKey(db: Kysely<TongbanDB>, doc: unknown, now =
   const old = await db.selectFrom('hub_member_key').selectAll().where('key_id', '=', p.oldKeyId).executeTakeFirst();
   if (!old || old.region_code !== p.regionCode) throw new TongbanError('E_NOT_TRUSTED', `key ${p.oldKeyId} is not a key of region ${p.regionCode}`);
   if (old.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `key ${p.oldKeyId} is already retired`);
-  verifyDocument(doc, { suite: old.suite, keyId: old.key_id, publicKeyPem: old.public_key_pem });
+  const signed = doc as { payload: unknown; signature: unknown }; // shape checked above, proof and all
+  verifyDocument({ payload: signed.payload, signature: signed.signature }, { suite: old.suite, keyId: old.key_id, publicKeyPem: old.public_key_pem });
   const at = nowIso(now);
   await db.transaction().execute(async (tx) => {
     const member = await tx.selectFrom('hub_member').select('status').where('region_code', '=', p.regionCode).executeTakeFirst();
