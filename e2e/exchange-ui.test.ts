@@ -3,6 +3,7 @@
 // the clerk; sensitive fields unticked, and not sent without the applicant's authorisation or a legal
 // basis), the record, its provenance and the verified seal, a refusal with its code and the way back to
 // the form filled in as it was sent, the recent list, a request on a legal basis (法定依据), sign-out.
+// The 办理事项 suggestions put first the items whose materials 上海's 实施清单 reads from the chosen resource.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { screenshot, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
+import { nationalCodeOf } from '../src/sim/demo-items.js';
 
 
 async function fillRequest(page: Page, idNumber: string, caseId: string): Promise<void> {
@@ -98,6 +100,39 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('form-invalid').waitFor();
     assert.match(await text(page, 'section-target'), /请选择提供数据的地区/);
     await screenshot(page, 'exchange-form-no-region-zh-CN.png');
+
+    // the 办理事项 suggestions follow the resource: 上海's 实施清单 reads 安徽's household register for
+    // 户口迁移(夫妻投靠) and 开具户籍类证明 (免提交 materials), and 安徽's pension record for the pension transfer
+    const chipCodes = (): Promise<string[]> =>
+      page.locator('[data-testid="service-item-suggestions"] button').evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') ?? '').replace('service-item-chip-', '')));
+    const forResource = (v: boolean) => page.waitForFunction(`document.querySelector('[data-testid="service-item-suggestions"]')?.getAttribute('data-for-resource') === '${v}'`);
+    await page.getByTestId('partner-option-340000').click();
+    await page.locator('[data-testid="resource-select"] option[value="hukou.person"]').waitFor({ state: 'attached' });
+    await page.getByTestId('resource-select').selectOption('hukou.person');
+    await forResource(true);
+    assert.deepEqual((await chipCodes()).sort(), [nationalCodeOf('户口迁移(夫妻投靠)'), nationalCodeOf('开具户籍类证明')].sort());
+    assert.match(await text(page, 'service-item-suggestions'), /用到“户籍人口基本信息”的事项/);
+    await page.getByTestId('section-purpose').screenshot({ path: join(SHOTS, 'exchange-form-items-zh-CN.png') });
+    await page.getByTestId('resource-select').selectOption('social.pension');
+    await page.waitForFunction(`document.querySelector('[data-testid="service-item-suggestions"] button')?.getAttribute('data-testid') === 'service-item-chip-${nationalCodeOf('企业职工基本养老保险关系转移接续')}'`);
+    assert.deepEqual(await chipCodes(), [nationalCodeOf('企业职工基本养老保险关系转移接续')]);
+    // the typed list too: those items first, said so
+    const options = await page.locator('[data-testid="service-item-options"] option').evaluateAll((els) => els.map((e) => [e.getAttribute('value'), e.getAttribute('data-uses-resource')]));
+    assert.deepEqual(options.slice(0, 2), [['企业职工基本养老保险关系转移接续', 'true'], [options[1]![0], 'false']]);
+    assert.ok(options.length > 2);
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+    assert.match(await text(page, 'service-item-suggestions'), /Items that use “Basic pension insurance”/);
+    await page.getByTestId('section-purpose').screenshot({ path: join(SHOTS, 'exchange-form-items-en.png') });
+    await page.getByTestId('lang-option-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    // a resource none of 上海's items reads: the common items, as before
+    await page.getByTestId('resource-select').selectOption('medical.insurance');
+    await forResource(false);
+    assert.equal((await chipCodes()).length, 4);
+    await page.locator('[data-testid="service-item-suggestions"] button').first().click();
+    assert.notEqual(await page.getByTestId('service-item').inputValue(), '', 'a suggestion fills the field');
+    await page.getByTestId('service-item').fill('');
 
     // the request
     await fillRequest(page, migrant.idNumber, 'SH-E2E-0001');

@@ -11,13 +11,16 @@ import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, ErrorPanel, FormSection, Loading, Tag } from '../../components/ui';
 import { useRegionName } from '../../catalog/labels';
+import { fetchEntries } from '../../catalog/api';
 import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
 import type { ExchangeInput, Partner, ResourceDef } from '../../exchange/api';
 import { draftOfInput, readFormState } from '../../exchange/draft';
 import type { AuthorisationType } from '../../exchange/draft';
 import { checkIdNumber } from '../../exchange/idNumber';
 import type { IdNumberCheck } from '../../exchange/idNumber';
+import { rankServiceItems, resourcesByItem } from '../../exchange/serviceItems';
 import { useLang } from '../../i18n';
+import { useNodeInfo } from '../../nodeInfo';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { PageHeader } from '../shared';
@@ -25,6 +28,11 @@ import { RecentExchanges } from './RecentExchanges';
 import { pick, RouteTag, usePartnerResources } from './shared';
 
 type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference' | 'statutoryReference';
+
+/** This node's catalogue of items, for which resources each item's materials are read from. */
+const loadItemEntries = (signal: AbortSignal) => fetchEntries('item', signal);
+/** suggestion chips shown under the service item */
+const CHIPS = 4;
 
 /** The basis the request is sent on (step 4): none, the applicant's consent, or a legal basis (法定依据). */
 type Basis = 'none' | AuthorisationType;
@@ -186,6 +194,8 @@ export function ExchangePage() {
 
   const partners = useResource(fetchPartners);
   const items = useResource(fetchServiceItems);
+  const itemEntries = useResource(loadItemEntries);
+  const ownRegion = useNodeInfo().data?.regionCode;
 
   // a request brought back from its result (the way back, "edit and request again"): the form starts from it
   const [restored] = useState(() => readFormState(location.state));
@@ -216,6 +226,14 @@ export function ExchangePage() {
   const partner = partners.data?.find((p) => p.regionCode === target);
   const chosenFields = resource ? resource.fields.filter((f) => fields.includes(f.name)) : [];
   const sensitiveChosen = chosenFields.filter((f) => f.sensitivity === 'sensitive');
+  // the items whose materials this node's 实施清单 reads from the chosen resource are suggested first
+  const itemUses = useMemo(() => (itemEntries.data && ownRegion ? resourcesByItem(itemEntries.data, ownRegion) : undefined), [itemEntries.data, ownRegion]);
+  const suggested = useMemo(
+    () => rankServiceItems(items.data ?? [], itemUses, resource ? { region: target, id: resource.id } : undefined),
+    [items.data, itemUses, resource, target],
+  );
+  const forResource = suggested.filter((s) => s.usesResource);
+  const chips = (forResource.length > 0 ? forResource : suggested).slice(0, CHIPS);
 
   // No region is chosen for the clerk (a request sent to the wrong province is not undone), except when
   // there is only one; a region brought back that is no longer a partner is dropped.
@@ -522,17 +540,33 @@ export function ExchangePage() {
                   }}
                 />
                 <datalist id="service-items" data-testid="service-item-options">
-                  {items.data?.map((it) => (
-                    <option key={it.code} value={it.name}>
-                      {it.department}
+                  {suggested.map(({ item: it, usesResource }) => (
+                    <option key={it.code} value={it.name} data-uses-resource={String(usesResource)}>
+                      {usesResource ? `${it.department} · ${t('exchange.form.itemUsesResource')}` : it.department}
                     </option>
                   ))}
                 </datalist>
                 <FieldError message={errors.serviceItem} id="err-serviceItem" />
-                {items.data && items.data.length > 0 && !serviceItem && (
-                  <div className="chips" aria-label={t('exchange.form.suggestions')}>
-                    {items.data.slice(0, 4).map((it) => (
-                      <button type="button" className="chip" key={it.code} onClick={() => setServiceItem(it.name)}>
+                {chips.length > 0 && !serviceItem && (
+                  <div
+                    className="chips"
+                    aria-label={forResource.length > 0 && resource ? t('exchange.form.suggestionsForResource', { resource: pick(resource.name, lang) }) : t('exchange.form.suggestions')}
+                    data-testid="service-item-suggestions"
+                    data-for-resource={String(forResource.length > 0)}
+                  >
+                    {forResource.length > 0 && resource && (
+                      <span className="chips__label">{t('exchange.form.suggestionsForResource', { resource: pick(resource.name, lang) })}</span>
+                    )}
+                    {chips.map(({ item: it, usesResource }) => (
+                      <button
+                        type="button"
+                        className="chip"
+                        key={it.code}
+                        title={it.department}
+                        onClick={() => setServiceItem(it.name)}
+                        data-testid={`service-item-chip-${it.code}`}
+                        data-uses-resource={String(usesResource)}
+                      >
                         {it.name}
                       </button>
                     ))}
