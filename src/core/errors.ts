@@ -57,6 +57,9 @@ export interface ErrorProblem {
 /** at most this many problems travel in an error body (the detail text still names them all) */
 export const MAX_ERROR_PROBLEMS = 200;
 
+/** at most this many field names travel with an error: a request names at most 64 fields */
+export const MAX_ERROR_FIELDS = 64;
+
 export interface ErrorBody {
   error: {
     code: ErrorCode;
@@ -64,6 +67,7 @@ export interface ErrorBody {
     messageZh: string;
     messageEn: string;
     detail?: string;
+    fields?: string[];
     problems?: ErrorProblem[];
   };
 }
@@ -74,13 +78,17 @@ export class TongbanError extends Error {
   readonly detail: string | undefined;
   /** each problem by place, when a request had several (validation); clients show them beside the fields */
   readonly problems: readonly ErrorProblem[] | undefined;
+  /** the names of the requested data fields the error is about (not granted, need authorisation, do
+   *  not exist): what a client shows by each field's own label, in the clerk's language */
+  readonly fields: readonly string[] | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; problems?: readonly ErrorProblem[] }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; problems?: readonly ErrorProblem[]; fields?: readonly string[] }) {
     super(detail ? `${code}: ${detail}` : `${code}: ${ERRORS[code].en}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'TongbanError';
     this.code = code;
     this.detail = detail;
     this.problems = options?.problems?.length ? options.problems : undefined;
+    this.fields = options?.fields?.length ? options.fields.slice(0, MAX_ERROR_FIELDS) : undefined;
   }
 
   get status(): number {
@@ -96,6 +104,7 @@ export class TongbanError extends Error {
         messageZh: spec.zh,
         messageEn: spec.en,
         ...(this.detail ? { detail: this.detail } : {}),
+        ...(this.fields ? { fields: [...this.fields] } : {}),
         ...(this.problems
           ? {
               problems: this.problems.slice(0, MAX_ERROR_PROBLEMS).map((p) => ({
@@ -131,6 +140,7 @@ export const errorBodySchema = {
         messageZh: { type: 'string' },
         messageEn: { type: 'string' },
         detail: { type: 'string' },
+        fields: { type: 'array', description: 'the requested data fields the error is about (at most 64)', items: { type: 'string' } },
         problems: {
           type: 'array',
           description: 'each problem by place, when the request had several (at most 200)',

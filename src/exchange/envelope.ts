@@ -110,6 +110,7 @@ const ErrorInfoSchema = Type.Object(
     messageZh: Text(500),
     messageEn: Text(500),
     detail: Type.Optional(Text(1000)),
+    fields: Type.Optional(Type.Array(FieldName, { minItems: 1, maxItems: 64, uniqueItems: true })),
   },
   Closed,
 );
@@ -219,12 +220,16 @@ export function acceptedPayload(ctx: ResponseContext, conversationId: string): R
   return { ...head(ctx), status: 'accepted', conversationId };
 }
 
-export function errorPayload(ctx: ResponseContext, code: ErrorCode, detail?: string): ResponsePayload {
+export function errorPayload(ctx: ResponseContext, code: ErrorCode, detail?: string, fields?: readonly string[]): ResponsePayload {
   const spec = ERRORS[code];
   return {
     ...head(ctx),
     status: 'error',
-    error: { code, message: spec.en, messageZh: spec.zh, messageEn: spec.en, ...(detail ? { detail: detail.slice(0, 1000) } : {}) },
+    error: {
+      code, message: spec.en, messageZh: spec.zh, messageEn: spec.en,
+      ...(detail ? { detail: detail.slice(0, 1000) } : {}),
+      ...(fields?.length ? { fields: [...new Set(fields)].slice(0, 64) } : {}),
+    },
   };
 }
 

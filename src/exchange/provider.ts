@@ -3,7 +3,7 @@
 // adapter → minimise → seal → audit. A check is never repeated and never skipped.
 
 import type { Logger } from 'pino';
-import { TongbanError, isTongbanError, ERRORS } from '../core/errors.js';
+import { TongbanError, isTongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
 import { readSource, type ResourceRegistry } from '../adapters/index.js';
 import { capFlags } from '../adapters/values.js';
 import { evaluateAccess, type AccessRule } from '../policy/access.js';
@@ -71,7 +71,7 @@ export class Provider {
 
       const resource = this.o.resources.get(p.resource);
       const decision = evaluateAccess(p, resource?.def, this.o.rules());
-      if (!decision.allow) throw new TongbanError(decision.code, decision.detail);
+      if (!decision.allow) throw refusalOf(decision);
 
       const fetching = readSource(resource!, p.subject.id, decision.fields);
       fetching.catch(() => undefined); // consumed below or by finishLater; never an unhandled rejection
@@ -93,7 +93,7 @@ export class Provider {
     const resource = this.o.resources.get(p.resource);
     // access is decided again: the rules (or the resource) may have changed since the request was accepted
     const decision = evaluateAccess(p, resource?.def, this.o.rules());
-    const reading = decision.allow ? readSource(resource!, p.subject.id, decision.fields) : Promise.reject(new TongbanError(decision.code, decision.detail));
+    const reading = decision.allow ? readSource(resource!, p.subject.id, decision.fields) : Promise.reject(refusalOf(decision));
     reading.catch(() => undefined); // consumed by finishLater
     await this.finishLater(req, ctx, reading);
   }
@@ -128,7 +128,7 @@ export class Provider {
     const values = pick(record.values, p.fields);
     for (const [field, v] of Object.entries(values)) {
       if (typeof v === 'string' && v.length > RECORD_VALUE_MAX) {
-        throw new TongbanError('E_SOURCE_UNAVAILABLE', `field ${field} holds ${v.length} characters; an exchange carries at most ${RECORD_VALUE_MAX}`);
+        throw new TongbanError('E_SOURCE_UNAVAILABLE', `field ${field} holds ${v.length} characters; an exchange carries at most ${RECORD_VALUE_MAX}`, { fields: [field] });
       }
     }
     return okPayload(ctx, p.resource, values, {
@@ -164,7 +164,7 @@ export class Provider {
         doc = await this.seal(this.servedPayload(ctx, p, record, this.o.resources.get(p.resource)!.def));
       } catch (e) {
         const err = isTongbanError(e) ? e : new TongbanError('E_SOURCE_UNAVAILABLE');
-        doc = await this.seal(errorPayload(ctx, err.code, err.detail));
+        doc = await this.seal(errorPayload(ctx, err.code, err.detail, err.fields));
       }
       const outcome = doc.payload.status === 'ok' ? 'ok' : 'refused';
       const action = doc.payload.status === 'ok' ? 'exchange.request.served' : 'exchange.request.refused';
@@ -179,7 +179,7 @@ export class Provider {
   private async answerError(ctx: ResponseContext, req: SignedRequest | undefined, e: unknown, authentic: boolean): Promise<ProviderAnswer> {
     const err = isTongbanError(e) ? e : new TongbanError('E_INTERNAL');
     if (!isTongbanError(e)) this.o.logger.error({ err: { message: maskPersonalData(String((e as Error)?.message)), stack: maskPersonalData(String((e as Error)?.stack)) } }, 'exchange failed');
-    const doc = await this.seal(errorPayload(ctx, err.code, err.code === 'E_INTERNAL' ? undefined : err.detail));
+    const doc = await this.seal(errorPayload(ctx, err.code, err.code === 'E_INTERNAL' ? undefined : err.detail, err.fields));
     this.o.logger.info({ code: err.code, from: req?.payload?.from, messageId: req?.payload?.messageId }, 'exchange refused');
     const event = authentic && req
       ? this.auditEvent(req.payload, 'exchange.request.refused', err.code === 'E_INTERNAL' || err.code === 'E_SOURCE_UNAVAILABLE' ? 'error' : 'refused', doc.payload, ctx)
@@ -244,6 +244,11 @@ export async function keyFor(list: () => TrustListPayload | null, refresh: (() =
     if (!unknownKey || !refresh || !(await refresh())) throw e;
     return lookup();
   }
+}
+
+/** The error a refused access decision answers with, naming the fields it is about. */
+function refusalOf(d: { code: ErrorCode; detail: string; fields?: string[] }): TongbanError {
+  return new TongbanError(d.code, d.detail, d.fields ? { fields: d.fields } : undefined);
 }
 
 function pick(values: Record<string, string | number | null>, fields: string[]): Record<string, string | number | null> {

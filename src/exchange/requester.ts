@@ -69,7 +69,7 @@ export interface ExchangeView {
   completedAt: string | null;
   latencyMs: number | null;
   result?: { record: Record<string, string | number | null>; provenance: NonNullable<ResponsePayload['provenance']>; seal: SealView };
-  error?: { code: string; message: string; messageZh: string; messageEn: string; detail?: string };
+  error?: { code: string; message: string; messageZh: string; messageEn: string; detail?: string; fields?: string[] };
 }
 
 export interface RequesterOptions {
@@ -397,5 +397,5 @@ function answerIdOf(response: string | null): string | undefined {
 
 function errorInfo(e: TongbanError): NonNullable<ExchangeView['error']> {
   const spec = ERRORS[e.code];
-  return { code: e.code, message: spec.zh, messageZh: spec.zh, messageEn: spec.en, ...(e.detail ? { detail: e.detail } : {}) };
+  return { code: e.code, message: spec.zh, messageZh: spec.zh, messageEn: spec.en, ...(e.detail ? { detail: e.detail } : {}), ...(e.fields ? { fields: [...e.fields] } : {}) };
 }

@@ -27,7 +27,7 @@ export interface AccessRequest {
 
 export type AccessDecision =
   | { allow: true; fields: string[]; basis: string }
-  | { allow: false; code: ErrorCode; detail: string };
+  | { allow: false; code: ErrorCode; detail: string; /** the requested fields the refusal is about */ fields?: string[] };
 
 const matches = (list: string[] | '*', value: string) => list === '*' || list.includes(value);
 
@@ -38,7 +38,7 @@ export function evaluateAccess(req: AccessRequest, resource: ResourceDef | undef
   }
   const known = new Map(resource.fields.map((f) => [f.name, f]));
   const unknown = req.fields.filter((f) => !known.has(f));
-  if (unknown.length) return { allow: false, code: 'E_INVALID_REQUEST', detail: `${resource.id} has no field ${unknown.map((f) => `"${f}"`).join(', ')}` };
+  if (unknown.length) return { allow: false, code: 'E_INVALID_REQUEST', detail: `${resource.id} has no field ${unknown.map((f) => `"${f}"`).join(', ')}`, fields: unknown };
   if (resource.sharing === 'none') return { allow: false, code: 'E_NO_AGREEMENT', detail: `${resource.id} is not shared (不予共享)` };
 
   const applicable = rules.filter((r) => matches(r.from, req.from) && matches(r.resources, resource.id));
@@ -47,12 +47,12 @@ export function evaluateAccess(req: AccessRequest, resource: ResourceDef | undef
   const granted = new Set<string>();
   for (const r of applicable) for (const f of r.fields === undefined || r.fields === '*' ? [...known.keys()] : r.fields) granted.add(f);
   const refused = req.fields.filter((f) => !granted.has(f));
-  if (refused.length) return { allow: false, code: 'E_FIELD_NOT_ALLOWED', detail: `not granted to ${req.from}: ${refused.join(', ')}` };
+  if (refused.length) return { allow: false, code: 'E_FIELD_NOT_ALLOWED', detail: `not granted to ${req.from}: ${refused.join(', ')}`, fields: refused };
 
   const sensitive = req.fields.filter((f) => known.get(f)!.sensitivity === 'sensitive');
   const statutory = applicable.some((r) => r.statutory);
   if (sensitive.length && !statutory && !req.authorisation) {
-    return { allow: false, code: 'E_NEEDS_AUTHORISATION', detail: `sensitive fields need the subject's authorisation: ${sensitive.join(', ')}` };
+    return { allow: false, code: 'E_NEEDS_AUTHORISATION', detail: `sensitive fields need the subject's authorisation: ${sensitive.join(', ')}`, fields: sensitive };
   }
   return {
     allow: true,

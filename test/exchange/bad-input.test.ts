@@ -44,7 +44,7 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.payload.record.name, f.citizen.name);
 
-    const cases: Array<[string, () => Promise<string | object>, number, string, RegExp?]> = [
+    const cases: Array<[string, () => Promise<string | object>, number, string, RegExp?, string[]?]> = [
       ['replayed message id', async () => good, 409, 'E_REPLAY'],
       ['wrong signature', async () => {
         const d = await signed(sh, requestFor(f));
@@ -53,7 +53,7 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
       // one signature, one spelling: base64 as RFC 4648 §4 writes it and nothing else
       ...([
         ['without its padding', (v: string) => v.replace(/=+$/, '')],
-        ['in the URL-safe alphabet', (v: string) => v.replace(/\+/g, '-').replace(/\//g, '_').replace(/^(.)/, (c) => (c === 'A' ? '-' : c))],
+        ['in the URL-safe alphabet', (v: string) => v.replace(/\+/g, '-').replace(/\//g, '_')],
         ['with a line break', (v: string) => `${v.slice(0, 44)}\n${v.slice(44)}`],
         ['with unused bits set', (v: string) => {
           const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -61,9 +61,13 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
           return `${v.slice(0, i)}${alphabet[alphabet.indexOf(v[i]!) ^ 1]}${v.slice(i + 1)}`;
         }],
       ] as const).map(([how, respell]): [string, () => Promise<object>, number, string] => [`signature value ${how}`, async () => {
-        const d = await signed(sh, requestFor(f));
-        assert.ok(d.signature.value.endsWith('=='), 'an Ed25519 signature is 64 bytes');
-        return { ...d, signature: { ...d.signature, value: respell(d.signature.value) } };
+        // a signature whose respelling differs (one with neither + nor / reads the same in both alphabets)
+        for (;;) {
+          const d = await signed(sh, requestFor(f));
+          assert.ok(d.signature.value.endsWith('=='), 'an Ed25519 signature is 64 bytes');
+          const value = respell(d.signature.value);
+          if (value !== d.signature.value) return { ...d, signature: { ...d.signature, value } };
+        }
       }, 401, 'E_SIGNATURE']),
       ['payload changed after signing', async () => {
         const d = await signed(sh, requestFor(f));
@@ -74,9 +78,9 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
       ['clock outside the window', async () => signed(sh, requestFor(f, {}, new Date(Date.now() - 10 * 60_000))), 401, 'E_CLOCK_SKEW'],
       ['addressed to another node', async () => signed(sh, requestFor(f, { to: '320000' })), 400, 'E_INVALID_REQUEST', /addressed to 320000/],
       ['unknown field in the envelope', async () => signed(sh, { ...requestFor(f), note: 'extra' }), 400, 'E_INVALID_REQUEST', /unknown field "note"/],
-      ['field list naming a field that does not exist', async () => signed(sh, requestFor(f, { fields: ['name', 'shoeSize'] })), 400, 'E_INVALID_REQUEST', /no field "shoeSize"/],
-      ['field not granted', async () => signed(sh, requestFor(f, { fields: ['name', 'ethnicity'] })), 403, 'E_FIELD_NOT_ALLOWED', /ethnicity/],
-      ['sensitive field without authorisation', async () => signed(sh, requestFor(f, { fields: ['name', 'registeredAddress'] })), 403, 'E_NEEDS_AUTHORISATION'],
+      ['field list naming a field that does not exist', async () => signed(sh, requestFor(f, { fields: ['name', 'shoeSize'] })), 400, 'E_INVALID_REQUEST', /no field "shoeSize"/, ['shoeSize']],
+      ['field not granted', async () => signed(sh, requestFor(f, { fields: ['name', 'ethnicity'] })), 403, 'E_FIELD_NOT_ALLOWED', /ethnicity/, ['ethnicity']],
+      ['sensitive field without authorisation', async () => signed(sh, requestFor(f, { fields: ['name', 'registeredAddress'] })), 403, 'E_NEEDS_AUTHORISATION', undefined, ['registeredAddress']],
       ['resource without a rule', async () => signed(sh, requestFor(f, { resource: 'social.pension', fields: ['status'] })), 403, 'E_NO_AGREEMENT'],
       ['subject not in the registry', async () => signed(sh, requestFor(f, { subject: { type: 'citizen', id: '11010519491231002X' } })), 404, 'E_SUBJECT_NOT_FOUND'],
       ['malformed JSON', async () => '{"payload": {', 400, 'E_INVALID_REQUEST'],
@@ -90,13 +94,15 @@ test(`${engine}: bad exchange requests are refused with the right code, sealed, 
         return { ...d, payload: { ...d.payload, padding: 'x'.repeat(300 * 1024) } };
       }, 413, 'E_PAYLOAD_TOO_LARGE'],
     ];
-    for (const [name, make, status, code, detail] of cases) {
+    for (const [name, make, status, code, detail, fields] of cases) {
       const r = await post(f, await make());
       assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body).slice(0, 300)}`);
       const err = r.body.payload?.error ?? r.body.error;
       assert.equal(err?.code, code, name);
       assert.ok(err.messageZh && err.messageEn, `${name}: both languages`);
       if (detail) assert.match(err.detail ?? '', detail, name);
+      // the fields a refusal is about travel by name, for the requester to show by their labels
+      assert.deepEqual(err.fields, fields, `${name}: fields`);
       assert.equal(r.body.payload?.record, undefined, `${name}: no record`);
       if (r.body.payload) {
         // refusals are sealed by the provider too

@@ -24,7 +24,7 @@ test('a rule for the region and resource allows the granted fields only', () => 
   const rules: AccessRule[] = [{ from: ['310000'], resources: ['hukou.person'], fields: ['name'] }];
   assert.equal(evaluateAccess(req({ fields: ['name'] }), hukou, rules).allow, true);
   const d = evaluateAccess(req(), hukou, rules);
-  assert.deepEqual(d, { allow: false, code: 'E_FIELD_NOT_ALLOWED', detail: 'not granted to 310000: sex' });
+  assert.deepEqual(d, { allow: false, code: 'E_FIELD_NOT_ALLOWED', detail: 'not granted to 310000: sex', fields: ['sex'] });
   assert.equal(evaluateAccess(req({ from: '320000', fields: ['name'] }), hukou, rules).allow, false);
 });
 

@@ -74,6 +74,7 @@ for (const engine of await engines()) {
         body: { target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: f.citizen.idNumber }, fields: ['name', 'ethnicity'], purpose },
       });
       assert.equal(refused.body.exchange.error.code, 'E_FIELD_NOT_ALLOWED');
+      assert.deepEqual(refused.body.exchange.error.fields, ['ethnicity'], 'the clerk\'s view names the refused field, for the UI to show by its label');
       await Promise.all([f.sh, f.ah].map((s) => s.server.audit.flush()));
 
       const sh = await scrape(f.sh);
