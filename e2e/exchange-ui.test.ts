@@ -4,6 +4,7 @@
 // basis), the record, its provenance and the verified seal, a refusal with its code and the way back to
 // the form filled in as it was sent, the recent list, a request on a legal basis (法定依据), sign-out.
 // The 办理事项 suggestions put first the items whose materials 上海's 实施清单 reads from the chosen resource.
+// With 贵州 offline the recent list still names the resource of an exchange with it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SHOTS } from './browser.js';
-import { screenshot, text } from './helpers.js';
+import { apiSignIn, screenshot, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
@@ -341,6 +342,41 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.equal(await page.getByTestId('basis-statutory').isChecked(), true);
     assert.equal(await page.getByTestId('sensitive-note').count(), 0);
     await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-restored-zh-CN.png') });
+
+    // a partner offline: the recent list still names the resource (the exchange stores only its id), from
+    // 上海's copy of the federation directory — the name 贵州 published — not as "hukou.person"
+    const gz = demo.nodes.find((n) => n.config.region.code === '520000')!;
+    await gz.directory!.publisher!.publishNow(); // one under way may hold an older set: the next one holds the current
+    assert.equal(await gz.directory!.publisher!.publishNow(), true, "贵州's catalogue is on the hub");
+    await sh.directory!.sync.syncNow();
+    await sh.directory!.sync.syncNow();
+    assert.equal((await fetch(`${sh.url}/api/directory/entries/520000/resource/hukou.person`)).status, 200);
+    // sent while no page lists exchanges, so that nothing has read 贵州's resource list while it was up
+    await page.goto(`${sh.url}/`);
+    await page.getByTestId('page-overview').waitFor();
+    const cookie = await apiSignIn(sh.url, clerk.id, clerk.password);
+    const toGz = await fetch(`${sh.url}/api/exchange/requests`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: '520000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: makeIdNumber('520102', '19010101', 7) }, fields: ['name'], purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'SH-E2E-0005' } }),
+    });
+    assert.equal(toGz.status, 200);
+    const gzId = ((await toGz.json()) as { exchange: { messageId: string } }).exchange.messageId;
+    await gz.close();
+    assert.notEqual((await fetch(`${sh.url}/api/exchange/partners/520000/resources`, { headers: { cookie } })).status, 200, '贵州 is offline');
+    await page.goto(`${sh.url}/exchange`);
+    const gzName = `document.querySelector('[data-testid="recent-row-${gzId}"] [data-testid="recent-resource"]')?.textContent`;
+    await page.waitForFunction(`${gzName} === '户籍人口基本信息'`);
+    await page.getByTestId('recent-requests').screenshot({ path: join(SHOTS, 'exchange-recent-offline-zh-CN.png') });
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction(`${gzName} === 'Household registration: person'`);
+    await page.getByTestId('recent-requests').screenshot({ path: join(SHOTS, 'exchange-recent-offline-en.png') });
+    await page.getByTestId('lang-option-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    // and the exchange's own page
+    await page.getByTestId(`recent-row-${gzId}`).click();
+    await page.getByTestId('page-exchange-result').waitFor();
+    await page.waitForFunction(`document.querySelector('[data-testid="summary-resource"]')?.textContent === '户籍人口基本信息'`);
 
     // signing out ends the session: the workbench asks for a sign-in again
     await page.getByTestId('sign-out').click();

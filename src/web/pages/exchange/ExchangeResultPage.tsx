@@ -18,7 +18,7 @@ import { useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { useResource } from '../../useResource';
 import { useSuiteLabel } from '../shared';
-import { formatDataTime, formatLatency, pick, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResources } from './shared';
+import { formatDataTime, formatLatency, pick, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResources, useResourceName } from './shared';
 
 function Check({ ok, yes, no, testId, attrs }: { ok: boolean; yes: ReactNode; no: ReactNode; testId?: string; attrs?: Record<`data-${string}`, string> }) {
   return (
@@ -259,8 +259,7 @@ function SummaryCard({ x }: { x: ExchangeView }) {
   const { t } = useTranslation();
   const lang = useLang();
   const regionName = useRegionName();
-  const { resources } = usePartnerResources(x.target.regionCode);
-  const resource = resources?.find((r) => r.id === x.resource);
+  const resourceName = useResourceName(x.target.regionCode, x.resource);
   const basis = x.authorisation;
   return (
     <Card title={t('result.summaryTitle')} testId="exchange-summary" className="summary-card">
@@ -275,7 +274,7 @@ function SummaryCard({ x }: { x: ExchangeView }) {
               </span>
             ),
           },
-          { key: 'resource', label: t('result.resource'), value: <span data-testid="summary-resource">{resource ? pick(resource.name, lang) : x.resource}</span> },
+          { key: 'resource', label: t('result.resource'), value: <span data-testid="summary-resource">{resourceName}</span> },
           { key: 'subject', label: t('result.subject'), value: <span className="mono" data-testid="summary-subject">{x.subjectMasked}</span> },
           { key: 'item', label: t('result.serviceItem'), value: x.purpose.serviceItem },
           { key: 'case', label: t('result.caseId'), value: <span className="mono">{x.purpose.caseId}</span> },

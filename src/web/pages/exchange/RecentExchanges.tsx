@@ -30,7 +30,9 @@ function Row({ x }: { x: ExchangeView }) {
             <span className="recent__sep" aria-hidden="true">
               ·
             </span>
-            <span className="recent__resource">{resourceName}</span>
+            <span className="recent__resource" title={resourceName} data-testid="recent-resource" data-resource={x.resource}>
+              {resourceName}
+            </span>
           </span>
           <StatusTag status={x.status} />
         </span>

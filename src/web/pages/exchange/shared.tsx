@@ -1,10 +1,12 @@
-// Pieces the exchange pages share: status and route tags, resource names and field labels in the
-// current language, latency and data-time formatting, and the partner resources loader.
+// Pieces the exchange pages share: status and route tags, resource names (from the partner, else this
+// node's copy of the directory) and field labels in the current language, latency and data-time
+// formatting, and the partner resources loader.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
 import { Tag } from '../../components/ui';
 import type { Tone } from '../../components/ui';
+import { cachedDirectoryEntry } from '../../catalog/api';
 import { cachedResources } from '../../exchange/api';
 import type { Bilingual, ExchangeRoute, ExchangeStatus, ResourceDef } from '../../exchange/api';
 import { formatDateTime } from '../../format';
@@ -94,10 +96,31 @@ export function usePartnerResources(code: string | undefined): ResourcesState {
   return state;
 }
 
-/** The resource's name in the current language once known, else its id. */
+/**
+ * A partner resource's name in the current language: from the partner's own list when it answers; when
+ * it does not (the partner is offline) or no longer lists it, from this node's copy of the federation
+ * directory — the name the partner published, kept on this node while the partner or the hub is down;
+ * its id only when neither has it. The exchange itself stores no name (its view carries the id).
+ */
 export function useResourceName(regionCode: string, resourceId: string): string {
   const lang = useLang();
-  const { resources } = usePartnerResources(regionCode);
-  const r = resources?.find((x) => x.id === resourceId);
-  return r ? pick(r.name, lang) : resourceId;
+  const { resources, error } = usePartnerResources(regionCode);
+  const live = resources?.find((x) => x.id === resourceId);
+  const askDirectory = !live && (error !== undefined || resources !== undefined);
+  const key = `${regionCode}/${resourceId}`;
+  const [published, setPublished] = useState<{ key: string; name: Bilingual }>();
+  useEffect(() => {
+    if (!askDirectory) return;
+    let current = true;
+    cachedDirectoryEntry(regionCode, 'resource', resourceId).then(
+      (e) => current && setPublished({ key, name: e.content.name }),
+      () => undefined, // not in the directory either: the id it is
+    );
+    return () => {
+      current = false;
+    };
+  }, [askDirectory, regionCode, resourceId, key]);
+  if (live) return pick(live.name, lang);
+  if (published?.key === key) return pick(published.name, lang);
+  return resourceId;
 }
