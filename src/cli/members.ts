@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { withServerDb } from './db.js';
 import type { ServerConfig } from '../config/index.js';
 import type { TongbanDB } from '../store/index.js';
-import { decideMembership, getMember, listMembers, memberHistory, type Decision, type MemberStatus, type MemberView } from '../hub/membership.js';
+import { DECISIONS, DECISIONS_WITH_REASON, decideMembership, getMember, listMembers, memberHistory, type MemberStatus, type MemberView } from '../hub/membership.js';
 import { TongbanError } from '../core/errors.js';
 import { userInfo } from 'node:os';
 import { withHubAuditLog } from '../audit/cli-support.js';
@@ -21,8 +21,11 @@ function printMembers(members: MemberView[], json: boolean): void {
     console.log('(none)');
     return;
   }
-  const rows = members.map((m) => [m.regionCode, m.name, m.status, m.suite, m.keys.find((k) => k.status === 'active')?.keyId ?? '-', m.endpoint, m.requestedAt]);
-  const head = ['code', 'name', 'status', 'suite', 'key', 'endpoint', 'requested'];
+  const rows = members.map((m) => [
+    m.regionCode, m.name, m.status, m.suite, m.keys.find((k) => k.status === 'active')?.keyId ?? '-', m.endpoint, m.requestedAt,
+    m.pendingChange ? `${m.pendingChange.endpoint}${m.pendingChange.name !== m.name ? ` (${m.pendingChange.name})` : ''} — approve-change / reject-change` : '',
+  ]);
+  const head = ['code', 'name', 'status', 'suite', 'key', 'endpoint', 'requested', 'change waiting'];
   printTable(head, rows);
 }
 
@@ -63,18 +66,18 @@ export function registerMemberCommands(program: Command): void {
       });
     });
 
-  for (const decision of ['approve', 'reject', 'suspend', 'reinstate', 'revoke'] as const satisfies readonly Decision[]) {
+  for (const decision of DECISIONS) {
     members
       .command(`${decision} <code>`)
-      .description(`${decision} the member or request for a region code`)
+      .description(decision.endsWith('-change') ? `${decision.replace('-change', '')} an approved member's pending endpoint/name change` : `${decision} the member or request for a region code`)
       .requiredOption('-c, --config <file>', 'the hub configuration file')
-      .option('--reason <text>', decision === 'reject' || decision === 'revoke' ? 'why (required)' : 'why (recorded in the history)')
+      .option('--reason <text>', DECISIONS_WITH_REASON.includes(decision) ? 'why (required)' : 'why (recorded in the history)')
       .action(async (code: string, opts: { config: string; reason?: string }) => {
         if (!/^[0-9]{6}$/.test(code)) throw new TongbanError('E_INVALID_REQUEST', `region code must be 6 digits (got ${code})`);
         const actor = `cli:${safeUser()}`;
         // appended to the hub's audit log like decisions made through the operator API
         const m = await withHubDb(opts.config, (db, cfg) => withHubAuditLog(db, cfg, (audit) => decideMembership(db, code, decision, actor, opts.reason, undefined, { audit })));
-        console.log(`✓ ${m.regionCode} ${m.name}: ${m.status}`);
+        console.log(`✓ ${m.regionCode} ${m.name}: ${m.status}${m.pendingChange ? ` (change waiting: ${m.pendingChange.endpoint}, ${m.pendingChange.name})` : ''}  ${m.endpoint}`);
       });
   }
 }

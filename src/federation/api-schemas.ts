@@ -35,7 +35,11 @@ export const InfoSchema = Type.Object({
   publicUrl: Type.String(),
   hubUrl: Type.Optional(Type.String()),
   membership: Type.Optional(
-    Type.Object({ status: Type.Enum(['pending', 'approved', 'rejected', 'suspended', 'unknown']), detail: Type.Optional(Type.String()) }),
+    Type.Object({
+      status: Type.Enum(['pending', 'approved', 'rejected', 'suspended', 'unknown']),
+      detail: Type.Optional(Type.String()),
+      changePending: Type.Optional(Type.Boolean({ description: "this node's new public URL or name waits for the hub operator; partners still use the approved ones" })),
+    }),
   ),
 });
 

@@ -22,6 +22,8 @@ export interface MemberView {
   decidedBy: string | null;
   reason: string | null;
   keys: Array<{ keyId: string; suite: string; status: string; addedAt: string }>;
+  /** an approved member's new endpoint and name, waiting for the operator (the member list keeps the old ones) */
+  pendingChange: { endpoint: string; name: string; since: string } | null;
 }
 
 export interface JoinOutcome {
@@ -30,6 +32,8 @@ export interface JoinOutcome {
   keyId: string;
   /** true when this request created or changed something */
   changed: boolean;
+  /** an approved member asked for a new endpoint or name: it waits for the operator */
+  changePending?: boolean;
 }
 
 export interface JoinPolicy {
@@ -41,8 +45,10 @@ export interface JoinPolicy {
 
 /**
  * Handles a signed join request. A region code is held by one key: a second node claiming it gets
- * E_REGION_TAKEN. The same key asking again is idempotent (and may update its endpoint and name).
- * A region whose request was rejected may ask again with a new key.
+ * E_REGION_TAKEN. The same key asking again is idempotent. While a request is pending it may change
+ * its endpoint and name (the operator decides on what is there); an approved member's new endpoint or
+ * name becomes a pending change for the operator to approve, and the member list keeps the approved
+ * values until then. A region whose request was rejected may ask again with a new key.
  */
 export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, policy: JoinPolicy, now = new Date()): Promise<JoinOutcome> {
   const p = verifyJoinRequest(doc, now);
@@ -72,7 +78,10 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
       await tx.updateTable('hub_member_key').set({ status: 'retired', retired_at: at }).where('region_code', '=', p.regionCode).execute();
       await tx
         .updateTable('hub_member')
-        .set({ name: p.name, endpoint: p.endpoint, suite: p.key.suite, status: 'pending', requested_at: at, decided_at: null, decided_by: null, reason: null, updated_at: at })
+        .set({
+          name: p.name, endpoint: p.endpoint, suite: p.key.suite, status: 'pending', requested_at: at, decided_at: null, decided_by: null, reason: null, updated_at: at,
+          pending_endpoint: null, pending_name: null, pending_since: null,
+        })
         .where('region_code', '=', p.regionCode)
         .execute();
       await insertKey(tx, p, at);
@@ -84,14 +93,35 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
     }
     // a suspended member changes nothing of its record (endpoint, name) until it is reinstated
     if (status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${p.regionCode} is suspended`);
-    let changed = false;
-    if (member.endpoint !== p.endpoint || member.name !== p.name) {
+    const actor = `node:${p.key.keyId}`;
+    const differs = member.endpoint !== p.endpoint || member.name !== p.name;
+    if (status === 'pending') {
+      if (!differs) return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: false };
       await tx.updateTable('hub_member').set({ endpoint: p.endpoint, name: p.name, updated_at: at }).where('region_code', '=', p.regionCode).execute();
-      await appendEvent(tx, p.regionCode, at, 'updated', `node:${p.key.keyId}`, `endpoint ${member.endpoint} → ${p.endpoint}`);
-      changed = true;
+      await appendEvent(tx, p.regionCode, at, 'updated', actor, describeChange(member, p));
+      return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: true };
     }
-    return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed };
+    // approved: a change waits for the operator; asking again for the approved values withdraws it
+    const asked = differs ? { endpoint: p.endpoint, name: p.name } : undefined;
+    const pending = member.pending_endpoint !== null && member.pending_name !== null ? { endpoint: member.pending_endpoint, name: member.pending_name } : undefined;
+    if (asked?.endpoint === pending?.endpoint && asked?.name === pending?.name) {
+      return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: false, ...(pending ? { changePending: true } : {}) };
+    }
+    await tx
+      .updateTable('hub_member')
+      .set({ pending_endpoint: asked?.endpoint ?? null, pending_name: asked?.name ?? null, pending_since: asked ? at : null, updated_at: at })
+      .where('region_code', '=', p.regionCode)
+      .execute();
+    await appendEvent(tx, p.regionCode, at, asked ? 'change-requested' : 'change-withdrawn', actor, asked ? describeChange(member, p) : null);
+    return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: true, ...(asked ? { changePending: true } : {}) };
   });
+}
+
+function describeChange(was: { endpoint: string; name: string }, now: { endpoint: string; name: string }): string {
+  const parts: string[] = [];
+  if (was.endpoint !== now.endpoint) parts.push(`endpoint ${was.endpoint} → ${now.endpoint}`);
+  if (was.name !== now.name) parts.push(`name ${was.name} → ${now.name}`);
+  return parts.join('; ');
 }
 
 async function insertPending(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: string): Promise<void> {
@@ -100,6 +130,7 @@ async function insertPending(tx: Transaction<TongbanDB>, p: JoinRequestPayload, 
     .values({
       region_code: p.regionCode, name: p.name, endpoint: p.endpoint, suite: p.key.suite, status: 'pending',
       requested_at: at, decided_at: null, decided_by: null, reason: null, updated_at: at,
+      pending_endpoint: null, pending_name: null, pending_since: null,
     })
     .execute();
   await insertKey(tx, p, at);
@@ -124,7 +155,12 @@ async function appendEvent(tx: Kysely<TongbanDB>, regionCode: string, at: string
   await tx.insertInto('hub_member_event').values({ region_code: regionCode, at, action, actor, detail }).execute();
 }
 
-export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate' | 'revoke';
+export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate' | 'revoke' | 'approve-change' | 'reject-change';
+
+export const DECISIONS = ['approve', 'reject', 'suspend', 'reinstate', 'revoke', 'approve-change', 'reject-change'] as const satisfies readonly Decision[];
+
+/** decisions that need a reason */
+export const DECISIONS_WITH_REASON: readonly Decision[] = ['reject', 'revoke', 'reject-change'];
 
 const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; event: string }> = {
   approve: { from: ['pending'], to: 'approved', event: 'approved' },
@@ -133,6 +169,9 @@ const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; ev
   reinstate: { from: ['suspended'], to: 'approved', event: 'reinstated' },
   // ends a membership (e.g. a lost key); the region may then join again with a new key
   revoke: { from: ['approved', 'suspended'], to: 'rejected', event: 'revoked' },
+  // an approved member's pending endpoint/name change; the membership itself stays as it is
+  'approve-change': { from: ['approved'], to: 'approved', event: 'change-approved' },
+  'reject-change': { from: ['approved'], to: 'approved', event: 'change-rejected' },
 };
 
 /**
@@ -174,13 +213,17 @@ export async function decideMembership(
 /** Applies a decision inside the caller's transaction. */
 async function applyDecision(tx: Kysely<TongbanDB>, regionCode: string, decision: Decision, actor: string, reason: string | undefined, now: Date): Promise<void> {
   const rule = TRANSITIONS[decision];
-  if ((decision === 'reject' || decision === 'revoke') && !reason) throw new TongbanError('E_INVALID_REQUEST', `${decision === 'reject' ? 'a rejection' : 'a revocation'} needs a reason`);
-  const member = await tx.selectFrom('hub_member').select(['status']).where('region_code', '=', regionCode).executeTakeFirst();
+  if (DECISIONS_WITH_REASON.includes(decision) && !reason) {
+    const what = decision === 'reject' ? 'a rejection' : decision === 'revoke' ? 'a revocation' : 'rejecting a change';
+    throw new TongbanError('E_INVALID_REQUEST', `${what} needs a reason`);
+  }
+  const member = await tx.selectFrom('hub_member').select(['status', 'endpoint', 'name', 'pending_endpoint', 'pending_name', 'pending_since']).where('region_code', '=', regionCode).executeTakeFirst();
   if (!member) throw new TongbanError('E_NOT_FOUND', `no membership request for region ${regionCode}`);
   if (!rule.from.includes(member.status as MemberStatus)) {
     throw new TongbanError('E_CONFLICT', `cannot ${decision} region ${regionCode}: it is ${member.status}`);
   }
   const at = nowIso(now);
+  if (decision === 'approve-change' || decision === 'reject-change') return applyChangeDecision(tx, regionCode, decision, member, actor, reason, at);
   const updated = await tx
     .updateTable('hub_member')
     .set({ status: rule.to, decided_at: at, decided_by: actor, reason: reason ?? null, updated_at: at })
@@ -190,6 +233,32 @@ async function applyDecision(tx: Kysely<TongbanDB>, regionCode: string, decision
   // a concurrent decision changed it first
   if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode} changed meanwhile; try again`);
   await appendEvent(tx, regionCode, at, rule.event, actor, reason ?? null);
+}
+
+/** Approves or rejects an approved member's pending endpoint/name change, inside the caller's transaction. */
+async function applyChangeDecision(
+  tx: Kysely<TongbanDB>,
+  regionCode: string,
+  decision: 'approve-change' | 'reject-change',
+  member: Pick<HubMemberTable, 'endpoint' | 'name' | 'pending_endpoint' | 'pending_name' | 'pending_since'>,
+  actor: string,
+  reason: string | undefined,
+  at: string,
+): Promise<void> {
+  if (member.pending_endpoint === null || member.pending_name === null || member.pending_since === null) {
+    throw new TongbanError('E_CONFLICT', `region ${regionCode} has no pending change`);
+  }
+  const apply = decision === 'approve-change' ? { endpoint: member.pending_endpoint, name: member.pending_name } : {};
+  const updated = await tx
+    .updateTable('hub_member')
+    .set({ ...apply, pending_endpoint: null, pending_name: null, pending_since: null, updated_at: at })
+    .where('region_code', '=', regionCode)
+    .where('pending_since', '=', member.pending_since)
+    .executeTakeFirst();
+  // the member asked for something else meanwhile: the operator decides on what is there now
+  if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode}'s change was replaced meanwhile; look again`);
+  const what = describeChange(member, { endpoint: member.pending_endpoint, name: member.pending_name });
+  await appendEvent(tx, regionCode, at, TRANSITIONS[decision].event, actor, reason ? `${what} (${reason})` : what);
 }
 
 export async function listMembers(db: Kysely<TongbanDB>, status?: MemberStatus): Promise<MemberView[]> {
@@ -220,6 +289,7 @@ function toView(r: HubMemberTable, keys: Array<{ key_id: string; suite: string; 
     decidedBy: r.decided_by,
     reason: r.reason,
     keys: keys.map((k) => ({ keyId: k.key_id, suite: k.suite, status: k.status, addedAt: k.added_at })),
+    pendingChange: r.pending_endpoint !== null && r.pending_name !== null && r.pending_since !== null ? { endpoint: r.pending_endpoint, name: r.pending_name, since: r.pending_since } : null,
   };
 }
 

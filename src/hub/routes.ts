@@ -9,7 +9,7 @@ import { TongbanError } from '../core/errors.js';
 import { requireBearerToken } from '../keys/index.js';
 import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
-import { rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type Decision, type JoinPolicy, type MemberStatus } from './membership.js';
+import { DECISIONS, DECISIONS_WITH_REASON, rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type JoinPolicy, type MemberStatus } from './membership.js';
 import { currentTrustList, type TrustListContext } from './trust-list.js';
 import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema, KeyRotationSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
@@ -36,6 +36,16 @@ const MemberView = Type.Object({
   decidedBy: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   keys: Type.Array(Type.Object({ keyId: Type.String(), suite: Type.String(), status: Type.String(), addedAt: Type.String() })),
+  pendingChange: Type.Union([Type.Object({ endpoint: Type.String(), name: Type.String(), since: Type.String() }), Type.Null()], {
+    description: "an approved member's new endpoint and name, waiting for approve-change or reject-change; the member list keeps the approved values",
+  }),
+});
+
+const JoinAnswer = Type.Object({
+  status: Type.String(),
+  regionCode: Type.String(),
+  keyId: Type.String(),
+  changePending: Type.Optional(Type.Boolean({ description: 'an approved member asked for a new endpoint or name; it waits for the operator' })),
 });
 
 const RegionParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
@@ -51,8 +61,8 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
         summary: 'A node asks to join (or re-asserts its membership): a join request signed by the key it announces',
         body: SignedDocumentSchema,
         response: {
-          200: Type.Object({ status: Type.String(), regionCode: Type.String(), keyId: Type.String() }),
-          202: Type.Object({ status: Type.String(), regionCode: Type.String(), keyId: Type.String() }),
+          200: JoinAnswer,
+          202: JoinAnswer,
           ...errorResponses(400, 401, 403, 409),
         },
       },
@@ -62,11 +72,11 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
       req.log.info({ regionCode: outcome.regionCode, status: outcome.status, changed: outcome.changed }, 'join request');
       if (outcome.changed) {
         await ctx.audit?.append({
-          category: 'membership', action: outcome.status === 'pending' ? 'member.requested' : 'member.updated', actor: { type: 'node', id: outcome.keyId, regionCode: outcome.regionCode },
+          category: 'membership', action: outcome.status === 'pending' ? 'member.requested' : outcome.changePending ? 'member.change-requested' : 'member.updated', actor: { type: 'node', id: outcome.keyId, regionCode: outcome.regionCode },
           outcome: 'ok', counterparty: outcome.regionCode, detail: { status: outcome.status },
         });
       }
-      const body = { status: outcome.status, regionCode: outcome.regionCode, keyId: outcome.keyId };
+      const body = { status: outcome.status, regionCode: outcome.regionCode, keyId: outcome.keyId, ...(outcome.changePending ? { changePending: true } : {}) };
       if (outcome.status === 'suspended') throw new TongbanError('E_FORBIDDEN', `region ${outcome.regionCode} is suspended`);
       return reply.code(outcome.status === 'approved' ? 200 : 202).send(body);
     },
@@ -186,13 +196,13 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
       },
     );
 
-    for (const decision of ['approve', 'reject', 'suspend', 'reinstate', 'revoke'] as const satisfies readonly Decision[]) {
+    for (const decision of DECISIONS) {
       op.post(
         `/api/hub/members/:code/${decision}`,
         {
           schema: {
             tags: ['hub operator'],
-            summary: `${decision[0]!.toUpperCase()}${decision.slice(1)} a member${decision === 'reject' || decision === 'revoke' ? ' (reason required)' : ''}`,
+            summary: `${decision[0]!.toUpperCase()}${decision.slice(1).replace('-', ' ')} ${decision.endsWith('-change') ? "an approved member's pending endpoint/name change" : 'a member'}${DECISIONS_WITH_REASON.includes(decision) ? ' (reason required)' : ''}`,
             security: [{ operatorToken: [] }],
             params: RegionParams,
             body: (Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),

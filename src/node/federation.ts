@@ -18,6 +18,8 @@ export type MembershipStatus = 'unknown' | 'pending' | 'approved' | 'rejected' |
 export interface FederationState {
   membership: MembershipStatus;
   membershipDetail?: string;
+  /** the hub holds this node's new public URL or name for its operator; partners still use the approved ones */
+  changePending?: boolean;
   trustList: TrustListPayload | null;
   /** where the current list came from: fetched from the hub this run, or the local cache */
   source: 'hub' | 'cache' | null;
@@ -169,9 +171,14 @@ export class NodeFederation extends EventEmitter {
       nonce: randomBytes(12).toString('base64url'),
     });
     const res = await this.http('POST', '/api/hub/members/join', req);
-    const body = (await res.json().catch(() => ({}))) as { status?: string; error?: { code?: string; detail?: string; messageEn?: string } };
+    const body = (await res.json().catch(() => ({}))) as { status?: string; changePending?: boolean; error?: { code?: string; detail?: string; messageEn?: string } };
     if (res.ok && (body.status === 'approved' || body.status === 'pending')) {
       await this.setMembership(body.status);
+      const changePending = body.changePending === true;
+      if (changePending && !this.state.changePending) {
+        this.opts.logger.warn({ publicUrl: this.opts.publicUrl }, "the hub holds this node's new public URL or name for its operator's approval; partners use the approved ones until then");
+      }
+      if (changePending !== Boolean(this.state.changePending)) this.update({ changePending });
       return;
     }
     const code = body.error?.code;

@@ -117,7 +117,13 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       publicUrl,
       ...(cfg.hub ? { hubUrl: cfg.hub.url } : {}),
       ...(federation
-        ? { membership: { status: federation.current.membership, ...(federation.current.membershipDetail ? { detail: federation.current.membershipDetail } : {}) } }
+        ? {
+            membership: {
+              status: federation.current.membership,
+              ...(federation.current.membershipDetail ? { detail: federation.current.membershipDetail } : {}),
+              ...(federation.current.changePending ? { changePending: true } : {}),
+            },
+          }
         : {}),
     });
 

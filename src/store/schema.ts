@@ -28,6 +28,12 @@ export interface HubMemberTable {
   decided_by: string | null;
   reason: string | null;
   updated_at: string;
+  /** an approved member's requested endpoint, until the operator approves or rejects it */
+  pending_endpoint: string | null;
+  /** an approved member's requested name, likewise */
+  pending_name: string | null;
+  /** when the pending change was (last) asked for */
+  pending_since: string | null;
 }
 
 /** Hub: every key a member has announced; rotation adds rows, old keys stay verifiable. */

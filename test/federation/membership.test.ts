@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { engines } from '../helpers/engines.js';
 import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
 import { decideMembership, listMembers } from '../../src/hub/membership.js';
@@ -146,3 +148,50 @@ for (const engine of await engines()) {
     }
   });
 }
+
+test('an approved node that comes back at a new address waits for the operator; partners keep the approved endpoint until then', async () => {
+  let hub: Started | undefined;
+  let sh: Started | undefined;
+  try {
+    hub = await startHub('sqlite');
+    const anchor = { url: hub.server.url, keyId: hub.server.identity.keyId };
+    sh = await startNode('sqlite', anchor, { code: '310000', name: '上海' });
+    await sh.server.federation!.waitFor((s) => s.membership === 'pending');
+    await decideMembership(hub.server.store.db, '310000', 'approve', 'test');
+    await sh.server.federation!.syncNow();
+    const approvedUrl = sh.server.url;
+    const endpointOnList = () => sh!.server.federation!.current.trustList?.members.find((m) => m.regionCode === '310000')?.endpoint;
+    assert.equal(endpointOnList(), approvedUrl);
+
+    // the same node (same key, same database) restarted on another port: a new public URL
+    await sh.server.close();
+    sh = await startNode('sqlite', anchor, { code: '310000', name: '上海' }, { database: sh.database, dataDir: sh.dataDir });
+    assert.notEqual(sh.server.url, approvedUrl);
+    await sh.server.federation!.syncNow();
+    const waiting = sh.server.federation!.current;
+    assert.deepEqual([waiting.membership, waiting.changePending], ['approved', true]);
+    const info = (await (await fetch(`${sh.server.url}/api/info`)).json()) as { membership: { status: string; changePending?: boolean } };
+    assert.deepEqual(info.membership, { status: 'approved', changePending: true });
+    assert.equal(endpointOnList(), approvedUrl, 'the member list keeps the approved endpoint');
+    const token = readFileSync(join(hub.dataDir, 'operator.token'), 'utf8').trim();
+    const op = (path: string, body?: object) =>
+      fetch(`${hub!.server.url}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const listed = (await (await op('/api/hub/members/310000')).json()) as { member: { endpoint: string; pendingChange: { endpoint: string } | null }; history: Array<{ action: string }> };
+    assert.deepEqual([listed.member.endpoint, listed.member.pendingChange?.endpoint], [approvedUrl, sh.server.url]);
+    assert.equal(listed.history.at(-1)!.action, 'change-requested');
+
+    // the operator approves the change: the next member list carries the new endpoint
+    const decided = await op('/api/hub/members/310000/approve-change', {});
+    assert.equal(decided.status, 200);
+    await sh.server.federation!.syncNow();
+    assert.equal(endpointOnList(), sh.server.url);
+    assert.equal(sh.server.federation!.current.changePending, false);
+    assert.equal((await op('/api/hub/members/310000/approve-change', {})).status, 409, 'nothing left to approve');
+    await hub.server.audit.drain?.();
+    const actions = (await hub.server.store.db.selectFrom('audit_entry').select('action').where('category', '=', 'membership').orderBy('seq').execute()).map((r) => r.action);
+    assert.ok(actions.includes('member.change-requested') && actions.includes('member.change-approved'), actions.join(', '));
+  } finally {
+    await stopAll(sh, hub);
+    await cleanupAll(sh, hub);
+  }
+});

@@ -5,7 +5,7 @@ import { openDatabase, migrateToLatest, type TongbanDB } from '../../src/store/i
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner } from '../../src/core/signed-document.js';
 import { buildJoinRequest, verifyTrustList } from '../../src/federation/documents.js';
-import { handleJoinRequest, decideMembership, memberHistory } from '../../src/hub/membership.js';
+import { handleJoinRequest, decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
 import { currentTrustList, type TrustListContext } from '../../src/hub/trust-list.js';
 
 const policy = { reservedCodes: ['000000'] };
@@ -49,8 +49,28 @@ for (const engine of await engines()) {
       assert.notEqual(resigned.etag, v2.etag);
       verifyTrustList(resigned.doc, { keyId: hubSigner.keyId });
 
-      // the node moves: same key, new endpoint → a new version
+      // the node moves: same key, new endpoint → the change waits for the operator; the list keeps
+      // the approved endpoint (a signing key alone does not redirect a region's traffic)
+      const moved = await handleJoinRequest(store.db, join(ah, '340000', '安徽', 'http://127.0.0.1:2/new', later), policy, later);
+      assert.deepEqual([moved.status, moved.changed, moved.changePending], ['approved', true, true]);
+      assert.deepEqual(await currentTrustList(ctx, later), resigned, 'the list is unchanged while the change waits');
+      const waiting = (await getMember(store.db, '340000'))!;
+      assert.deepEqual([waiting.endpoint, waiting.pendingChange?.endpoint, waiting.pendingChange?.name], ['http://127.0.0.1:1/340000', 'http://127.0.0.1:2/new', '安徽']);
+      // asking again for the same change changes nothing; asking for the approved values withdraws it
+      assert.deepEqual(await handleJoinRequest(store.db, join(ah, '340000', '安徽', 'http://127.0.0.1:2/new', later), policy, later), { ...moved, changed: false });
+      assert.equal((await handleJoinRequest(store.db, join(ah, '340000', '安徽', undefined, later), policy, later)).changePending, undefined);
+      assert.equal((await getMember(store.db, '340000'))!.pendingChange, null);
+      await assert.rejects(decideMembership(store.db, '340000', 'approve-change', 'test', undefined, later), /E_CONFLICT: region 340000 has no pending change/);
+      // asked for a name the operator does not accept: rejected (with a reason), nothing moves
+      await handleJoinRequest(store.db, join(ah, '340000', '安徽省(新)', undefined, later), policy, later);
+      await assert.rejects(decideMembership(store.db, '340000', 'reject-change', 'test', undefined, later), /needs a reason/);
+      await decideMembership(store.db, '340000', 'reject-change', 'test', 'name not as registered', later);
+      assert.deepEqual([(await getMember(store.db, '340000'))!.name, (await getMember(store.db, '340000'))!.pendingChange], ['安徽', null]);
+      assert.equal((await currentTrustList(ctx, later)).version, 2);
+      // asked again and approved: a new version with the new endpoint
       await handleJoinRequest(store.db, join(ah, '340000', '安徽', 'http://127.0.0.1:2/new', later), policy, later);
+      const approved = await decideMembership(store.db, '340000', 'approve-change', 'test', undefined, later);
+      assert.deepEqual([approved.status, approved.endpoint, approved.pendingChange], ['approved', 'http://127.0.0.1:2/new', null]);
       const v3 = await currentTrustList(ctx, later);
       assert.equal(v3.version, 3);
       assert.equal(v3.doc.payload.members[0]!.endpoint, 'http://127.0.0.1:2/new');
@@ -73,7 +93,10 @@ for (const engine of await engines()) {
       // the old key cannot come back for another region either
       await assert.rejects(handleJoinRequest(store.db, join(ah, '320000', '江苏', undefined, later), policy, later), /E_CONFLICT: key .* is registered to region 340000/);
       const history = (await memberHistory(store.db, '340000')).map((e) => e.action);
-      assert.deepEqual(history, ['requested', 'approved', 'updated', 'suspended', 'reinstated', 'revoked', 'requested']);
+      assert.deepEqual(history, [
+        'requested', 'approved', 'change-requested', 'change-withdrawn', 'change-requested', 'change-rejected', 'change-requested', 'change-approved',
+        'suspended', 'reinstated', 'revoked', 'requested',
+      ]);
       await assert.rejects(decideMembership(store.db, '999999', 'approve', 'test'), /E_NOT_FOUND/);
     } finally {
       await store.close();

@@ -9,6 +9,7 @@ import { catalogMigration } from '../../catalog/migration.js';
 import { directoryMigration } from '../../directory/migration.js';
 import { pendingCheckpointsMigration } from '../../audit/migration-pending-checkpoints.js';
 import { conversationLeasesMigration } from '../../exchange/migration-conversation-leases.js';
+import { memberChangesMigration } from '../../hub/migration-member-changes.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006_directory': directoryMigration,
   '007_audit_pending_checkpoints': pendingCheckpointsMigration,
   '008_exchange_conversation_leases': conversationLeasesMigration,
+  '009_hub_member_changes': memberChangesMigration,
 };
