@@ -148,6 +148,14 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
           await decideMembership(hub.store.db, node.config.region.code, 'approve', 'demo');
         } else if (s.membership !== 'approved') {
           throw new TongbanError('E_MEMBERSHIP_REJECTED', `${node.config.region.code} is ${s.membership}: ${s.membershipDetail ?? ''}`);
+        } else {
+          // restarted on other ports (or host): this run's join asks to move the node, and a moved
+          // endpoint waits for the operator — which the demo is, for the nodes it started
+          await f.syncNow();
+          const m = await getMember(hub.store.db, node.config.region.code);
+          if (m?.pendingChange && m.pendingChange.endpoint === node.url && m.keys.some((k) => k.keyId === node.identity.keyId && k.status === 'active')) {
+            await decideMembership(hub.store.db, node.config.region.code, 'approve-change', 'demo');
+          }
         }
       }),
     );
