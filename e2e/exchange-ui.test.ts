@@ -343,6 +343,27 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.equal(await page.getByTestId('sensitive-note').count(), 0);
     await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-restored-zh-CN.png') });
 
+    // a refusal about particular fields names them by their labels in the page's language (the
+    // provider's detail is English and names fields by their internal names)
+    const apiCookie = await apiSignIn(sh.url, clerk.id, clerk.password);
+    const needsBasis = await fetch(`${sh.url}/api/exchange/requests`, {
+      method: 'POST',
+      headers: { cookie: apiCookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: '340000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: makeIdNumber('340104', '19010101', 7) }, fields: ['name', 'registeredAddress'], purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'SH-E2E-0006' } }),
+    });
+    const refused = ((await needsBasis.json()) as { exchange: { messageId: string; error: { code: string; fields?: string[] } } }).exchange;
+    assert.deepEqual([refused.error.code, refused.error.fields], ['E_NEEDS_AUTHORISATION', ['registeredAddress']]);
+    await page.goto(`${sh.url}/exchange/${refused.messageId}`);
+    await page.getByTestId('exchange-error-fields').waitFor();
+    await page.waitForFunction(`document.querySelector('[data-testid="exchange-error-fields"] [data-field="registeredAddress"]')?.textContent === '户籍地址'`);
+    assert.match(await text(page, 'exchange-error-fields'), /涉及字段/);
+    await page.getByTestId('exchange-status').screenshot({ path: join(SHOTS, 'exchange-refusal-fields-zh-CN.png') });
+    await page.getByTestId('lang-option-en').click();
+    await page.waitForFunction(`document.querySelector('[data-testid="exchange-error-fields"] [data-field="registeredAddress"]')?.textContent === 'Registered address'`);
+    await page.getByTestId('exchange-status').screenshot({ path: join(SHOTS, 'exchange-refusal-fields-en.png') });
+    await page.getByTestId('lang-option-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+
     // a partner offline: the recent list still names the resource (the exchange stores only its id), from
     // 上海's copy of the federation directory — the name 贵州 published — not as "hukou.person"
     const gz = demo.nodes.find((n) => n.config.region.code === '520000')!;

@@ -89,6 +89,8 @@ export interface ExchangeErrorInfo {
   messageZh: string;
   messageEn: string;
   detail?: string;
+  /** the requested fields the error is about, by name (shown by their labels) */
+  fields?: string[];
 }
 
 export type ExchangeStatus = 'completed' | 'pending' | 'failed';

@@ -29,7 +29,7 @@ function Check({ ok, yes, no, testId, attrs }: { ok: boolean; yes: ReactNode; no
   );
 }
 
-function StatusBanner({ x }: { x: ExchangeView }) {
+function StatusBanner({ x, fieldDefs }: { x: ExchangeView; fieldDefs: FieldDef[] | undefined }) {
   const { t } = useTranslation();
   const lang = useLang();
   const region = useRegionName()(x.target.regionCode, x.target.name);
@@ -58,6 +58,7 @@ function StatusBanner({ x }: { x: ExchangeView }) {
             <p className="muted small" lang={lang === 'en' ? 'zh-CN' : 'en'}>
               {lang === 'en' ? e.messageZh : e.messageEn}
             </p>
+            {e.fields && e.fields.length > 0 && <ErrorFields names={e.fields} fieldDefs={fieldDefs} />}
             {e.detail && (
               <p className="exchange-error__detail small">
                 <span className="muted">{t('result.errorDetail')}</span> {e.detail}
@@ -76,6 +77,28 @@ function StatusBanner({ x }: { x: ExchangeView }) {
     <Banner tone={trusted ? 'ok' : 'warn'} title={trusted ? t('result.completedTitle', { region }) : t('result.completedUnverifiedTitle')} testId="exchange-status" attrs={attrs}>
       {trusted ? t('result.completedBody') : t('result.completedUnverifiedBody')}
     </Banner>
+  );
+}
+
+/** The fields a refusal is about, by their labels in the page's language (the detail is the provider's English). */
+function ErrorFields({ names, fieldDefs }: { names: string[]; fieldDefs: FieldDef[] | undefined }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const defs = new Map((fieldDefs ?? []).map((f) => [f.name, f]));
+  return (
+    <p className="exchange-error__fields" data-testid="exchange-error-fields">
+      <span className="muted">{t('result.errorFields')}</span>{' '}
+      <span className="tags">
+        {names.map((name) => {
+          const def = defs.get(name);
+          return (
+            <Tag tone="warn" dot={false} key={name}>
+              <span data-field={name}>{def ? pick(def.label, lang) : name}</span>
+            </Tag>
+          );
+        })}
+      </span>
+    </p>
   );
 }
 
@@ -329,7 +352,7 @@ export function ExchangeResultPage() {
   } else {
     content = (
       <>
-        <StatusBanner x={x} />
+        <StatusBanner x={x} fieldDefs={fieldDefs} />
         {res.error && <ErrorPanel title={t('result.refreshFailed')} error={res.error} onRetry={res.reload} />}
         <div className="result-layout">
           <div className="result-layout__main">
