@@ -376,13 +376,18 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.goto(`${sh.url}/`);
     await page.getByTestId('page-overview').waitFor();
     const cookie = await apiSignIn(sh.url, clerk.id, clerk.password);
+    // a 贵州 citizen living in 上海: the record exists, so the result page has fields to label
+    const [gzMigrant] = await sampleMigrants(`sqlite:${join(dir, '310000', 'registries.db')}`, { hukouProvince: '520000', limit: 1 });
+    assert.ok(gzMigrant, 'the demo has a 贵州 migrant in 上海');
     const toGz = await fetch(`${sh.url}/api/exchange/requests`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ target: '520000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: makeIdNumber('520102', '19010101', 7) }, fields: ['name'], purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'SH-E2E-0005' } }),
+      body: JSON.stringify({ target: '520000', resource: 'hukou.person', subject: { type: 'citizen', idNumber: gzMigrant!.idNumber }, fields: ['name'], purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'SH-E2E-0005' } }),
     });
     assert.equal(toGz.status, 200);
-    const gzId = ((await toGz.json()) as { exchange: { messageId: string } }).exchange.messageId;
+    const gzView = ((await toGz.json()) as { exchange: { messageId: string; status: string } }).exchange;
+    assert.equal(gzView.status, 'completed');
+    const gzId = gzView.messageId;
     await gz.close();
     assert.notEqual((await fetch(`${sh.url}/api/exchange/partners/520000/resources`, { headers: { cookie } })).status, 200, '贵州 is offline');
     await page.goto(`${sh.url}/exchange`);
@@ -398,6 +403,8 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId(`recent-row-${gzId}`).click();
     await page.getByTestId('page-exchange-result').waitFor();
     await page.waitForFunction(`document.querySelector('[data-testid="summary-resource"]')?.textContent === '户籍人口基本信息'`);
+    // and its record's fields by their published labels, not their internal names
+    await page.waitForFunction(`document.querySelector('[data-testid="record-row-name"] .record-table__label')?.textContent === '姓名'`);
 
     // signing out ends the session: the workbench asks for a sign-in again
     await page.getByTestId('sign-out').click();

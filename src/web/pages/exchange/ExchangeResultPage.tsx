@@ -18,7 +18,7 @@ import { useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { useResource } from '../../useResource';
 import { useSuiteLabel } from '../shared';
-import { formatDataTime, formatLatency, pick, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResources, useResourceName } from './shared';
+import { formatDataTime, formatLatency, pick, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResource, useResourceName } from './shared';
 
 function Check({ ok, yes, no, testId, attrs }: { ok: boolean; yes: ReactNode; no: ReactNode; testId?: string; attrs?: Record<`data-${string}`, string> }) {
   return (
@@ -336,8 +336,8 @@ export function ExchangeResultPage() {
     setPollMs(x?.status === 'pending' ? PENDING_POLL_MS : undefined);
   }, [x?.status]);
 
-  const { resources } = usePartnerResources(x?.target.regionCode);
-  const fieldDefs = resources?.find((r) => r.id === x?.resource)?.fields;
+  // labels from the partner's list, or from this node's copy of the directory while the partner is offline
+  const fieldDefs = usePartnerResource(x?.target.regionCode ?? '', x?.resource ?? '').fields;
 
   // After a refusal the way back brings the request to the form, filled in as it was sent (or, opened
   // from the recent list, all the stored exchange tells: everything but the ID number).

@@ -8,7 +8,7 @@ import { Tag } from '../../components/ui';
 import type { Tone } from '../../components/ui';
 import { cachedDirectoryEntry } from '../../catalog/api';
 import { cachedResources } from '../../exchange/api';
-import type { Bilingual, ExchangeRoute, ExchangeStatus, ResourceDef } from '../../exchange/api';
+import type { Bilingual, ExchangeRoute, ExchangeStatus, FieldDef, ResourceDef } from '../../exchange/api';
 import { formatDateTime } from '../../format';
 import { useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
@@ -103,24 +103,40 @@ export function usePartnerResources(code: string | undefined): ResourcesState {
  * its id only when neither has it. The exchange itself stores no name (its view carries the id).
  */
 export function useResourceName(regionCode: string, resourceId: string): string {
+  return usePartnerResource(regionCode, resourceId).name;
+}
+
+/**
+ * A partner resource's name in the current language and its fields (labels, sensitivity), from the
+ * same two places as `useResourceName`: the partner's live list, else what it published to the
+ * directory. `fields` is undefined while neither has answered or when neither has the resource.
+ */
+export function usePartnerResource(regionCode: string, resourceId: string): { name: string; fields: FieldDef[] | undefined } {
   const lang = useLang();
   const { resources, error } = usePartnerResources(regionCode);
   const live = resources?.find((x) => x.id === resourceId);
   const askDirectory = !live && (error !== undefined || resources !== undefined);
   const key = `${regionCode}/${resourceId}`;
-  const [published, setPublished] = useState<{ key: string; name: Bilingual }>();
+  const [published, setPublished] = useState<{ key: string; name: Bilingual; fields: FieldDef[] }>();
   useEffect(() => {
     if (!askDirectory) return;
     let current = true;
     cachedDirectoryEntry(regionCode, 'resource', resourceId).then(
-      (e) => current && setPublished({ key, name: e.content.name }),
+      (e) =>
+        current &&
+        setPublished({
+          key,
+          name: e.content.name,
+          // the directory carries labels and sensitivity, not the value type: values show as text
+          fields: e.content.fields.map((f) => ({ name: f.name, label: f.label, sensitivity: f.sensitivity, type: 'string' as const })),
+        }),
       () => undefined, // not in the directory either: the id it is
     );
     return () => {
       current = false;
     };
   }, [askDirectory, regionCode, resourceId, key]);
-  if (live) return pick(live.name, lang);
-  if (published?.key === key) return pick(published.name, lang);
-  return resourceId;
+  if (live) return { name: pick(live.name, lang), fields: live.fields };
+  if (published?.key === key) return { name: pick(published.name, lang), fields: published.fields };
+  return { name: resourceId, fields: undefined };
 }
