@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, SHOTS } from './browser.js';
 import { startDemo, DEMO_REGIONS, type RunningDemo } from '../src/sim/demo.js';
+import { startServer, type RunningServer } from '../src/server/start.js';
 
 
 test('the 上海 node shows the five members of the demo federation, in Chinese and in English, and survives a hub outage', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   let demo: RunningDemo | undefined;
   let browser: Browser | undefined;
+  let moved: RunningServer | undefined;
   try {
     demo = await startDemo({ dataDir: dir, basePort: 0, citizens: 1000, suite: 'sm2-sm3', seed: 'e2e', probeSeconds: 0 });
     const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
@@ -47,6 +49,20 @@ test('the 上海 node shows the five members of the demo federation, in Chinese 
     assert.match(await page.getByTestId('node-identity').innerText(), /Shanghai · 310000/);
     await page.screenshot({ path: join(SHOTS, 'federation-en.png'), fullPage: true });
 
+    // 江苏 restarted at another address: the move waits for the hub operator, and its overview says so
+    const js = demo.nodes.find((n) => n.config.region.code === '320000')!;
+    await js.close();
+    moved = await startServer({ ...js.config, listen: { ...js.config.listen, port: 0 }, publicUrl: undefined }, { probeSeconds: 0 });
+    await moved.federation!.syncNow();
+    assert.equal(moved.federation!.current.changePending, true);
+    await page.goto(`${moved.url}/?lang=zh-CN`);
+    await page.getByTestId('membership-change-pending').waitFor();
+    const pendingNote = await page.getByTestId('membership-change-pending').innerText();
+    assert.ok(pendingNote.includes(moved.url) && pendingNote.includes('待枢纽管理方审批'), pendingNote);
+    await page.getByTestId('membership-card').screenshot({ path: join(SHOTS, 'overview-change-pending-zh-CN.png') });
+    await page.goto(`${sh.url}/federation?lang=en`);
+    await page.getByTestId('members-table').waitFor();
+
     // the hub stops: the node keeps serving its cached, signed member list and says so
     await demo.hub.close();
     await sh.federation!.syncNow();
@@ -68,6 +84,7 @@ test('the 上海 node shows the five members of the demo federation, in Chinese 
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();
+    await moved?.close();
     await demo?.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,8 +13,10 @@ export interface NodeInfo {
   suite: 'ed25519' | 'sm2-sm3' | string;
   keyId: string;
   version: string;
+  /** how other members reach this server */
+  publicUrl?: string;
   hubUrl?: string;
-  membership?: { status: MembershipStatus; detail?: string };
+  membership?: { status: MembershipStatus; detail?: string; /** a new public URL or name waits for the hub operator */ changePending?: boolean };
 }
 
 export interface TrustListSummary {

@@ -201,6 +201,12 @@ function MembershipCard({ info }: { info: NodeInfo }) {
           {info.membership.detail}
         </div>
       )}
+      {info.membership?.changePending && (
+        <div className="note" data-testid="membership-change-pending">
+          <span className="note__label">{t('membership.changePendingLabel')}</span>
+          {t('membership.changePending', { url: info.publicUrl })}
+        </div>
+      )}
     </Card>
   );
 }
