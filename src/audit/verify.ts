@@ -163,7 +163,7 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
           problems.push({ seq: a.seq, reason: `${where}: the hub served a malformed checkpoint` });
           continue;
         }
-        const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? (checkpointSignatureProblem(cp, regionKeys) ? `checkpoint ${checkpointSignatureProblem(cp, regionKeys)}` : undefined);
+        const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? prefixed('checkpoint ', checkpointSignatureProblem(cp, regionKeys));
         if (bad || cp.payload.regionCode !== opts.regionCode || cp.payload.seq !== a.seq) {
           problems.push({ seq: a.seq, reason: `${where}: ${bad ?? 'for another region or seq'}` });
           continue;
@@ -262,4 +262,9 @@ export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: 
   const out: HubAnchor[] = [];
   for await (const a of hubAnchorPages(hubUrl, regionCode, opts)) out.push(a);
   return out;
+}
+
+/** `problem` after `prefix`, or undefined when there is no problem: the check is run once. */
+function prefixed(prefix: string, problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `${prefix}${problem}`;
 }
