@@ -103,7 +103,7 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
     }
     // approved: a change waits for the operator; asking again for the approved values withdraws it
     const asked = differs ? { endpoint: p.endpoint, name: p.name } : undefined;
-    const pending = member.pending_endpoint !== null && member.pending_name !== null ? { endpoint: member.pending_endpoint, name: member.pending_name } : undefined;
+    const pending = pendingChangeOf(member);
     if (asked?.endpoint === pending?.endpoint && asked?.name === pending?.name) {
       return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: false, ...(pending ? { changePending: true } : {}) };
     }
@@ -115,6 +115,11 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
     await appendEvent(tx, p.regionCode, at, asked ? 'change-requested' : 'change-withdrawn', actor, asked ? describeChange(member, p) : null);
     return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: true, ...(asked ? { changePending: true } : {}) };
   });
+}
+
+/** A member row's waiting endpoint/name change: the three columns are set together or not at all. */
+function pendingChangeOf(r: Pick<HubMemberTable, 'pending_endpoint' | 'pending_name' | 'pending_since'>): { endpoint: string; name: string; since: string } | undefined {
+  return r.pending_endpoint !== null && r.pending_name !== null && r.pending_since !== null ? { endpoint: r.pending_endpoint, name: r.pending_name, since: r.pending_since } : undefined;
 }
 
 function describeChange(was: { endpoint: string; name: string }, now: { endpoint: string; name: string }): string {
@@ -245,19 +250,18 @@ async function applyChangeDecision(
   reason: string | undefined,
   at: string,
 ): Promise<void> {
-  if (member.pending_endpoint === null || member.pending_name === null || member.pending_since === null) {
-    throw new TongbanError('E_CONFLICT', `region ${regionCode} has no pending change`);
-  }
-  const apply = decision === 'approve-change' ? { endpoint: member.pending_endpoint, name: member.pending_name } : {};
+  const pending = pendingChangeOf(member);
+  if (!pending) throw new TongbanError('E_CONFLICT', `region ${regionCode} has no pending change`);
+  const apply = decision === 'approve-change' ? { endpoint: pending.endpoint, name: pending.name } : {};
   const updated = await tx
     .updateTable('hub_member')
     .set({ ...apply, pending_endpoint: null, pending_name: null, pending_since: null, updated_at: at })
     .where('region_code', '=', regionCode)
-    .where('pending_since', '=', member.pending_since)
+    .where('pending_since', '=', pending.since)
     .executeTakeFirst();
   // the member asked for something else meanwhile: the operator decides on what is there now
   if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode}'s change was replaced meanwhile; look again`);
-  const what = describeChange(member, { endpoint: member.pending_endpoint, name: member.pending_name });
+  const what = describeChange(member, pending);
   await appendEvent(tx, regionCode, at, TRANSITIONS[decision].event, actor, reason ? `${what} (${reason})` : what);
 }
 
@@ -289,7 +293,7 @@ function toView(r: HubMemberTable, keys: Array<{ key_id: string; suite: string; 
     decidedBy: r.decided_by,
     reason: r.reason,
     keys: keys.map((k) => ({ keyId: k.key_id, suite: k.suite, status: k.status, addedAt: k.added_at })),
-    pendingChange: r.pending_endpoint !== null && r.pending_name !== null && r.pending_since !== null ? { endpoint: r.pending_endpoint, name: r.pending_name, since: r.pending_since } : null,
+    pendingChange: pendingChangeOf(r) ?? null,
   };
 }
 
