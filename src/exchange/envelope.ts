@@ -5,7 +5,7 @@
 import { uuidv7 } from '../core/uuid7.js';
 import AjvModule from 'ajv';
 import { Type, type Static } from 'typebox';
-import { TongbanError, ERRORS, type ErrorCode } from '../core/errors.js';
+import { TongbanError, ERRORS, MAX_ERROR_FIELDS, type ErrorCode } from '../core/errors.js';
 import type { SealBlock } from './seal.js';
 import { PURPOSE_LIMITS } from '../core/purpose.js';
 
@@ -110,7 +110,7 @@ const ErrorInfoSchema = Type.Object(
     messageZh: Text(500),
     messageEn: Text(500),
     detail: Type.Optional(Text(1000)),
-    fields: Type.Optional(Type.Array(FieldName, { minItems: 1, maxItems: 64, uniqueItems: true })),
+    fields: Type.Optional(Type.Array(FieldName, { minItems: 1, maxItems: MAX_ERROR_FIELDS, uniqueItems: true })),
   },
   Closed,
 );
@@ -228,7 +228,7 @@ export function errorPayload(ctx: ResponseContext, code: ErrorCode, detail?: str
     error: {
       code, message: spec.en, messageZh: spec.zh, messageEn: spec.en,
       ...(detail ? { detail: detail.slice(0, 1000) } : {}),
-      ...(fields?.length ? { fields: [...new Set(fields)].slice(0, 64) } : {}),
+      ...(fields?.length ? { fields: [...new Set(fields)].slice(0, MAX_ERROR_FIELDS) } : {}),
     },
   };
 }
