@@ -456,8 +456,4 @@ export async function fetchDirectoryStatus(signal?: AbortSignal): Promise<Direct
   return body as unknown as DirectoryStatus;
 }
 
-/** `340000:hukou.person` → 340000 / hukou.person; a plain id is the item's own region. */
-export function resourceRef(ref: string, ownRegion: string): { region: string; id: string } {
-  const m = /^([0-9]{6}):(.+)$/.exec(ref);
-  return m ? { region: m[1]!, id: m[2]! } : { region: ownRegion, id: ref };
-}
+export { resourceRef } from './refs';

@@ -1,8 +1,11 @@
 // Which 办理事项 (service items) to suggest as a request's purpose. This node's 实施清单 says, for each
 // item, which materials are read online from a data resource (免提交, `satisfiedBy.resource`, as
 // "340000:hukou.person" or a plain id for the node's own region): the items whose materials are read
-// from the resource being requested come first. Pure, no imports (the shapes of catalog/api.ts and
-// exchange/api.ts it reads are restated structurally): the Node tests use it as it is.
+// from the resource being requested come first. Pure (the shapes of catalog/api.ts and exchange/api.ts
+// it reads are restated structurally, and it imports only the pure reference rule): the Node tests use
+// it as it is.
+
+import { resourceRef } from '../catalog/refs.js';
 
 /** What of a catalogue entry (GET /api/catalog/items) is read: the version in force and its materials. */
 export interface ItemEntryLike {
@@ -12,9 +15,10 @@ export interface ItemEntryLike {
   } | null;
 }
 
-/** "region:id"; a plain id is the own region's (the rule of catalog/api.ts#resourceRef). */
+/** "region:id", whichever way the material wrote it. */
 function refKey(ref: string, ownRegion: string): string {
-  return /^[0-9]{6}:.+$/.test(ref) ? ref : `${ownRegion}:${ref}`;
+  const r = resourceRef(ref, ownRegion);
+  return `${r.region}:${r.id}`;
 }
 
 /** For each item in force in this node's catalogue (by its code), the data resources its materials are read from, as "region:id". */
