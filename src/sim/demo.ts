@@ -12,7 +12,7 @@ import YAML from 'yaml';
 import { loadConfig, type ServerConfig } from '../config/index.js';
 import { startServer, type RunningServer } from '../server/start.js';
 import { assertPortsFree } from '../server/ports.js';
-import { decideMembership, getMember } from '../hub/membership.js';
+import { decideMembership, getMember, type MemberView } from '../hub/membership.js';
 import { registrySummary, seedRegistries } from './registries/index.js';
 import { ensureDemoUsers, type DemoUser } from '../identity/demo-users.js';
 import { importDemoItems } from './demo-items.js';
@@ -140,9 +140,11 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       nodes.map(async (node) => {
         const f = node.federation!;
         const s = await f.waitFor((st) => st.membership !== 'unknown');
+        // what the hub holds for the region is this node's only while it names the node's key
+        const holdsThisNode = (m: MemberView | undefined): m is MemberView => m?.keys.some((k) => k.keyId === node.identity.keyId && k.status === 'active') ?? false;
         if (s.membership === 'pending') {
           const m = await getMember(hub.store.db, node.config.region.code);
-          if (!m?.keys.some((k) => k.keyId === node.identity.keyId && k.status === 'active')) {
+          if (!holdsThisNode(m)) {
             throw new TongbanError('E_REGION_TAKEN', `the hub holds another key for ${node.config.region.code}`);
           }
           await decideMembership(hub.store.db, node.config.region.code, 'approve', 'demo');
@@ -153,7 +155,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
           // endpoint waits for the operator — which the demo is, for the nodes it started
           await f.syncNow();
           const m = await getMember(hub.store.db, node.config.region.code);
-          if (m?.pendingChange && m.pendingChange.endpoint === node.url && m.keys.some((k) => k.keyId === node.identity.keyId && k.status === 'active')) {
+          if (holdsThisNode(m) && m.pendingChange?.endpoint === node.url) {
             await decideMembership(hub.store.db, node.config.region.code, 'approve-change', 'demo');
           }
         }
