@@ -8,7 +8,7 @@ import { useRegionName } from './catalog/labels';
 import { Icon } from './components/Icon';
 import { Loading } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
-import { navSections, pageForPath, visibleEntries } from './nav';
+import { navSections, pageForPath, sectionTitleKey, visibleEntries } from './nav';
 import { useNodeInfo } from './nodeInfo';
 import { loginPath, useSession } from './session';
 
@@ -147,7 +147,9 @@ export function Layout() {
             if (entries.length === 0) return null;
             return (
               <div className="sidenav__section" key={section.id}>
-                <div className="sidenav__title">{t(section.titleKey)}</div>
+                <div className="sidenav__title" data-testid={`nav-section-${section.id}`}>
+                  {t(sectionTitleKey(section, info?.role))}
+                </div>
                 <ul>
                   {entries.map((e) => (
                     <li key={e.id}>

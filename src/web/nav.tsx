@@ -62,7 +62,14 @@ export type NavEntry = PageEntry | ExternalEntry;
 export interface NavSection {
   id: string;
   titleKey: ParseKeys;
+  /** the title on a server of this role, where `titleKey` would say the wrong thing (本节点 on the hub) */
+  roleTitleKeys?: Partial<Record<Role, ParseKeys>>;
   entries: NavEntry[];
+}
+
+/** A section's title on this server; while the role is unknown, the default. */
+export function sectionTitleKey(section: NavSection, role: Role | undefined): ParseKeys {
+  return (role && section.roleTitleKeys?.[role]) || section.titleKey;
 }
 
 const CLERK: UserRole[] = ['clerk'];
@@ -76,6 +83,7 @@ export const navSections: NavSection[] = [
   {
     id: 'node',
     titleKey: 'nav.sectionNode',
+    roleTitleKeys: { hub: 'nav.sectionHub' },
     entries: [
       { kind: 'page', id: 'overview', path: '/', labelKey: 'nav.overview', icon: 'overview', element: <OverviewPage /> },
       { kind: 'page', id: 'federation', path: '/federation', labelKey: 'nav.federation', icon: 'federation', element: <FederationPage /> },

@@ -172,7 +172,13 @@ export function LoginPage() {
           </span>
           <div>
             <h1 className="login__title">{t('login.title')}</h1>
-            <p className="login__subtitle">{info?.role === 'node' ? t('login.subtitleNode', { name: regionName(info.regionCode, info.regionName), code: info.regionCode }) : t('login.subtitle')}</p>
+            <p className="login__subtitle" data-testid="login-subtitle">
+              {info?.role === 'node'
+                ? t('login.subtitleNode', { name: regionName(info.regionCode, info.regionName), code: info.regionCode })
+                : info?.role === 'hub'
+                  ? t('login.subtitleHub')
+                  : t('login.subtitle')}
+            </p>
           </div>
         </div>
         {body}

@@ -349,7 +349,7 @@ export function OverviewPage() {
     <div className="page" data-testid="page-overview">
       <PageHeader
         title={t('overview.title')}
-        subtitle={t('overview.subtitle')}
+        subtitle={role === 'hub' ? t('overview.subtitleHub') : t('overview.subtitle')}
         updatedAt={members.updatedAt}
         busy={info.busy || ready.busy || members.busy}
         onRefresh={refreshAll}
