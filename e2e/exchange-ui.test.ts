@@ -49,6 +49,11 @@ async function formValues(page: Page): Promise<Record<string, unknown>> {
   };
 }
 
+async function switchLang(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
+  await page.getByTestId(`lang-option-${lang}`).click();
+  await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+}
+
 async function waitForOutcome(page: Page): Promise<string> {
   await page.getByTestId('page-exchange-result').waitFor();
   // a slow source answers later; the page polls until the exchange is completed or failed
@@ -81,6 +86,14 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.goto(`${sh.url}/exchange`);
     await page.getByTestId('login-form').waitFor();
     assert.match(page.url(), /\/login\?next=%2Fexchange$/);
+    // a problem the page raises itself is said in the page's language, also after a switch
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor();
+    assert.match(await text(page, 'login-error'), /请输入用户名和密码/);
+    await switchLang(page, 'en');
+    assert.match(await text(page, 'login-error'), /Enter your user ID and password/);
+    await switchLang(page, 'zh-CN');
+    assert.match(await text(page, 'login-error'), /请输入用户名和密码/);
     await page.getByTestId('login-user').fill(clerk.id);
     await page.getByTestId('login-password').fill('not-the-password');
     await page.getByTestId('login-submit').click();
@@ -101,6 +114,12 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('form-invalid').waitFor();
     assert.match(await text(page, 'section-target'), /请选择提供数据的地区/);
     await screenshot(page, 'exchange-form-no-region-zh-CN.png');
+    // the form's problems follow a language switch
+    await switchLang(page, 'en');
+    assert.match(await text(page, 'section-target'), /Choose the region to request from/);
+    assert.doesNotMatch(await text(page, 'page-exchange'), /请选择提供数据的地区|请填写/);
+    await switchLang(page, 'zh-CN');
+    assert.match(await text(page, 'section-target'), /请选择提供数据的地区/);
 
     // the 办理事项 suggestions follow the resource: 上海's 实施清单 reads 安徽's household register for
     // 户口迁移(夫妻投靠) and 开具户籍类证明 (免提交 materials), and 安徽's pension record for the pension transfer
@@ -121,12 +140,10 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     const options = await page.locator('[data-testid="service-item-options"] option').evaluateAll((els) => els.map((e) => [e.getAttribute('value'), e.getAttribute('data-uses-resource')]));
     assert.deepEqual(options.slice(0, 2), [['企业职工基本养老保险关系转移接续', 'true'], [options[1]![0], 'false']]);
     assert.ok(options.length > 2);
-    await page.getByTestId('lang-option-en').click();
-    await page.waitForFunction("document.documentElement.lang === 'en'");
+    await switchLang(page, 'en');
     assert.match(await text(page, 'service-item-suggestions'), /Items that use “Basic pension insurance”/);
     await page.getByTestId('section-purpose').screenshot({ path: join(SHOTS, 'exchange-form-items-en.png') });
-    await page.getByTestId('lang-option-zh-CN').click();
-    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await switchLang(page, 'zh-CN');
     // a resource none of 上海's items reads: the common items, as before
     await page.getByTestId('resource-select').selectOption('medical.insurance');
     await forResource(false);
@@ -190,8 +207,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await screenshot(page, 'exchange-result-zh-CN.png');
 
     // the same result in English: field labels from the resource's English names, regions in English
-    await page.getByTestId('lang-option-en').click();
-    await page.waitForFunction("document.documentElement.lang === 'en'");
+    await switchLang(page, 'en');
     assert.match(await text(page, 'record-row-name'), new RegExp(`Name\\s+${migrant.name}`));
     assert.match(await text(page, 'seal-status'), /Verified/);
     assert.match(await text(page, 'exchange-status'), /Anhui/);
@@ -283,20 +299,21 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('form-invalid').waitFor();
     await page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === 'statutory-reference'`);
     assert.match(await text(page, 'section-consent'), /请写明所依据的法律名称及条款/);
+    await switchLang(page, 'en');
+    assert.match(await text(page, 'section-consent'), /Name the law and the article/);
+    await switchLang(page, 'zh-CN');
     assert.equal(new URL(page.url()).pathname, '/exchange', 'not sent without the law named');
     await page.getByTestId('statutory-reference').fill(law);
     assert.equal(await page.getByTestId('form-invalid').count(), 0);
     assert.match(await text(page, 'section-consent'), /法定依据/);
     await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-zh-CN.png') });
-    await page.getByTestId('lang-option-en').click();
-    await page.waitForFunction("document.documentElement.lang === 'en'");
+    await switchLang(page, 'en');
     assert.match(await text(page, 'section-consent'), /Consent or legal basis/);
     assert.match(await text(page, 'basis-option-statutory'), /Legal basis/);
     assert.match(await page.getByTestId('basis-picker').getAttribute('aria-label') ?? '', /Basis for the request/);
     assert.equal(await page.getByLabel('Law and article').inputValue(), law, 'the field is labelled, and keeps its text across languages');
     await page.getByTestId('section-consent').screenshot({ path: join(SHOTS, 'exchange-form-basis-en.png') });
-    await page.getByTestId('lang-option-zh-CN').click();
-    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await switchLang(page, 'zh-CN');
     const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/exchange/requests');
     await page.getByTestId('submit-request').click();
     const body = (await posted).postDataJSON() as { fields: string[]; authorisation?: unknown };
@@ -315,12 +332,10 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     const logged = (await ah.audit.findByMessage(statutoryId)).map((e) => (e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {}));
     assert.ok(logged.length > 0, '安徽 logged the request');
     assert.ok(logged.some((d) => d.authorisation === `statutory:${law}`), `the provider's log names the legal basis: ${JSON.stringify(logged)}`);
-    await page.getByTestId('lang-option-en').click();
-    await page.waitForFunction("document.documentElement.lang === 'en'");
+    await switchLang(page, 'en');
     assert.equal(await text(page, 'summary-basis'), `Legal basis ${law}`);
     await screenshot(page, 'exchange-result-statutory-en.png');
-    await page.getByTestId('lang-option-zh-CN').click();
-    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await switchLang(page, 'zh-CN');
 
     // refused (nobody in 安徽 has this number), the way back brings the legal basis with the rest
     await page.getByTestId('back-to-exchange').click();
@@ -361,8 +376,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('lang-option-en').click();
     await page.waitForFunction(`document.querySelector('[data-testid="exchange-error-fields"] [data-field="registeredAddress"]')?.textContent === 'Registered address'`);
     await page.getByTestId('exchange-status').screenshot({ path: join(SHOTS, 'exchange-refusal-fields-en.png') });
-    await page.getByTestId('lang-option-zh-CN').click();
-    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await switchLang(page, 'zh-CN');
 
     // a partner offline: the recent list still names the resource (the exchange stores only its id), from
     // 上海's copy of the federation directory — the name 贵州 published — not as "hukou.person"
@@ -397,8 +411,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     await page.getByTestId('lang-option-en').click();
     await page.waitForFunction(`${gzName} === 'Household registration: person'`);
     await page.getByTestId('recent-requests').screenshot({ path: join(SHOTS, 'exchange-recent-offline-en.png') });
-    await page.getByTestId('lang-option-zh-CN').click();
-    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await switchLang(page, 'zh-CN');
     // and the exchange's own page
     await page.getByTestId(`recent-row-${gzId}`).click();
     await page.getByTestId('page-exchange-result').waitFor();

@@ -1,6 +1,7 @@
 // Small presentational building blocks shared by the pages: cards, tags, banners, the
 // loading / empty / error states, description lists.
 import type { ReactNode } from 'react';
+import type { ParseKeys } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api';
 import { formatDateTime, formatRelative } from '../format';
@@ -123,6 +124,32 @@ export function useErrorText(): (err: ApiError) => string {
     if (err.kind === 'format') return t('error.format');
     return t('error.http', { status: err.status ?? '?' });
   };
+}
+
+/**
+ * A message raised by the page itself (a form's validation), kept as its key and values rather than as
+ * text, so that it is translated where it is shown, and again when the user switches language.
+ */
+export interface Message {
+  key: ParseKeys;
+  values?: Record<string, string | number>;
+}
+
+/** A Message in the page's language; `live` adds values that are themselves in the page's language (labels). */
+export function useMessageText(): (message: Message, live?: Record<string, string | number>) => string {
+  const { t } = useTranslation();
+  return (message, live) => t(message.key, { ...message.values, ...live });
+}
+
+/** A form field's validation problem, under the field. */
+export function FieldError({ message, id }: { message: Message | undefined | null; id?: string }) {
+  const text = useMessageText();
+  if (!message) return null;
+  return (
+    <span className="field__error" id={id} role="alert">
+      <Icon name="error" size={13} /> {text(message)}
+    </span>
+  );
 }
 
 export function ErrorPanel({ title, error, onRetry }: { title: ReactNode; error: ApiError; onRetry?: () => void }) {

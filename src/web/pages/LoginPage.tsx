@@ -39,6 +39,8 @@ export function LoginPage() {
   const [showPassword, setShowPassword] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // an empty field: said in the page's language when shown (a message kept as text would stay in the language it was raised in)
+  const [missing, setMissing] = useState(false);
   const idRef = useRef<HTMLInputElement>(null);
   const pwRef = useRef<HTMLInputElement>(null);
 
@@ -49,10 +51,12 @@ export function LoginPage() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!userId.trim() || !password) {
-      setError(new ApiError({ kind: 'api', code: null, message: t('login.missing'), messageZh: null, messageEn: null }));
+      setError(null);
+      setMissing(true);
       (userId.trim() ? pwRef : idRef).current?.focus();
       return;
     }
+    setMissing(false);
     setBusy(true);
     setError(null);
     try {
@@ -95,9 +99,14 @@ export function LoginPage() {
     const locked = error?.code === 'E_RATE_LIMITED';
     body = (
       <form className="login__form" onSubmit={onSubmit} noValidate data-testid="login-form">
-        {ended && !error && (
+        {ended && !error && !missing && (
           <Banner tone="warn" title={t('login.sessionEnded')} testId="session-ended">
             {t('login.sessionEndedBody')}
+          </Banner>
+        )}
+        {missing && (
+          <Banner tone="error" title={t('login.failedTitle')} testId="login-error" attrs={{ 'data-code': '' }}>
+            {t('login.missing')}
           </Banner>
         )}
         {error && (

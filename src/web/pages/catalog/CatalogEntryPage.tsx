@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, Empty, ErrorPanel, Loading, Tag, Time } from '../../components/ui';
+import { Banner, Card, Empty, ErrorPanel, FieldError, Loading, Tag, Time } from '../../components/ui';
 import { fetchEntry, fetchHistory, KIND_PATH, kindOfPath, workflowStep } from '../../catalog/api';
 import type { AnyDoc, CertificateTypeDoc, EntryKind, EntryView, HistoryEntry, ItemDoc, ResourceDoc, WorkflowStep } from '../../catalog/api';
 import { diffDocs } from '../../catalog/diff';
@@ -142,11 +142,7 @@ function ReasonForm({ label, confirm, onCancel, onSubmit, busy, testId }: { labe
         {label} <span className="req">*</span>
       </label>
       <textarea id={`${testId}-text`} className="input textarea" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={touched && missing} data-testid={`${testId}-reason`} autoFocus />
-      {touched && missing && (
-        <span className="field__error" role="alert">
-          <Icon name="error" size={13} /> {t('review.reasonRequired')}
-        </span>
-      )}
+      {touched && missing && <FieldError message={{ key: 'review.reasonRequired' }} />}
       <div className="reason-form__buttons">
         <button type="button" className="btn" onClick={onCancel} disabled={busy}>
           {t('common.cancel')}

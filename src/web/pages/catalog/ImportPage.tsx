@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, ErrorPanel } from '../../components/ui';
+import { Banner, Card, ErrorPanel, FieldError } from '../../components/ui';
+import type { Message } from '../../components/ui';
 import { importItems } from '../../catalog/api';
 import type { ImportReport } from '../../catalog/api';
 import { useLang } from '../../i18n';
@@ -56,7 +57,7 @@ export function ImportPage() {
   const [checked, setChecked] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<'check' | 'import' | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [fileError, setFileError] = useState<Message | null>(null);
   // the browser's own file input speaks the browser's language ("Choose File / No file chosen"): it is
   // hidden, and opened by a button in the page's language next to the name of the file chosen
   const fileInput = useRef<HTMLInputElement>(null);
@@ -73,7 +74,7 @@ export function ImportPage() {
     reset();
     if (!file) return;
     if (file.size > MAX_BYTES) {
-      setFileError(t('import.tooLarge'));
+      setFileError({ key: 'import.tooLarge' });
       return;
     }
     const text = await file.text();
@@ -131,7 +132,7 @@ export function ImportPage() {
                   </span>
                 </div>
                 <span className="form-hint">{t('import.fileHint')}</span>
-                {fileError && <span className="field__error">{fileError}</span>}
+                <FieldError message={fileError} />
               </div>
               <div className="field-row">
                 <div className="field">

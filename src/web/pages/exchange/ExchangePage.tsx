@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, ErrorPanel, FormSection, Loading, Tag } from '../../components/ui';
+import { Banner, Card, ErrorPanel, FieldError, FormSection, Loading, Tag, useMessageText } from '../../components/ui';
+import type { Message } from '../../components/ui';
 import { useRegionName } from '../../catalog/labels';
 import { fetchEntries } from '../../catalog/api';
 import { fetchPartners, fetchServiceItems, submitExchange } from '../../exchange/api';
@@ -41,15 +42,6 @@ const BASES: readonly Basis[] = ['none', 'citizen-consent', 'statutory'];
 /** What a resource starts with ticked: its general fields. A sensitive one is the clerk's choice (最小必要), and needs the applicant's authorisation or a legal basis. */
 function defaultFields(resource: ResourceDef): string[] {
   return resource.fields.filter((f) => f.sensitivity !== 'sensitive').map((f) => f.name);
-}
-
-function FieldError({ message, id }: { message: string | undefined; id: string }) {
-  if (!message) return null;
-  return (
-    <span className="field__error" id={id} role="alert">
-      <Icon name="error" size={13} /> {message}
-    </span>
-  );
 }
 
 function PartnerPicker({ partners, value, onChange }: { partners: Partner[]; value: string; onChange: (code: string) => void }) {
@@ -123,7 +115,7 @@ function ReferenceInput(p: {
   hint?: string;
   mono?: boolean;
   value: string;
-  error: string | undefined;
+  error: Message | undefined;
   onChange: (value: string) => void;
 }) {
   return (
@@ -186,6 +178,7 @@ function IdStatus({ check, touched }: { check: IdNumberCheck; touched: boolean }
 
 export function ExchangePage() {
   const { t } = useTranslation();
+  const messageText = useMessageText();
   const lang = useLang();
   const navigate = useNavigate();
   const location = useLocation();
@@ -215,7 +208,8 @@ export function ExchangePage() {
   // one reference per basis: a consent number is not a law, and switching back keeps what was typed
   const [consentRef, setConsentRef] = useState(draft?.authorisation?.type === 'citizen-consent' ? draft.authorisation.reference : '');
   const [statutoryRef, setStatutoryRef] = useState(draft?.authorisation?.type === 'statutory' ? draft.authorisation.reference : '');
-  const [errors, setErrors] = useState<Partial<Record<FieldKey, string>>>({});
+  // kept as messages, not text: a problem raised in one language reads in the other after a switch
+  const [errors, setErrors] = useState<Partial<Record<FieldKey, Message>>>({});
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -226,6 +220,7 @@ export function ExchangePage() {
   const partner = partners.data?.find((p) => p.regionCode === target);
   const chosenFields = resource ? resource.fields.filter((f) => fields.includes(f.name)) : [];
   const sensitiveChosen = chosenFields.filter((f) => f.sensitivity === 'sensitive');
+  const sensitiveLabels = sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep'));
   // the items whose materials this node's 实施清单 reads from the chosen resource are suggested first
   const itemUses = useMemo(() => (itemEntries.data && ownRegion ? resourcesByItem(itemEntries.data, ownRegion) : undefined), [itemEntries.data, ownRegion]);
   const suggested = useMemo(
@@ -269,23 +264,24 @@ export function ExchangePage() {
     el.focus();
   }, [resource, partners.data]);
 
-  const setError = (key: FieldKey, message: string | undefined) => setErrors((e) => ({ ...e, [key]: message }));
+  const setError = (key: FieldKey, message: Message | undefined) => setErrors((e) => ({ ...e, [key]: message }));
 
-  const validate = (): Partial<Record<FieldKey, string>> => {
-    const e: Partial<Record<FieldKey, string>> = {};
-    if (!target) e.target = t('exchange.form.targetRequired');
-    if (target && !resource) e.resource = t('exchange.form.resourceRequired');
-    if (resource && chosenFields.length === 0) e.fields = t('exchange.form.fieldsRequired');
+  const validate = (): Partial<Record<FieldKey, Message>> => {
+    const e: Partial<Record<FieldKey, Message>> = {};
+    if (!target) e.target = { key: 'exchange.form.targetRequired' };
+    if (target && !resource) e.resource = { key: 'exchange.form.resourceRequired' };
+    if (resource && chosenFields.length === 0) e.fields = { key: 'exchange.form.fieldsRequired' };
     // the provider refuses sensitive fields without the applicant's authorisation or a legal basis (E_NEEDS_AUTHORISATION): said here, before a round trip
+    // (the fields are named where it is shown, by their labels in the page's language)
     else if (sensitiveChosen.length > 0 && basis === 'none') {
-      e.fields = t('exchange.form.sensitiveNeedsConsent', { fields: sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep')) });
-      e.consent = t('exchange.form.consentForSensitive');
+      e.fields = { key: 'exchange.form.sensitiveNeedsConsent' };
+      e.consent = { key: 'exchange.form.consentForSensitive' };
     }
-    if (!idCheck.ok) e.idNumber = idCheck.problem === 'empty' ? t('exchange.id.empty') : t('exchange.id.invalid');
-    if (!serviceItem.trim()) e.serviceItem = t('exchange.form.serviceItemRequired');
-    if (!caseId.trim()) e.caseId = t('exchange.form.caseIdRequired');
-    if (basis === 'citizen-consent' && !consentRef.trim()) e.consentReference = t('exchange.form.consentReferenceRequired');
-    if (basis === 'statutory' && !statutoryRef.trim()) e.statutoryReference = t('exchange.form.statutoryReferenceRequired');
+    if (!idCheck.ok) e.idNumber = { key: idCheck.problem === 'empty' ? 'exchange.id.empty' : 'exchange.id.invalid' };
+    if (!serviceItem.trim()) e.serviceItem = { key: 'exchange.form.serviceItemRequired' };
+    if (!caseId.trim()) e.caseId = { key: 'exchange.form.caseIdRequired' };
+    if (basis === 'citizen-consent' && !consentRef.trim()) e.consentReference = { key: 'exchange.form.consentReferenceRequired' };
+    if (basis === 'statutory' && !statutoryRef.trim()) e.statutoryReference = { key: 'exchange.form.statutoryReferenceRequired' };
     return e;
   };
 
@@ -472,7 +468,7 @@ export function ExchangePage() {
                     <div className={errors.fields ? 'sensitive-note is-error' : 'sensitive-note'} id="err-fields" role={errors.fields ? 'alert' : undefined} data-testid="sensitive-note" data-blocking={String(Boolean(errors.fields))}>
                       <Icon name={errors.fields ? 'error' : 'alert'} size={14} className="sensitive-note__icon" />
                       <span className="sensitive-note__text">
-                        {errors.fields ?? t('exchange.form.sensitiveNote', { fields: sensitiveChosen.map((f) => pick(f.label, lang)).join(t('common.listSep')) })}
+                        {errors.fields ? messageText(errors.fields, { fields: sensitiveLabels }) : t('exchange.form.sensitiveNote', { fields: sensitiveLabels })}
                       </span>
                       <button type="button" className="link-button" onClick={untickSensitive} data-testid="untick-sensitive">
                         {t('exchange.form.untickSensitive')}
