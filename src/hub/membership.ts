@@ -179,6 +179,11 @@ const TRANSITIONS: Record<Decision, { from: MemberStatus[]; to: MemberStatus; ev
   'reject-change': { from: ['approved'], to: 'approved', event: 'change-rejected' },
 };
 
+/** The decisions the operator may take on a member as it stands: those decideMembership does not refuse as E_CONFLICT. */
+export function allowedDecisions(m: Pick<MemberView, 'status' | 'pendingChange'>): Decision[] {
+  return DECISIONS.filter((d) => TRANSITIONS[d].from.includes(m.status) && (!d.endsWith('-change') || m.pendingChange !== null));
+}
+
 /**
  * The operator's decision on a member. Refuses transitions that make no sense (E_CONFLICT). With an
  * audit log, the decision commits in the same transaction as its audit entry (both or neither), and

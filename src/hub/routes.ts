@@ -9,7 +9,7 @@ import { TongbanError } from '../core/errors.js';
 import { requireBearerToken } from '../keys/index.js';
 import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
-import { DECISIONS, DECISIONS_WITH_REASON, rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type JoinPolicy, type MemberStatus } from './membership.js';
+import { allowedDecisions, DECISIONS, DECISIONS_WITH_REASON, rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type JoinPolicy, type MemberStatus, type MemberView as Member } from './membership.js';
 import { currentTrustList, type TrustListContext } from './trust-list.js';
 import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema, KeyRotationSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
@@ -39,7 +39,15 @@ const MemberView = Type.Object({
   pendingChange: Type.Union([Type.Object({ endpoint: Type.String(), name: Type.String(), since: Type.String() }), Type.Null()], {
     description: "an approved member's new endpoint and name, waiting for approve-change or reject-change; the member list keeps the approved values",
   }),
+  decisions: Type.Array(Type.Object({ decision: Type.Enum([...DECISIONS]), reasonRequired: Type.Boolean() }), {
+    description: 'the decisions the operator may take on the member as it stands now (any other is refused with E_CONFLICT), and whether each needs a reason',
+  }),
 });
+
+/** A member as the operator API shows it: with the decisions open to the operator. */
+function operatorView(m: Member) {
+  return { ...m, decisions: allowedDecisions(m).map((decision) => ({ decision, reasonRequired: DECISIONS_WITH_REASON.includes(decision) })) };
+}
 
 const JoinAnswer = Type.Object({
   status: Type.String(),
@@ -168,7 +176,7 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
           response: { 200: Type.Object({ members: Type.Array(MemberView) }), ...errorResponses(401) },
         },
       },
-      async (req) => ({ members: await listMembers(ctx.db, req.query.status as MemberStatus | undefined) }),
+      async (req) => ({ members: (await listMembers(ctx.db, req.query.status as MemberStatus | undefined)).map(operatorView) }),
     );
 
     op.get(
@@ -192,7 +200,7 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
         const member = await getMember(ctx.db, req.params.code);
         if (!member) throw new TongbanError('E_NOT_FOUND', `no member ${req.params.code}`);
         const history = (await memberHistory(ctx.db, req.params.code)).map((e) => ({ at: e.at, action: e.action, actor: e.actor, detail: e.detail }));
-        return { member, history };
+        return { member: operatorView(member), history };
       },
     );
 
@@ -213,7 +221,7 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
           const reason = (req.body as { reason?: string } | undefined)?.reason;
           const member = await decideMembership(ctx.db, req.params.code, decision, 'operator-api', reason, undefined, { audit: ctx.audit });
           req.log.info({ regionCode: member.regionCode, decision }, 'membership decision');
-          return member;
+          return operatorView(member);
         },
       );
     }

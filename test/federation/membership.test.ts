@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engines } from '../helpers/engines.js';
 import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
-import { decideMembership, listMembers } from '../../src/hub/membership.js';
+import { DECISIONS, decideMembership, listMembers } from '../../src/hub/membership.js';
 import { buildJoinRequest } from '../../src/federation/documents.js';
 import { makeSigner } from '../../src/core/signed-document.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
@@ -193,5 +193,55 @@ test('an approved node that comes back at a new address waits for the operator; 
   } finally {
     await stopAll(sh, hub);
     await cleanupAll(sh, hub);
+  }
+});
+
+test("the operator API names the decisions a member's state allows (and whether each needs a reason); it refuses every other with E_CONFLICT", async () => {
+  let hub: Started | undefined;
+  try {
+    hub = await startHub('sqlite');
+    const token = readFileSync(join(hub.dataDir, 'operator.token'), 'utf8').trim();
+    const base = hub.server.url;
+    const signer = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
+    const askToJoin = async (endpoint: string) => {
+      const body = buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint, nonce: `n${Date.now()}${Math.random()}`.replace('.', '') });
+      const res = await fetch(`${base}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.ok(res.status === 200 || res.status === 202, `join: ${res.status}`);
+    };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const decide = (decision: string, reason?: string) =>
+      fetch(`${base}/api/hub/members/330000/${decision}`, { method: 'POST', headers: auth, body: JSON.stringify(reason ? { reason } : {}) });
+    type Decisions = Array<{ decision: string; reasonRequired: boolean }>;
+    /** the member's decisions, in the list and on its own page alike; every decision not named is refused and changes nothing */
+    const expectDecisions = async (status: string, expected: Decisions) => {
+      const listed = (await (await fetch(`${base}/api/hub/members`, { headers: auth })).json()) as { members: Array<{ status: string; decisions: Decisions }> };
+      const one = (await (await fetch(`${base}/api/hub/members/330000`, { headers: auth })).json()) as { member: { status: string; decisions: Decisions } };
+      assert.deepEqual([listed.members[0]!.status, listed.members[0]!.decisions], [status, expected]);
+      assert.deepEqual(one.member.decisions, expected);
+      for (const d of DECISIONS.filter((x) => !expected.some((e) => e.decision === x))) {
+        const res = await decide(d, 'a reason');
+        assert.equal(res.status, 409, `${d} on a ${status} member`);
+        assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'E_CONFLICT');
+      }
+    };
+    const r = (decision: string) => ({ decision, reasonRequired: true });
+    const n = (decision: string) => ({ decision, reasonRequired: false });
+
+    await askToJoin('http://127.0.0.1:9');
+    await expectDecisions('pending', [n('approve'), r('reject')]);
+    assert.equal((await decide('reject')).status, 400, 'a rejection needs a reason');
+    const approved = (await (await decide('approve')).json()) as { status: string; decisions: Decisions };
+    assert.deepEqual([approved.status, approved.decisions], ['approved', [n('suspend'), r('revoke')]], 'a decision answers with the decisions open next');
+    await expectDecisions('approved', [n('suspend'), r('revoke')]);
+    await askToJoin('http://127.0.0.1:10');
+    await expectDecisions('approved', [n('suspend'), r('revoke'), n('approve-change'), r('reject-change')]);
+    assert.equal((await decide('reject-change', 'not our address')).status, 200);
+    assert.equal((await decide('suspend')).status, 200);
+    await expectDecisions('suspended', [n('reinstate'), r('revoke')]);
+    assert.equal((await decide('revoke', 'key lost')).status, 200);
+    await expectDecisions('rejected', []);
+  } finally {
+    await stopAll(hub);
+    await cleanupAll(hub);
   }
 });
