@@ -1,6 +1,9 @@
 // Hub side of audit anchoring: checks a member's signed checkpoint against the member list (approved
 // members, their active key), records it, and countersigns it. A (region, seq) holds one head forever:
-// the same checkpoint again returns the same countersignature; a different head is E_CONFLICT.
+// the same checkpoint again returns the same countersignature; a different head is E_CONFLICT. A
+// region's log only grows, so a new head below the highest seq anchored is E_CONFLICT too: the log
+// went back (restored from an older backup, or its tail was cut), and anchoring it would let the
+// hub hold two histories of one region without noticing.
 
 import type { Kysely } from 'kysely';
 import { TongbanError } from '../core/errors.js';
@@ -43,6 +46,13 @@ export async function anchorCheckpoint(db: Kysely<TongbanDB>, hub: Signer, doc: 
 
   const existing = await findAnchor(db, p.regionCode, p.seq);
   if (existing) return { anchor: sameHeadOrConflict(existing, checkpoint, hub, now), created: false };
+  const highest = await highestAnchoredSeq(db, p.regionCode);
+  if (highest > p.seq) {
+    throw new TongbanError(
+      'E_CONFLICT',
+      `the hub anchors region ${p.regionCode}'s log up to seq ${highest}; a new head at seq ${p.seq} means the log went back (restored from an older backup, or its tail cut)`,
+    );
+  }
 
   const anchor = buildAnchor(hub, checkpoint, now);
   const inserted = await db
@@ -67,6 +77,11 @@ export async function anchorCheckpoint(db: Kysely<TongbanDB>, hub: Signer, doc: 
   const raced = await findAnchor(db, p.regionCode, p.seq);
   if (!raced) throw new TongbanError('E_INTERNAL', 'anchor vanished after a conflicting insert');
   return { anchor: sameHeadOrConflict(raced, checkpoint, hub, now), created: false };
+}
+
+async function highestAnchoredSeq(db: Kysely<TongbanDB>, regionCode: string): Promise<number> {
+  const row = await db.selectFrom('hub_audit_anchor').select((eb) => eb.fn.max('seq').as('seq')).where('region_code', '=', regionCode).executeTakeFirst();
+  return Number(row?.seq ?? 0);
 }
 
 async function findAnchor(db: Kysely<TongbanDB>, regionCode: string, seq: number) {

@@ -9,7 +9,7 @@
 
 import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { TongbanError, isTongbanError } from '../core/errors.js';
+import { ERRORS, TongbanError, isTongbanError, type ErrorCode } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
@@ -406,7 +406,10 @@ export class AuditLog {
       } catch (e) {
         error = isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message;
         await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: error }).where('seq', '=', Number(row.seq)).execute();
-        this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
+        if (!isTongbanError(e) || e.code !== 'E_CONFLICT') this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
+        // a conflict does not pass by itself (a log restored behind the hub's anchors): later
+        // checkpoints wait behind this one until an operator acts
+        else this.opts.logger?.error({ seq: Number(row.seq), err: error }, 'the hub refused an audit checkpoint; anchoring is held until this is resolved (docs/OPERATIONS.md, "Backups")');
         return { anchored, pending: pendingRows.length - anchored, error };
       }
     }
@@ -428,7 +431,9 @@ export class AuditLog {
     }
     const body = (await res.json().catch(() => ({}))) as { anchor?: unknown; error?: { code?: string; detail?: string } };
     if (!res.ok || !body.anchor) {
-      throw new TongbanError(res.status >= 500 ? 'E_HUB_UNAVAILABLE' : 'E_CONFLICT', `hub answered ${res.status} ${body.error?.code ?? ''} ${body.error?.detail ?? ''}`.trim());
+      const hubCode = body.error?.code;
+      const code: ErrorCode = res.status >= 500 ? 'E_HUB_UNAVAILABLE' : hubCode !== undefined && Object.hasOwn(ERRORS, hubCode) ? (hubCode as ErrorCode) : 'E_CONFLICT';
+      throw new TongbanError(code, `hub answered ${res.status} ${body.error?.code ?? ''} ${body.error?.detail ?? ''}`.trim());
     }
     return body.anchor;
   }

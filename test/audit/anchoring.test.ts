@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
-import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { approveNode, cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner, signDocument } from '../../src/core/signed-document.js';
 import { currentTrustList } from '../../src/hub/trust-list.js';
@@ -10,6 +10,8 @@ import { failInserts } from '../helpers/faults.js';
 import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
 import { anchorProblem, buildCheckpoint } from '../../src/audit/documents.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
+import { openDatabase } from '../../src/store/db.js';
+import type { TongbanDB } from '../../src/store/schema.js';
 
 const event = (i: number): AuditEvent => ({
   category: 'exchange',
@@ -109,10 +111,7 @@ for (const engine of await engines()) {
     try {
       hub = await startHub(engine);
       node = await startNode(engine, { url: hub.server.url, keyId: hub.server.identity.keyId }, { code: '330000', name: '浙江' });
-      await node.server.federation!.waitFor((s) => s.membership === 'pending');
-      await decideMembership(hub.server.store.db, '330000', 'approve', 'test');
-      await node.server.federation!.syncNow();
-      await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+      await approveNode(hub, node);
       const audit = node.server.audit;
       const oldKeyId = node.server.identity.keyId;
       await audit.append(event(1));
@@ -134,6 +133,56 @@ for (const engine of await engines()) {
       const report = await verifyAuditLog(node.server.store.db, { regionCode: '330000', trustList, hubAnchors: await fetchHubAnchors(hub.server.url, '330000') });
       assert.equal(report.ok, true, JSON.stringify(report.problems));
       assert.equal(report.anchored, 2);
+    } finally {
+      await stopAll(node, hub);
+      await cleanupAll(node, hub);
+    }
+  });
+
+  test(`${engine}: a node restored from an older backup: the hub refuses its new checkpoints, anchoring stops and says why, verify names the lost tail`, async () => {
+    let hub: Started | undefined;
+    let node: Started | undefined;
+    try {
+      hub = await startHub(engine);
+      const hubRef = { url: hub.server.url, keyId: hub.server.identity.keyId };
+      node = await startNode(engine, hubRef, { code: '320000', name: '江苏' });
+      await approveNode(hub, node);
+      for (let i = 1; i <= 5; i++) await node.server.audit.append(event(i));
+      const backup = await node.server.audit.checkpointNow();
+      for (let i = 6; i <= 12; i++) await node.server.audit.append(event(i));
+      const lost = await node.server.audit.checkpointNow();
+      assert.deepEqual(await node.server.audit.anchorPending(), { anchored: 2, pending: 0 });
+
+      // the node is stopped and its database restored from a backup taken at `backup`: the entries,
+      // checkpoints and head written after it are gone, as after a real restore
+      const { database, dataDir } = node;
+      await node.server.close();
+      const store = await openDatabase<TongbanDB>(database.url);
+      await store.db.deleteFrom('audit_entry').where('seq', '>', backup!.seq).execute();
+      await store.db.deleteFrom('audit_checkpoint').where('seq', '>', backup!.seq).execute();
+      await store.db.updateTable('audit_head').set({ seq: backup!.seq, hash: backup!.headHash }).execute();
+      await store.close();
+      node = await startNode(engine, hubRef, { code: '320000', name: '江苏' }, { database, dataDir });
+      await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+
+      // it goes on working, but the hub will not anchor a log that went back below what it holds
+      for (let i = 13; i <= 15; i++) await node.server.audit.append(event(i));
+      const rewound = await node.server.audit.checkpointNow();
+      assert.ok(rewound!.seq < lost!.seq);
+      const refused = await node.server.audit.anchorPending();
+      assert.deepEqual([refused.anchored, refused.pending], [0, 1]);
+      assert.match(refused.error ?? '', new RegExp(`E_CONFLICT: hub answered 409 E_CONFLICT the hub anchors region 320000's log up to seq ${lost!.seq}; a new head at seq ${rewound!.seq} means the log went back`));
+      // past the lost head too: the first refused checkpoint holds the rest back, so nothing of the new
+      // history is anchored beside the old one
+      for (let i = 16; i <= 30; i++) await node.server.audit.append(event(i));
+      assert.ok((await node.server.audit.checkpointNow())!.seq > lost!.seq);
+      assert.deepEqual([(await node.server.audit.anchorPending()).pending], [2]);
+      const anchors = await fetchHubAnchors(hub.server.url, '320000');
+      assert.deepEqual(anchors.map((a) => [a.seq, a.headHash]), [[backup!.seq, backup!.headHash], [lost!.seq, lost!.headHash]]);
+      // and the auditor sees the lost entries: the hub anchors a head this log no longer has
+      const report = await verifyAuditLog(node.server.store.db, { regionCode: '320000', trustList: node.server.federation!.current.trustList!, hubAnchors: anchors });
+      assert.equal(report.ok, false);
+      assert.match(report.problems.map((p) => p.reason).join('\n'), new RegExp(`seq ${lost!.seq}: hash differs from the head the hub anchored \\(history rewritten\\)`));
     } finally {
       await stopAll(node, hub);
       await cleanupAll(node, hub);
@@ -166,6 +215,11 @@ for (const engine of await engines()) {
       // another head for the same seq: a rewritten history
       const other = buildCheckpoint(id, { regionCode: '520000', seq: 5, headHash: 'b'.repeat(64), algorithm: 'sha256' });
       assert.deepEqual(await errorOf(await post(hub.server.url, other)), [409, 'E_CONFLICT']);
+      // a new head below the highest anchored seq: the log went back
+      const rewound = buildCheckpoint(id, { regionCode: '520000', seq: 4, headHash: 'e'.repeat(64), algorithm: 'sha256' });
+      const back = await post(hub.server.url, rewound);
+      assert.equal(back.status, 409);
+      assert.match(((await back.json()) as { error: { detail: string } }).error.detail, /up to seq 5; a new head at seq 4 means the log went back/);
 
       const stranger = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
       const cases: Array<[string, unknown, number, string]> = [

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/http/logger.js';
 import { freshDatabase, type TestDatabase } from './engines.js';
 import type { Engine } from '../../src/store/db.js';
 import type { SuiteName } from '../../src/core/crypto/suite.js';
+import { decideMembership } from '../../src/hub/membership.js';
 
 export interface Started {
   server: RunningServer;
@@ -57,6 +58,15 @@ export async function startNode(
   );
   const server = await startServer(config, { logger: quietLogger(), probeSeconds: opts.probeSeconds ?? 0, ...opts.start });
   return { server, dataDir, database, config };
+}
+
+/** Waits for the node's join request, approves it at the hub, and waits until the node holds the member list. */
+export async function approveNode(hub: Started, node: Started): Promise<void> {
+  const federation = node.server.federation!;
+  await federation.waitFor((s) => s.membership === 'pending');
+  await decideMembership(hub.server.store.db, node.config.region.code, 'approve', 'test');
+  await federation.syncNow();
+  await federation.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
 }
 
 export async function stopAll(...items: Array<Started | undefined>): Promise<void> {
