@@ -1,0 +1,444 @@
+// A "foreign" Tongban node, written by another team from docs/PROTOCOL.md alone: it joins the hub (§2.1),
+// verifies the signed member list (§2.3), sends signed exchange requests and verifies sealed responses
+// (§5.1–§5.3), and serves §5.1/§5.5 itself as a provider. It uses node:crypto, node:http and fetch and
+// nothing from src/: the protocol code under src/ (canonical JSON, suites, batches, envelopes, checks) is
+// implemented here a second time on purpose — that duplication is the point of a conformance test.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { canonicalBytes } from './canonical.js';
+import { leafOf, signBatch, verifyBatchSignature, type BatchSignature } from './merkle.js';
+import { decodeStrictBase64, digest, generateSigningKey, hashName, keyIdOf, verifySignature, type SigningKey, type Suite } from './suites.js';
+import { object, sealedResponse, signedDocument, signedRequest, trustListPayload, type Rule } from './shape.js';
+
+// ---- documents ----
+export interface KeyRef {
+  keyId: string;
+  suite: Suite;
+  publicKey: string;
+}
+export interface MemberKey extends KeyRef {
+  status: 'active' | 'retired';
+  addedAt: string;
+  retiredAt?: string;
+}
+export interface Member {
+  regionCode: string;
+  name: string;
+  endpoint: string;
+  status: 'active' | 'suspended';
+  keys: MemberKey[];
+}
+export interface TrustList {
+  type: 'tongban.trust-list';
+  formatVersion: 1;
+  version: number;
+  issuedAt: string;
+  expiresAt: string;
+  hub: { name: string; url: string; keys: KeyRef[] };
+  members: Member[];
+}
+export interface RequestPayload {
+  type: 'tongban.exchange.request';
+  formatVersion: 1;
+  messageId: string;
+  createdAt: string;
+  from: string;
+  to: string;
+  user: { id: string; name: string; department: string; roles: string[] };
+  purpose: { serviceItem: string; caseId: string; agreementId?: string };
+  subject: { type: 'citizen' | 'enterprise'; id: string };
+  resource: string;
+  fields: string[];
+  authorisation?: { type: 'citizen-consent' | 'statutory'; reference: string; grantedAt?: string };
+  reply: { mode: 'sync' | 'async' };
+}
+export type FieldValue = string | number | null;
+export interface ResponsePayload {
+  type: 'tongban.exchange.response';
+  formatVersion: 1;
+  messageId: string;
+  inReplyTo: string | null;
+  requestHash: string | null;
+  createdAt: string;
+  from: string;
+  to: string | null;
+  status: 'ok' | 'accepted' | 'error';
+  resource?: string;
+  record?: Record<string, FieldValue>;
+  provenance?: { regionCode: string; department: string; sourceSystem: string; dataTime: string; retrievedAt: string; quality: string[] };
+  conversationId?: string;
+  error?: { code: string; message: string; messageZh: string; messageEn: string; detail?: string; fields?: string[] };
+}
+export interface SignedRequest {
+  payload: RequestPayload;
+  signature: BatchSignature;
+}
+export interface SealedResponse {
+  payload: ResponsePayload;
+  seal: BatchSignature;
+}
+
+// ---- §4 vocabulary, as much of it as this node answers with ----
+const VOCABULARY: Record<string, [number, string, string]> = {
+  E_INVALID_REQUEST: [400, '请求格式或内容无效', 'The request is malformed or invalid'],
+  E_PAYLOAD_TOO_LARGE: [413, '请求体过大', 'The request body is too large'],
+  E_NOT_FOUND: [404, '资源不存在', 'Not found'],
+  E_SIGNATURE: [401, '签名验证失败', 'The signature does not verify'],
+  E_NOT_TRUSTED: [403, '签名者不在可信列表中', 'The signer is not on the trust list'],
+  E_TRUST_LIST_EXPIRED: [503, '可信成员清单已过期', 'The trust list has expired'],
+  E_CLOCK_SKEW: [401, '请求时间超出允许范围', 'The request time is outside the accepted window'],
+  E_REPLAY: [409, '重复的消息标识', 'The message id has already been used'],
+  E_NO_AGREEMENT: [403, '无有效的共享协议或授权规则', 'No agreement or access rule permits this request'],
+  E_FIELD_NOT_ALLOWED: [403, '请求的字段超出允许范围', 'A requested field is not permitted'],
+  E_NEEDS_AUTHORISATION: [403, '需要申请人(数据主体)授权', "The data subject's authorisation is required"],
+  E_SUBJECT_NOT_FOUND: [404, '未找到该数据主体的记录', 'No record of this subject'],
+};
+
+/** §4's body of every error that is not a sealed exchange answer */
+export const isPlainError: Rule = object({
+  error: (v, at) => {
+    if (typeof v !== 'object' || v === null) return `${at}: not an object`;
+    const e = v as Record<string, unknown>;
+    for (const k of ['code', 'message', 'messageZh', 'messageEn']) if (typeof e[k] !== 'string') return `${at}.${k}: not a string`;
+    return /^E_[A-Z_]+$/.test(e.code as string) ? undefined : `${at}.code: not a code`;
+  },
+});
+
+export interface HttpResult {
+  status: number;
+  contentType: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever JSON came back
+  body: any;
+  text: string;
+}
+
+async function http(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  const res = await fetch(url, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: init.body }) });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body, text };
+}
+
+const postJson = (url: string, body: string, headers: Record<string, string> = {}) => http(url, { body, headers: { 'content-type': 'application/json', ...headers } });
+
+/** §1.4: sign JCS(payload) with the key; the document's signature has no batch. */
+export function signDocument<P>(key: SigningKey, payload: P): { payload: P; signature: { suite: Suite; keyId: string; value: string } } {
+  return { payload, signature: { suite: key.suite, keyId: key.keyId, value: key.sign(canonicalBytes(payload)).toString('base64') } };
+}
+
+/** `<alg>:<hex>` of JCS(request payload) with the provider's suite hash (§5.2) */
+export const requestHashOf = (suite: Suite, payload: unknown): string => `${hashName(suite)}:${digest(suite, canonicalBytes(payload)).toString('hex')}`;
+
+/** a GB 11643 citizen ID number with its ISO 7064 MOD 11-2 check character */
+export function citizenId(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, c, i) => s + Number(c) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
+export interface ResourceDefinition {
+  id: string;
+  name: { zh: string; en: string };
+  department: string;
+  sourceSystem: string;
+  subjectType: 'citizen' | 'enterprise';
+  sharing: 'unconditional' | 'conditional' | 'none';
+  fields: Array<{ name: string; label: { zh: string; en: string }; type: string; sensitivity: 'general' | 'sensitive' }>;
+  /** subject id → record (not on the wire) */
+  records: Map<string, Record<string, FieldValue>>;
+  dataTime: string;
+}
+
+export interface ForeignNodeOptions {
+  regionCode: string;
+  name: string;
+  suite: Suite;
+  hubUrl: string;
+  /** the hub key id, obtained out of band (§2.3: pinned) */
+  hubKeyId: string;
+  resources?: ResourceDefinition[];
+  /** regions allowed to read every resource (a deny-by-default rule, §5.7 step 7) */
+  allowFrom?: string[];
+  clockWindowSeconds?: number;
+}
+
+/** What the provider side saw of one incoming request. */
+export interface Served {
+  status: number;
+  request: unknown;
+  response: SealedResponse | undefined;
+  verifiedSender?: string;
+}
+
+export class ForeignNode {
+  readonly key: SigningKey;
+  endpoint = '';
+  memberList: TrustList | undefined;
+  /** the member list exactly as received (§2.3: stored verbatim) */
+  memberListText = '';
+  /** provider side: messages served, newest last */
+  readonly served: Served[] = [];
+  /** how many leaves of other messages the next seals share their batch with (§5.3) */
+  sealBatchPadding = 0;
+  private readonly claimed = new Set<string>();
+  private server: Server | undefined;
+
+  constructor(readonly o: ForeignNodeOptions) {
+    this.key = generateSigningKey(o.suite);
+  }
+
+  get regionCode(): string {
+    return this.o.regionCode;
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.server = server;
+    this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  // ---------------- §2.1 membership ----------------
+
+  joinPayload(over: Record<string, unknown> = {}) {
+    return {
+      type: 'tongban.join-request',
+      formatVersion: 1,
+      regionCode: this.o.regionCode,
+      name: this.o.name,
+      endpoint: this.endpoint,
+      key: { keyId: this.key.keyId, suite: this.key.suite, publicKey: this.key.publicKeyPem },
+      requestedAt: new Date().toISOString(),
+      nonce: randomBytes(16).toString('hex'),
+      ...over,
+    };
+  }
+
+  /** sends a join request (or, once joined, asks its status: §2.1's last paragraph) */
+  join(over: Record<string, unknown> = {}, key: SigningKey = this.key): Promise<HttpResult> {
+    return postJson(`${this.o.hubUrl}/api/hub/members/join`, JSON.stringify(signDocument(key, this.joinPayload(over))));
+  }
+
+  // ---------------- §2.3 the member list ----------------
+
+  /** fetches the member list and accepts it only as §2.3 says; throws with the reason otherwise */
+  async fetchMemberList(): Promise<TrustList> {
+    const res = await http(`${this.o.hubUrl}/api/hub/trust-list`);
+    if (res.status !== 200) throw new Error(`trust list: HTTP ${res.status} ${res.text}`);
+    const list = this.acceptMemberList(res.text);
+    this.memberList = list;
+    this.memberListText = res.text;
+    return list;
+  }
+
+  acceptMemberList(text: string): TrustList {
+    const doc = JSON.parse(text) as { payload: TrustList; signature: { suite: Suite; keyId: string; value: string } };
+    const shape = signedDocument(trustListPayload)(doc, 'trustList');
+    if (shape) throw new Error(`trust list shape: ${shape}`);
+    const p = doc.payload;
+    const hubKey = p.hub.keys.find((k) => k.keyId === this.o.hubKeyId);
+    if (!hubKey) throw new Error('trust list: the pinned hub key is not in hub.keys');
+    if (keyIdOf(hubKey.suite, hubKey.publicKey) !== hubKey.keyId) throw new Error("trust list: the hub key's id does not match its public key");
+    if (doc.signature.keyId !== hubKey.keyId || doc.signature.suite !== hubKey.suite) throw new Error('trust list: not signed by the pinned key');
+    const value = decodeStrictBase64(doc.signature.value);
+    if (!value || !verifySignature(hubKey.suite, hubKey.publicKey, canonicalBytes(p), value)) throw new Error('trust list: the signature does not verify');
+    if (this.memberList && p.version < this.memberList.version) throw new Error('trust list: rollback');
+    if (!(Date.parse(p.expiresAt) > Date.now())) throw new Error('trust list: expired');
+    // not demanded by §2.3, but every key on the list must be what its id says
+    for (const m of p.members) for (const k of m.keys) if (keyIdOf(k.suite, k.publicKey) !== k.keyId) throw new Error(`trust list: ${m.regionCode}'s key ${k.keyId} does not match its id`);
+    return p;
+  }
+
+  member(code: string): Member | undefined {
+    return this.memberList?.members.find((m) => m.regionCode === code);
+  }
+
+  /** the key a message from `code` signed with `keyId` must be checked against: active key of an active member */
+  activeKey(code: string, keyId: string): MemberKey | undefined {
+    const m = this.member(code);
+    if (!m || m.status !== 'active') return undefined;
+    return m.keys.find((k) => k.keyId === keyId && k.status === 'active');
+  }
+
+  // ---------------- requester (§5.1–§5.3) ----------------
+
+  newRequest(to: string, o: Partial<RequestPayload> & Pick<RequestPayload, 'resource' | 'fields' | 'subject'>): RequestPayload {
+    return {
+      type: 'tongban.exchange.request',
+      formatVersion: 1,
+      messageId: randomUUID(), // version 4: "receivers accept any version" (§5.1)
+      createdAt: new Date().toISOString(),
+      from: this.o.regionCode,
+      to,
+      user: { id: 'js-clerk', name: '李明', department: '江苏省南京市政务服务中心', roles: ['clerk'] },
+      purpose: { serviceItem: '户口迁移(夫妻投靠)', caseId: 'JS-2026-000001' },
+      reply: { mode: 'sync' },
+      ...o,
+    };
+  }
+
+  /** signs the payloads in one turn (§5.3): one signature, a batch member each */
+  sign(payloads: RequestPayload[], extraLeaves: Buffer[] = []): SignedRequest[] {
+    return signBatch(this.key, payloads, extraLeaves).map((signature, i) => ({ payload: payloads[i]!, signature }));
+  }
+
+  /** posts a body (an object is sent as JSON text) to a member's exchange endpoint, from the member list */
+  send(to: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+    const m = this.member(to);
+    if (!m) throw new Error(`${to} is not on the member list`);
+    return postJson(`${m.endpoint}/api/exchange/v1/requests`, typeof body === 'string' ? body : JSON.stringify(body), headers);
+  }
+
+  /** shape of §5.2 and the seal (batch proof and signature) against `provider`'s active key on the member list */
+  checkSeal(provider: string, body: unknown): string[] {
+    const shape = sealedResponse(body, 'response');
+    if (shape) return [shape];
+    const { payload, seal } = body as SealedResponse;
+    const key = this.activeKey(provider, seal.keyId);
+    if (!key) return [`seal key ${seal.keyId} is not an active key of ${provider}`];
+    if (key.suite !== seal.suite) return ['seal suite is not the key’s'];
+    const v = verifyBatchSignature(payload, seal, key.publicKey);
+    const problems = v.ok ? [] : [`seal: ${v.why}`];
+    if (payload.from !== provider) problems.push(`from is ${payload.from}, not ${provider}`);
+    return problems;
+  }
+
+  /**
+   * The requester's checks of §5.2 on a sealed answer: shape, seal with the provider's active key from the
+   * member list, inReplyTo, requestHash, from/to. Returns the reasons it fails (none: the record may be shown).
+   */
+  checkResponse(sent: SignedRequest, body: unknown): string[] {
+    const problems = this.checkSeal(sent.payload.to, body);
+    if (problems.length) return problems;
+    const { payload, seal } = body as SealedResponse;
+    const expected = requestHashOf(seal.suite, sent.payload);
+    if (payload.requestHash !== expected) problems.push(`requestHash ${payload.requestHash} is not ${expected}`);
+    if (payload.inReplyTo !== sent.payload.messageId) problems.push('inReplyTo is not the request’s messageId');
+    if (payload.to !== sent.payload.from) problems.push('to is not the requester');
+    return problems;
+  }
+
+  // ---------------- provider (§5.1, §5.5, §5.7) ----------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && url === '/healthz') return json(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && url === '/api/exchange/v1/resources') {
+      return json(res, 200, { resources: (this.o.resources ?? []).map(({ records: _r, dataTime: _d, ...r }) => r) });
+    }
+    if (req.method !== 'POST' || url !== '/api/exchange/v1/requests') return json(res, 404, plainError('E_NOT_FOUND', req));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req) {
+      size += (c as Buffer).length;
+      if (size > 256 * 1024) return json(res, 413, plainError('E_PAYLOAD_TOO_LARGE', req));
+      chunks.push(c as Buffer);
+    }
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return json(res, 400, plainError('E_INVALID_REQUEST', req, 'not application/json'));
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      canonicalBytes(body);
+    } catch {
+      return json(res, 400, plainError('E_INVALID_REQUEST', req, 'not JSON'));
+    }
+    const served: Served = { status: 0, request: body, response: undefined };
+    const answer = this.serve(body, served);
+    served.response = answer;
+    served.status = answer.payload.status === 'ok' ? 200 : VOCABULARY[answer.payload.error!.code]![0];
+    this.served.push(served);
+    json(res, served.status, answer);
+  }
+
+  /** §5.7, steps 1–10 */
+  private serve(body: unknown, served: Served): SealedResponse {
+    const fail = (code: string, detail: string, read?: RequestPayload, fields?: string[]) => this.seal(read, { status: 'error', error: errorObject(code, detail, fields) });
+    // 1. shape
+    const shape = signedRequest(body, 'body');
+    if (shape) return fail('E_INVALID_REQUEST', shape);
+    const { payload, signature } = body as SignedRequest;
+    // 2. addressee
+    if (payload.to !== this.o.regionCode) return fail('E_INVALID_REQUEST', `addressed to ${payload.to}`, payload);
+    // 3. member list, sender, key
+    if (!this.memberList || !(Date.parse(this.memberList.expiresAt) > Date.now())) return fail('E_TRUST_LIST_EXPIRED', 'no current member list', payload);
+    const key = this.activeKey(payload.from, signature.keyId);
+    if (!key || key.suite !== signature.suite) return fail('E_NOT_TRUSTED', `${signature.keyId} is not an active key of an active member ${payload.from}`, payload);
+    // 4. signature
+    const v = verifyBatchSignature(payload, signature, key.publicKey);
+    if (!v.ok) return fail('E_SIGNATURE', v.why, payload);
+    served.verifiedSender = payload.from;
+    // 5. clock
+    const window = (this.o.clockWindowSeconds ?? 300) * 1000;
+    if (Math.abs(Date.parse(payload.createdAt) - Date.now()) > window) return fail('E_CLOCK_SKEW', 'createdAt outside the window', payload);
+    // 6. replay: the id is claimed here
+    if (this.claimed.has(payload.messageId)) return fail('E_REPLAY', payload.messageId, payload);
+    this.claimed.add(payload.messageId);
+    // 7. policy
+    const resource = this.o.resources?.find((r) => r.id === payload.resource);
+    if (!resource) return fail('E_INVALID_REQUEST', `unknown resource ${payload.resource}`, payload);
+    const unknown = payload.fields.filter((f) => !resource.fields.some((x) => x.name === f));
+    if (unknown.length) return fail('E_INVALID_REQUEST', `unknown fields ${unknown.join(', ')}`, payload, unknown);
+    if (payload.subject.type !== resource.subjectType) return fail('E_INVALID_REQUEST', `${resource.id} holds ${resource.subjectType} records`, payload);
+    if (resource.sharing === 'none' || !(this.o.allowFrom ?? []).includes(payload.from)) return fail('E_NO_AGREEMENT', `no rule for ${payload.from}`, payload);
+    const sensitive = payload.fields.filter((f) => resource.fields.find((x) => x.name === f)?.sensitivity === 'sensitive');
+    if (sensitive.length && !payload.authorisation) return fail('E_NEEDS_AUTHORISATION', 'sensitive fields', payload, sensitive);
+    // 8. source
+    const row = resource.records.get(payload.subject.id.toUpperCase());
+    if (!row) return fail('E_SUBJECT_NOT_FOUND', 'no record', payload);
+    // 9. minimise, 10. seal
+    const record = Object.fromEntries(payload.fields.map((f) => [f, row[f] ?? null]));
+    return this.seal(payload, {
+      status: 'ok',
+      resource: resource.id,
+      record,
+      provenance: { regionCode: this.o.regionCode, department: resource.department, sourceSystem: resource.sourceSystem, dataTime: resource.dataTime, retrievedAt: new Date().toISOString(), quality: [] },
+    });
+  }
+
+  private seal(request: RequestPayload | undefined, rest: Partial<ResponsePayload>): SealedResponse {
+    const payload: ResponsePayload = {
+      type: 'tongban.exchange.response',
+      formatVersion: 1,
+      messageId: randomUUID(),
+      inReplyTo: request?.messageId ?? null,
+      requestHash: request ? requestHashOf(this.key.suite, request) : null,
+      createdAt: new Date().toISOString(),
+      from: this.o.regionCode,
+      to: request?.from ?? null,
+      status: 'ok',
+      ...rest,
+    };
+    const padding = Array.from({ length: this.sealBatchPadding }, () => leafOf(this.key.suite, { other: randomUUID() }));
+    return { payload, seal: signBatch(this.key, [payload], padding)[0]! };
+  }
+}
+
+function errorObject(code: string, detail: string, fields?: string[]): NonNullable<ResponsePayload['error']> {
+  const [, zh, en] = VOCABULARY[code]!;
+  return { code, message: en, messageZh: zh, messageEn: en, detail: detail.slice(0, 1000), ...(fields?.length ? { fields } : {}) };
+}
+
+function plainError(code: string, req: IncomingMessage, detail?: string) {
+  const [, zh, en] = VOCABULARY[code]!;
+  const english = /^en/i.test(req.headers['accept-language'] ?? '');
+  return { error: { code, message: english ? en : zh, messageZh: zh, messageEn: en, ...(detail ? { detail } : {}) } };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
