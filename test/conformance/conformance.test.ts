@@ -4,12 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
-import { citizenId, ForeignNode, isPlainError, type RequestPayload, type ResourceDefinition, type SealedResponse, type SignedRequest } from './foreign-node.js';
-import type { Suite } from './suites.js';
+import { citizenId, ForeignNode, isPlainError, signDocument, type HttpResult, type RequestPayload, type ResourceDefinition, type SealedResponse, type SignedRequest } from './foreign-node.js';
+import { generateSigningKey, type Suite } from './suites.js';
+import { resourceList } from './shape.js';
 
 const JS = '320000';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever JSON comes back
+const jsonOf = async (r: Response): Promise<any> => r.json();
 const AH = '340000';
 const JS_PERSON = citizenId('32010219850615123');
 
@@ -28,6 +32,18 @@ const resources: ResourceDefinition[] = [
     ],
     records: new Map([[JS_PERSON, { name: '周敏', insuredSince: '2008-07-01', monthlyBase: 8600 }]]),
     dataTime: '2026-10-01T00:00:00.000Z',
+  },
+  {
+    id: 'gongjijin.account',
+    name: { zh: '住房公积金账户', en: 'Housing provident fund account' },
+    department: '江苏省住房公积金管理中心',
+    sourceSystem: '公积金业务系统',
+    subjectType: 'citizen',
+    sharing: 'conditional',
+    fields: [{ name: 'balance', label: { zh: '账户余额', en: 'Balance' }, type: 'number', sensitivity: 'general' }],
+    records: new Map([[JS_PERSON, { balance: 52_340.5 }]]),
+    dataTime: '2026-11-01T00:00:00.000Z',
+    slow: true,
   },
 ];
 
@@ -54,6 +70,62 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const me = js.member(JS)!;
         assert.equal(me.endpoint, js.endpoint);
         assert.deepEqual(me.keys.map((k) => [k.keyId, k.status]), [[js.key.keyId, 'active']]);
+      });
+
+      await t.test('§2.1–§2.3: the join table, the operator API and the member list’s ETag', async () => {
+        const token = readFileSync(join(f.hub.dataDir, 'operator.token'), 'utf8').trim();
+        const operator = (path: string, body?: unknown, auth = `Bearer ${token}`) =>
+          fetch(`${hubUrl}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        const code = async (r: HttpResult | Response) => {
+          const body = r instanceof Response ? await r.json() : r.body;
+          assert.equal(isPlainError(body, 'body'), undefined, JSON.stringify(body));
+          return [r.status, body.error.code];
+        };
+        const before = await js.fetchMemberList();
+
+        // an approved member asking for another endpoint waits for the operator; asking with the approved one withdraws it
+        const moved = await js.join({ endpoint: 'http://127.0.0.1:9' });
+        assert.deepEqual([moved.status, moved.body], [200, { status: 'approved', regionCode: JS, keyId: js.key.keyId, changePending: true }]);
+        const back = await js.join();
+        assert.deepEqual([back.status, back.body], [200, { status: 'approved', regionCode: JS, keyId: js.key.keyId }]);
+
+        const other = generateSigningKey(suite);
+        const asOther = (over: Record<string, unknown> = {}) => js.join({ key: { keyId: other.keyId, suite: other.suite, publicKey: other.publicKeyPem }, ...over }, other);
+        assert.deepEqual(await code(await asOther()), [409, 'E_REGION_TAKEN']);
+        assert.deepEqual(await code(await js.join({ regionCode: '330000', name: '浙江' })), [409, 'E_CONFLICT']);
+        assert.deepEqual(await code(await asOther({ regionCode: '330000', requestedAt: new Date(Date.now() - 6 * 60_000).toISOString() })), [401, 'E_CLOCK_SKEW']);
+        for (const over of [{ endpoint: `${js.endpoint}/` }, { endpoint: js.endpoint.replace('http', 'HTTP') }, { regionCode: '000000' }, { regionCode: '999999' }, { nonce: 'short' }]) {
+          assert.deepEqual(await code(await asOther({ regionCode: '330000', ...over })), [400, 'E_INVALID_REQUEST'], JSON.stringify(over));
+        }
+        // announcing one key and signing with another; a signature that does not verify; another member at the top
+        const announced = { keyId: other.keyId, suite: other.suite, publicKey: other.publicKeyPem };
+        const byMe = signDocument(js.key, js.joinPayload({ regionCode: '330000', key: announced }));
+        const post = (doc: unknown) => fetch(`${hubUrl}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+        assert.deepEqual(await code(await post(byMe)), [403, 'E_NOT_TRUSTED']);
+        const forged = { ...byMe, signature: { ...byMe.signature, keyId: other.keyId, suite: other.suite } };
+        assert.deepEqual(await code(await post(forged)), [401, 'E_SIGNATURE']);
+        const honest = signDocument(other, js.joinPayload({ regionCode: '330000', key: announced }));
+        assert.deepEqual(await code(await post({ ...honest, note: 'x' })), [400, 'E_INVALID_REQUEST']);
+        assert.deepEqual(await code(await post({ ...honest, signature: { ...honest.signature, note: 'x' } })), [400, 'E_INVALID_REQUEST']);
+
+        // §2.2: a transition the table does not allow; no operator token
+        assert.deepEqual(await code(await operator(`/api/hub/members/${JS}/approve`, {})), [409, 'E_CONFLICT']);
+        assert.deepEqual(await code(await operator(`/api/hub/members/${JS}/suspend`, {}, 'Bearer not-the-token')), [401, 'E_UNAUTHENTICATED']);
+        assert.deepEqual(await code(await operator(`/api/hub/members/${JS}/reject`, {})), [400, 'E_INVALID_REQUEST'], 'reject needs a reason');
+        const history = await operator(`/api/hub/members/${JS}`);
+        assert.equal(history.status, 200);
+
+        // every refusal left the records as they were: the member list has not changed
+        const after = await js.fetchMemberList();
+        assert.equal(after.version, before.version);
+        assert.deepEqual(after.members, before.members);
+
+        // §2.3: ETag and If-None-Match
+        const first = await fetch(`${hubUrl}/api/hub/trust-list`);
+        const etag = first.headers.get('etag');
+        assert.ok(etag, 'the member list carries an ETag');
+        const again = await fetch(`${hubUrl}/api/hub/trust-list`, { headers: { 'if-none-match': etag } });
+        assert.equal(again.status, 304);
       });
 
       await t.test('§5.1–§5.3: requests to a real provider, single and batched, verified from the member list', async () => {
@@ -90,6 +162,73 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const r = await js.send(AH, lonely);
         assert.equal(r.status, 200, r.text);
         assert.deepEqual(js.checkResponse(lonely!, r.body), []);
+      });
+
+      await t.test('§1.1, §5.1, §5.2: the limits and forms of a request, as the provider reads them', async () => {
+        const ask = (o: Partial<RequestPayload> = {}) => js.newRequest(AH, { resource: 'hukou.person', fields: ['name'], subject: { type: 'citizen', id: f.citizen.idNumber }, ...o });
+        const status = async (payload: RequestPayload) => {
+          const [signed] = js.sign([payload]);
+          const r = await js.send(AH, signed);
+          return [r.status, r.body?.payload?.error?.code ?? r.body?.error?.code];
+        };
+        const now = new Date().toISOString();
+        // accepted: six fractional digits or none, no roles, lengths counted in code points, an authorisation with its time, an agreement
+        assert.deepEqual(await status(ask({ createdAt: now.replace('Z', '456Z') })), [200, undefined]);
+        assert.deepEqual(await status(ask({ createdAt: now.replace(/\.\d+Z$/, 'Z') })), [200, undefined]);
+        assert.deepEqual(await status(ask({ user: { id: 'x', name: '𠀀'.repeat(64), department: 'd', roles: [] } })), [200, undefined]);
+        assert.deepEqual(await status(ask({ authorisation: { type: 'citizen-consent', reference: 'SQ-1', grantedAt: now }, purpose: { serviceItem: 's', caseId: 'c', agreementId: 'a' } })), [200, undefined]);
+        // refused at step 1
+        for (const bad of [
+          ask({ user: { id: 'x', name: '𠀀'.repeat(65), department: 'd', roles: [] } }),
+          ask({ messageId: randomUUID().toUpperCase() }),
+          ask({ createdAt: now.replace('Z', '+00:00') }),
+          ask({ createdAt: now.replace('Z', '4567Z') }),
+          ask({ fields: ['name', 'name'] }),
+          ask({ fields: [] }),
+          ask({ subject: { type: 'citizen', id: '3401-0419900101123' } }),
+          { ...ask(), reply: undefined } as unknown as RequestPayload,
+          { ...ask(), formatVersion: 2 } as unknown as RequestPayload,
+        ]) {
+          assert.deepEqual(await status(JSON.parse(JSON.stringify(bad))), [400, 'E_INVALID_REQUEST'], JSON.stringify(bad));
+        }
+        // plain §4 bodies: over 256 KiB, an unknown path; text/plain is taken as a string and refused sealed
+        const [big] = js.sign([ask()]);
+        const huge = await js.send(AH, { ...big, padding: 'x'.repeat(300 * 1024) });
+        assert.deepEqual([huge.status, huge.body?.error?.code], [413, 'E_PAYLOAD_TOO_LARGE'], huge.text.slice(0, 300));
+        const nowhere = await fetch(`${js.member(AH)!.endpoint}/api/exchange/v1/nothing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        assert.deepEqual([nowhere.status, ((await nowhere.json()) as { error: { code: string } }).error.code], [404, 'E_NOT_FOUND']);
+        const text = await fetch(`${js.member(AH)!.endpoint}/api/exchange/v1/requests`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(big) });
+        const textBody = await text.json();
+        assert.equal(text.status, 400);
+        assert.deepEqual(js.checkSeal(AH, textBody), [], JSON.stringify(textBody));
+        // §2.1: the join request's payload is open (§1.4 leaves it to each document): another member is ignored
+        const extra = await js.join({ colour: 'blue' });
+        assert.deepEqual([extra.status, extra.body.status], [200, 'approved'], extra.text);
+      });
+
+      await t.test('§5.5, §5.6: the provider’s resource list; a request through the hub’s relay', async () => {
+        const list = await fetch(`${js.member(AH)!.endpoint}/api/exchange/v1/resources`);
+        assert.equal(list.status, 200);
+        const body = await list.json();
+        assert.equal(resourceList(body, 'resources'), undefined, JSON.stringify(body).slice(0, 2000));
+        const hukou = (body as { resources: Array<{ id: string; subjectType: string; fields: Array<{ name: string }> }> }).resources.find((r) => r.id === 'hukou.person')!;
+        assert.equal(hukou.subjectType, 'citizen');
+        assert.ok(['name', 'sex', 'birthDate'].every((n) => hukou.fields.some((x) => x.name === n)));
+
+        // §5.6: the same request through POST {hub}/api/relay/v1/{to}/requests, bytes unchanged both ways
+        const [viaHub] = js.sign([js.newRequest(AH, { resource: 'hukou.person', fields: ['name'], subject: { type: 'citizen', id: f.citizen.idNumber } })]);
+        const relayed = await fetch(`${hubUrl}/api/relay/v1/${AH}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(viaHub) });
+        const answer = await relayed.json();
+        assert.equal(relayed.status, 200, JSON.stringify(answer));
+        assert.deepEqual(js.checkResponse(viaHub!, answer), []);
+        // the relay carries a message only to its addressee; its refusals are plain §4 bodies
+        const [misdirected] = js.sign([js.newRequest('310000', { resource: 'hukou.person', fields: ['name'], subject: { type: 'citizen', id: f.citizen.idNumber } })]);
+        const refused = await fetch(`${hubUrl}/api/relay/v1/${AH}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(misdirected) });
+        const plain = (await refused.json()) as { error: { code: string } };
+        assert.equal(isPlainError(plain, 'body'), undefined, JSON.stringify(plain));
+        assert.deepEqual([refused.status, plain.error.code], [400, 'E_INVALID_REQUEST']);
+        const unknown = await fetch(`${hubUrl}/api/relay/v1/${AH}/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId }).sign([viaHub!.payload])[0]) });
+        assert.deepEqual([unknown.status, (await jsonOf(unknown)).error.code], [403, 'E_NOT_TRUSTED'], 'a key that is not an active key of payload.from');
       });
 
       await t.test('§4, §5.7: refusals come sealed, with the documented status and code', async () => {
@@ -214,6 +353,55 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         assert.equal(sensitive.body.exchange?.status, 'failed', JSON.stringify(sensitive.body));
         assert.deepEqual([sensitive.body.exchange.error.code, sensitive.body.exchange.error.fields], ['E_NEEDS_AUTHORISATION', ['monthlyBase']]);
         assert.equal(js.served.at(-1)!.status, 403);
+      });
+
+      await t.test('§5.4 both ways: a real provider delivers into this node’s inbox; this node delivers into a real requester’s', async () => {
+        // as requester: reply.mode async → 202 accepted, then the sealed answer arrives at POST {endpoint}/api/exchange/v1/inbox
+        const [later] = js.sign([js.newRequest(AH, { resource: 'hukou.person', fields: ['name', 'sex'], subject: { type: 'citizen', id: f.citizen.idNumber }, reply: { mode: 'async' } })]);
+        const delivered = js.nextDelivery();
+        const accepted = await js.send(AH, later);
+        assert.equal(accepted.status, 202, accepted.text);
+        assert.deepEqual(js.checkResponse(later!, accepted.body), []);
+        assert.deepEqual([accepted.body.payload.status, accepted.body.payload.conversationId], ['accepted', later!.payload.messageId]);
+        await f.ah.server.exchange!.outbox.retryNow();
+        const answer = await delivered;
+        assert.deepEqual(js.checkResponse(later!, answer), []);
+        assert.deepEqual([answer.payload.status, answer.payload.conversationId, answer.payload.record!.name], ['ok', later!.payload.messageId, f.citizen.name]);
+
+        // as provider: a slow source answers 202, and the answer is delivered later into 上海's inbox
+        const res = await f.clerk('/api/exchange/requests', { body: { target: JS, resource: 'gongjijin.account', subject: { type: 'citizen', idNumber: JS_PERSON }, fields: ['balance'], purpose } });
+        assert.deepEqual([res.status, res.body.exchange?.status], [202, 'pending'], JSON.stringify(res.body));
+        assert.equal(js.served.at(-1)!.status, 202);
+        const id = js.openConversations.at(-1)!;
+        const request = (js.served.at(-1)!.request as SignedRequest).payload;
+        const inbox = (body: unknown) => fetch(`${js.member('310000')!.endpoint}/api/exchange/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const codeOf = async (r: Response | HttpResult) => {
+          const body = r instanceof Response ? await r.json() : r.body;
+          return [r.status, body?.error?.code];
+        };
+        // refused for good (§5.4: only for a delivery it will never accept): a record changed under the seal,
+        // a sealed answer bound to another request, a synchronous answer
+        assert.deepEqual(await codeOf(await js.deliver(id, (a) => ({ ...a, payload: { ...a.payload, record: { balance: 1 } } }))), [401, 'E_SIGNATURE']);
+        assert.deepEqual(await codeOf(await js.deliver(id, (a) => js.sealFor({ ...request, fields: ['name'] }, { status: a.payload.status, resource: a.payload.resource, record: a.payload.record, provenance: a.payload.provenance, conversationId: id }))), [401, 'E_SIGNATURE']);
+        const sync = js.sealFor(request, { status: 'error', error: { code: 'E_SUBJECT_NOT_FOUND', message: 'No record of this subject', messageZh: '未找到该数据主体的记录', messageEn: 'No record of this subject' } });
+        assert.deepEqual(await codeOf(await inbox(sync)), [400, 'E_INVALID_REQUEST']);
+        // an answer to a request 上海 never sent: 404, which the provider retries
+        const never = randomUUID();
+        assert.deepEqual(await codeOf(await inbox(js.sealFor({ ...request, messageId: never }, { status: 'ok', record: { balance: 1 }, conversationId: never }))), [404, 'E_NOT_FOUND']);
+
+        const ok = await js.deliver(id);
+        assert.deepEqual([ok.status, ok.body], [200, { received: true, duplicate: false }], ok.text);
+        const shown = await f.clerk(`/api/exchange/requests/${id}`);
+        assert.equal(shown.body.exchange.status, 'completed', JSON.stringify(shown.body));
+        assert.deepEqual(shown.body.exchange.result.record, { balance: 52_340.5 });
+        assert.equal(shown.body.exchange.result.seal.verified, true);
+        // the same delivery again: a duplicate; another final answer: acknowledged, not applied
+        const again = await inbox(ok.sent);
+        assert.deepEqual([again.status, await again.json()], [200, { received: true, duplicate: true }]);
+        const second = js.sealFor(request, { status: 'ok', resource: 'gongjijin.account', record: { balance: 1 }, conversationId: id, provenance: (ok.sent as SealedResponse).payload.provenance! });
+        const other = await inbox(second);
+        assert.deepEqual([other.status, await other.json()], [200, { received: true, duplicate: false }]);
+        assert.deepEqual((await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.result.record, { balance: 52_340.5 });
       });
     } finally {
       await js.close();

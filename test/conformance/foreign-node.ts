@@ -79,21 +79,27 @@ export interface SealedResponse {
   seal: BatchSignature;
 }
 
-// ---- §4 vocabulary, as much of it as this node answers with ----
-const VOCABULARY: Record<string, [number, string, string]> = {
-  E_INVALID_REQUEST: [400, '请求格式或内容无效', 'The request is malformed or invalid'],
-  E_PAYLOAD_TOO_LARGE: [413, '请求体过大', 'The request body is too large'],
-  E_NOT_FOUND: [404, '资源不存在', 'Not found'],
-  E_SIGNATURE: [401, '签名验证失败', 'The signature does not verify'],
-  E_NOT_TRUSTED: [403, '签名者不在可信列表中', 'The signer is not on the trust list'],
-  E_TRUST_LIST_EXPIRED: [503, '可信成员清单已过期', 'The trust list has expired'],
-  E_CLOCK_SKEW: [401, '请求时间超出允许范围', 'The request time is outside the accepted window'],
-  E_REPLAY: [409, '重复的消息标识', 'The message id has already been used'],
-  E_NO_AGREEMENT: [403, '无有效的共享协议或授权规则', 'No agreement or access rule permits this request'],
-  E_FIELD_NOT_ALLOWED: [403, '请求的字段超出允许范围', 'A requested field is not permitted'],
-  E_NEEDS_AUTHORISATION: [403, '需要申请人(数据主体)授权', "The data subject's authorisation is required"],
-  E_SUBJECT_NOT_FOUND: [404, '未找到该数据主体的记录', 'No record of this subject'],
-};
+// ---- §4 vocabulary, as much of it as this node answers with: code, HTTP status, 中文, English ----
+const VOCABULARY: Record<string, [number, string, string]> = Object.fromEntries(
+  `E_INVALID_REQUEST 400 请求格式或内容无效 The request is malformed or invalid
+E_PAYLOAD_TOO_LARGE 413 请求体过大 The request body is too large
+E_NOT_FOUND 404 资源不存在 Not found
+E_SIGNATURE 401 签名验证失败 The signature does not verify
+E_NOT_TRUSTED 403 签名者不在可信列表中 The signer is not on the trust list
+E_TRUST_LIST_EXPIRED 503 可信成员清单已过期 The trust list has expired
+E_CLOCK_SKEW 401 请求时间超出允许范围 The request time is outside the accepted window
+E_REPLAY 409 重复的消息标识 The message id has already been used
+E_NO_AGREEMENT 403 无有效的共享协议或授权规则 No agreement or access rule permits this request
+E_FIELD_NOT_ALLOWED 403 请求的字段超出允许范围 A requested field is not permitted
+E_NEEDS_AUTHORISATION 403 需要申请人(数据主体)授权 The data subject's authorisation is required
+E_SUBJECT_NOT_FOUND 404 未找到该数据主体的记录 No record of this subject
+E_HUB_UNAVAILABLE 503 国家枢纽暂时不可达 The hub is unreachable`
+    .split('\n')
+    .map((line) => {
+      const [code, status, zh, ...en] = line.split(' ');
+      return [code!, [Number(status), zh!, en.join(' ')]];
+    }),
+);
 
 /** §4's body of every error that is not a sealed exchange answer */
 export const isPlainError: Rule = object({
@@ -153,6 +159,8 @@ export interface ResourceDefinition {
   /** subject id → record (not on the wire) */
   records: Map<string, Record<string, FieldValue>>;
   dataTime: string;
+  /** answer 202 and deliver later (§5.4), as a source slower than the budget would */
+  slow?: boolean;
 }
 
 export interface ForeignNodeOptions {
@@ -187,6 +195,13 @@ export class ForeignNode {
   /** how many leaves of other messages the next seals share their batch with (§5.3) */
   sealBatchPadding = 0;
   private readonly claimed = new Set<string>();
+  /** provider: accepted conversations awaiting their answer */
+  private readonly conversations = new Map<string, RequestPayload>();
+  /** requester: requests sent, by messageId; deliveries by response messageId; final answers by request */
+  private readonly sent = new Map<string, SignedRequest>();
+  private readonly inbox = new Map<string, SealedResponse>();
+  readonly answers = new Map<string, SealedResponse>();
+  private readonly waiters: Array<(r: SealedResponse) => void> = [];
   private server: Server | undefined;
 
   constructor(readonly o: ForeignNodeOptions) {
@@ -299,6 +314,8 @@ export class ForeignNode {
   send(to: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
     const m = this.member(to);
     if (!m) throw new Error(`${to} is not on the member list`);
+    const sent = body as Partial<SignedRequest>;
+    if (typeof sent === 'object' && typeof sent?.payload?.messageId === 'string') this.sent.set(sent.payload.messageId, sent as SignedRequest);
     return postJson(`${m.endpoint}/api/exchange/v1/requests`, typeof body === 'string' ? body : JSON.stringify(body), headers);
   }
 
@@ -331,15 +348,51 @@ export class ForeignNode {
     return problems;
   }
 
-  // ---------------- provider (§5.1, §5.5, §5.7) ----------------
+  // ---------------- requester's inbox (§5.4) ----------------
+
+  /** the checks of §5.4 on a delivery, in their order; applies it once */
+  private receive(body: unknown): { status: number; body: unknown } {
+    const refuse = (code: string, detail: string) => ({ status: VOCABULARY[code]![0], body: { error: errorObject(code, detail) } });
+    const shape = sealedResponse(body, 'delivery');
+    if (shape) return refuse('E_INVALID_REQUEST', shape);
+    const { payload, seal } = body as SealedResponse;
+    if (payload.to !== this.o.regionCode) return refuse('E_INVALID_REQUEST', `addressed to ${payload.to}`);
+    if (!this.memberList) return refuse('E_TRUST_LIST_EXPIRED', 'no member list');
+    const sender = this.member(payload.from);
+    const known = sender?.keys.find((k) => k.keyId === seal.keyId);
+    if (!sender || !known) return refuse('E_HUB_UNAVAILABLE', `${seal.keyId} is not on the member list`);
+    const key = this.activeKey(payload.from, seal.keyId);
+    if (!key || key.suite !== seal.suite) return refuse('E_NOT_TRUSTED', `${seal.keyId} is retired or its member inactive`);
+    const v = verifyBatchSignature(payload, seal, key.publicKey);
+    if (!v.ok) return refuse('E_SIGNATURE', v.why);
+    if (payload.inReplyTo === null || payload.conversationId !== payload.inReplyTo || payload.status === 'accepted') return refuse('E_INVALID_REQUEST', 'not a delivery');
+    const request = this.sent.get(payload.inReplyTo);
+    if (!request || request.payload.to !== payload.from) return refuse('E_NOT_FOUND', `no request ${payload.inReplyTo} to ${payload.from}`);
+    if (payload.requestHash !== requestHashOf(seal.suite, request.payload)) return refuse('E_SIGNATURE', 'requestHash');
+    if (this.inbox.has(payload.messageId)) return { status: 200, body: { received: true, duplicate: true } };
+    this.inbox.set(payload.messageId, body as SealedResponse);
+    if (!this.answers.has(payload.inReplyTo)) {
+      this.answers.set(payload.inReplyTo, body as SealedResponse);
+      for (const w of this.waiters.splice(0)) w(body as SealedResponse);
+    }
+    return { status: 200, body: { received: true, duplicate: false } };
+  }
+
+  /** the next delivery applied to the inbox */
+  nextDelivery(): Promise<SealedResponse> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  // ---------------- provider (§5.1, §5.4, §5.5, §5.7) ----------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && url === '/healthz') return json(res, 200, { status: 'ok' });
     if (req.method === 'GET' && url === '/api/exchange/v1/resources') {
-      return json(res, 200, { resources: (this.o.resources ?? []).map(({ records: _r, dataTime: _d, ...r }) => r) });
+      return json(res, 200, { resources: (this.o.resources ?? []).map(({ records: _r, dataTime: _d, slow: _s, ...r }) => r) });
     }
-    if (req.method !== 'POST' || url !== '/api/exchange/v1/requests') return json(res, 404, plainError('E_NOT_FOUND', req));
+    const inbox = url === '/api/exchange/v1/inbox';
+    if (req.method !== 'POST' || (url !== '/api/exchange/v1/requests' && !inbox)) return json(res, 404, plainError('E_NOT_FOUND', req));
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const c of req) {
@@ -355,17 +408,21 @@ export class ForeignNode {
     } catch {
       return json(res, 400, plainError('E_INVALID_REQUEST', req, 'not JSON'));
     }
+    if (inbox) {
+      const r = this.receive(body);
+      return json(res, r.status, r.body);
+    }
     const served: Served = { status: 0, request: body, response: undefined };
     const answer = this.serve(body, served);
     served.response = answer;
-    served.status = answer.payload.status === 'ok' ? 200 : VOCABULARY[answer.payload.error!.code]![0];
+    served.status = statusOf(answer.payload);
     this.served.push(served);
     json(res, served.status, answer);
   }
 
   /** §5.7, steps 1–10 */
   private serve(body: unknown, served: Served): SealedResponse {
-    const fail = (code: string, detail: string, read?: RequestPayload, fields?: string[]) => this.seal(read, { status: 'error', error: errorObject(code, detail, fields) });
+    const fail = (code: string, detail: string, read?: RequestPayload, fields?: string[]) => this.seal(read, refusal(code, detail, fields));
     // 1. shape
     const shape = signedRequest(body, 'body');
     if (shape) return fail('E_INVALID_REQUEST', shape);
@@ -395,17 +452,50 @@ export class ForeignNode {
     if (resource.sharing === 'none' || !(this.o.allowFrom ?? []).includes(payload.from)) return fail('E_NO_AGREEMENT', `no rule for ${payload.from}`, payload);
     const sensitive = payload.fields.filter((f) => resource.fields.find((x) => x.name === f)?.sensitivity === 'sensitive');
     if (sensitive.length && !payload.authorisation) return fail('E_NEEDS_AUTHORISATION', 'sensitive fields', payload, sensitive);
-    // 8. source
+    // §5.4: a slow source, or a request for async delivery, is accepted now and answered later
+    if (resource.slow || payload.reply.mode === 'async') {
+      this.conversations.set(payload.messageId, payload);
+      return this.seal(payload, { status: 'accepted', conversationId: payload.messageId });
+    }
+    return this.seal(payload, this.read(payload, resource));
+  }
+
+  /** §5.7 steps 8–9: the source, minimised to the requested fields */
+  private read(payload: RequestPayload, resource: ResourceDefinition): Partial<ResponsePayload> {
     const row = resource.records.get(payload.subject.id.toUpperCase());
-    if (!row) return fail('E_SUBJECT_NOT_FOUND', 'no record', payload);
-    // 9. minimise, 10. seal
-    const record = Object.fromEntries(payload.fields.map((f) => [f, row[f] ?? null]));
-    return this.seal(payload, {
+    if (!row) return refusal('E_SUBJECT_NOT_FOUND', 'no record');
+    return {
       status: 'ok',
       resource: resource.id,
-      record,
+      record: Object.fromEntries(payload.fields.map((f) => [f, row[f] ?? null])),
       provenance: { regionCode: this.o.regionCode, department: resource.department, sourceSystem: resource.sourceSystem, dataTime: resource.dataTime, retrievedAt: new Date().toISOString(), quality: [] },
-    });
+    };
+  }
+
+  /** conversations accepted (202) and not yet answered, oldest first */
+  get openConversations(): string[] {
+    return [...this.conversations.keys()];
+  }
+
+  /**
+   * §5.4: seals the final answer of an accepted conversation and posts it to the requester's inbox.
+   * `alter` may change the answer before it is sent (to see the inbox's checks); the conversation stays
+   * open until a delivery is acknowledged with 2xx.
+   */
+  async deliver(messageId: string, alter?: (answer: SealedResponse) => unknown): Promise<HttpResult & { sent: unknown }> {
+    const request = this.conversations.get(messageId);
+    if (!request) throw new Error(`no open conversation ${messageId}`);
+    const resource = this.o.resources!.find((r) => r.id === request.resource)!;
+    const answer = this.seal(request, { ...this.read(request, resource), conversationId: messageId });
+    const sent = alter ? alter(answer) : answer;
+    const res = await postJson(`${this.member(request.from)!.endpoint}/api/exchange/v1/inbox`, JSON.stringify(sent));
+    if (res.status >= 200 && res.status < 300) this.conversations.delete(messageId);
+    return { ...res, sent };
+  }
+
+  /** seals a response payload for `request` (built with the rest given) */
+  sealFor(request: RequestPayload | undefined, rest: Partial<ResponsePayload>): SealedResponse {
+    return this.seal(request, rest);
   }
 
   private seal(request: RequestPayload | undefined, rest: Partial<ResponsePayload>): SealedResponse {
@@ -425,6 +515,12 @@ export class ForeignNode {
     return { payload, seal: signBatch(this.key, [payload], padding)[0]! };
   }
 }
+
+function refusal(code: string, detail: string, fields?: string[]): Partial<ResponsePayload> {
+  return { status: 'error', error: errorObject(code, detail, fields) };
+}
+
+const statusOf = (p: ResponsePayload): number => (p.status === 'ok' ? 200 : p.status === 'accepted' ? 202 : VOCABULARY[p.error!.code]![0]);
 
 function errorObject(code: string, detail: string, fields?: string[]): NonNullable<ResponsePayload['error']> {
   const [, zh, en] = VOCABULARY[code]!;

@@ -178,3 +178,22 @@ export const trustListPayload = object({
     10_000,
   ),
 });
+
+const label = object({ zh: str(1, 200), en: str(1, 300) });
+
+/** §5.5: GET {node}/api/exchange/v1/resources (the document lists the members; closed here to find any it does not) */
+export const resourceList = object({
+  resources: array(
+    object({
+      id: str(2, 64, /^[a-z][a-z0-9_.-]{1,63}$/),
+      name: label,
+      department: str(1, 200),
+      sourceSystem: str(1, 200),
+      subjectType: literal('citizen', 'enterprise'),
+      sharing: literal('unconditional', 'conditional', 'none'),
+      fields: array(object({ name: str(1, 64, FIELD), label, type: str(1, 64), sensitivity: literal('general', 'sensitive') }), 1, 1000),
+    }),
+    0,
+    10_000,
+  ),
+});
