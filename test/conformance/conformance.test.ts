@@ -10,6 +10,7 @@ import { exchangeFixture, purpose } from '../helpers/exchange.js';
 import { citizenId, ForeignNode, isPlainError, signDocument, type HttpResult, type RequestPayload, type ResourceDefinition, type SealedResponse, type SignedRequest } from './foreign-node.js';
 import { generateSigningKey, type Suite } from './suites.js';
 import { resourceList } from './shape.js';
+import { AuditLog, checkAnchor, checkPage, directoryDigest, publication, verifyCheckpointSignature } from './records.js';
 
 const JS = '320000';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever JSON comes back
@@ -402,6 +403,91 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const other = await inbox(second);
         assert.deepEqual([other.status, await other.json()], [200, { received: true, duplicate: false }]);
         assert.deepEqual((await f.clerk(`/api/exchange/requests/${id}`)).body.exchange.result.record, { balance: 52_340.5 });
+      });
+
+      await t.test('§6: this node’s hash-chained log, anchored at the hub; the countersignature verified', async () => {
+        const log = new AuditLog(js.key);
+        log.append({ category: 'membership', action: 'key.generated', actor_type: 'system', actor_id: 'js-node' });
+        log.append({ category: 'exchange', action: 'exchange.request.sent', actor_type: 'user', actor_id: 'js-clerk', actor_region: JS, counterparty: AH, resource: 'hukou.person', fields: '["name"]' });
+        log.append({ category: 'exchange', action: 'exchange.request.served', actor_type: 'node', actor_id: '310000', outcome: 'refused', error_code: 'E_SUBJECT_NOT_FOUND' });
+        const anchors = (doc: unknown) => fetch(`${hubUrl}/api/hub/audit/anchors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+        const checkpoint = log.checkpoint(JS);
+        const first = await anchors(checkpoint);
+        const firstBody = await jsonOf(first);
+        assert.equal(first.status, 201, JSON.stringify(firstBody));
+        assert.deepEqual(checkAnchor(js, checkpoint, firstBody.anchor), []);
+        // the same checkpoint again: the same anchor; the same head re-signed: a fresh anchor for it
+        const again = await anchors(checkpoint);
+        assert.deepEqual([again.status, await jsonOf(again)], [200, firstBody]);
+        const resigned = log.checkpoint(JS, new Date(Date.now() + 1000).toISOString());
+        const fresh = await anchors(resigned);
+        const freshBody = await jsonOf(fresh);
+        assert.equal(fresh.status, 200, JSON.stringify(freshBody));
+        assert.deepEqual(checkAnchor(js, resigned, freshBody.anchor), []);
+        // another head for a recorded seq: the log was rewritten
+        const rewritten = signDocument(js.key, { ...checkpoint.payload, headHash: 'f'.repeat(64) });
+        assert.deepEqual([(await anchors(rewritten)).status], [409]);
+        // refusals: an algorithm not the key's suite's, a checkpoint from the future, a signature that does not verify
+        const code = async (r: Response) => [r.status, (await jsonOf(r)).error?.code];
+        const wrongAlg = signDocument(js.key, { ...checkpoint.payload, seq: 2, headHash: log.entries[1]!.hash, count: 2, algorithm: suite === 'ed25519' ? 'sm3' : 'sha256' });
+        assert.deepEqual(await code(await anchors(wrongAlg)), [400, 'E_INVALID_REQUEST']);
+        const future = signDocument(js.key, { ...checkpoint.payload, seq: 2, headHash: log.entries[1]!.hash, count: 2, at: new Date(Date.now() + 10 * 60_000).toISOString() });
+        assert.deepEqual(await code(await anchors(future)), [401, 'E_CLOCK_SKEW']);
+        const forged = { ...checkpoint, payload: { ...checkpoint.payload, seq: 2, headHash: log.entries[1]!.hash, count: 2 } };
+        assert.deepEqual(await code(await anchors(forged)), [401, 'E_SIGNATURE']);
+        // §6.5: what the hub holds, readable by anyone, each anchor's two signatures checked here
+        const read = await jsonOf(await fetch(`${hubUrl}/api/hub/audit/anchors/${JS}?after=0&limit=10`));
+        assert.equal(read.regionCode, JS);
+        assert.deepEqual(read.anchors.map((a: { seq: number; headHash: string }) => [a.seq, a.headHash]), [[3, log.entries[2]!.hash]]);
+        const held = read.anchors[0];
+        assert.deepEqual(checkAnchor(js, held.checkpoint, held.countersignature), []);
+        assert.equal(verifyCheckpointSignature(js, held.checkpoint), true);
+      });
+
+      await t.test('§7: this node publishes its catalog; the hub’s signed directory pages carry it', async () => {
+        const entry = (id: string, name: string) => ({ kind: 'resource' as const, id, content: { id, status: 'published', name: { zh: name }, department: { name: '江苏省人力资源和社会保障厅' }, sharing: { type: 'conditional' } } });
+        const entries = [entry('shebao.person', '社会保险参保信息'), entry('gongjijin.account', '住房公积金账户')];
+        const publish = (doc: unknown) => fetch(`${hubUrl}/api/hub/directory/publications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+        const first = await publish(publication(js, 1, entries));
+        const firstBody = await jsonOf(first);
+        assert.equal(first.status, 201, JSON.stringify(firstBody));
+        assert.deepEqual({ ...firstBody, head: undefined }, { regionCode: JS, sequence: 1, accepted: true, added: 2, updated: 0, withdrawn: 0, unchanged: 0, head: undefined });
+        const retry = await publish(publication(js, 1, entries));
+        assert.deepEqual([retry.status, (await jsonOf(retry)).accepted], [200, false]);
+        const changed = await publish(publication(js, 1, entries.slice(0, 1)));
+        assert.deepEqual([changed.status, (await jsonOf(changed)).error.code], [409, 'E_CONFLICT']);
+        const second = await publish(publication(js, 2, entries.slice(0, 1)));
+        const secondBody = await jsonOf(second);
+        assert.deepEqual([second.status, secondBody.withdrawn, secondBody.unchanged], [201, 1, 1], JSON.stringify(secondBody));
+        const held = await jsonOf(await fetch(`${hubUrl}/api/hub/directory/publications/${JS}`));
+        assert.deepEqual([held.sequence, held.entries, held.entriesDigest], [2, 1, directoryDigest(entries.slice(0, 1))]);
+
+        // the whole directory in one page from 0 leaves tombstones out; page by page (limit 1) later pages
+        // may carry them, and applying each page as §7.3 says ends at the same copy
+        const whole = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=0`));
+        assert.deepEqual(checkPage(js, 0, whole), []);
+        assert.equal(whole.payload.more, false);
+        const ids = (entries: Array<{ region: { code: string }; id: string; deleted?: true }>) => entries.filter((e) => e.region.code === JS).map((e) => [e.id, e.deleted ?? false]);
+        assert.deepEqual(ids(whole.payload.entries), [['shebao.person', false]]);
+        const copy = new Map<string, unknown>();
+        let since = 0;
+        for (;;) {
+          const page = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=${since}&limit=1`));
+          assert.deepEqual(checkPage(js, since, page), [], JSON.stringify(page).slice(0, 500));
+          for (const e of page.payload.entries) {
+            const k = `${e.region.code}/${e.kind}/${e.id}`;
+            if (e.deleted) copy.delete(k);
+            else copy.set(k, e.content);
+          }
+          since = page.payload.sequence;
+          if (!page.payload.more) break;
+        }
+        assert.equal(since, whole.payload.head);
+        assert.deepEqual([...copy.keys()].sort(), whole.payload.entries.map((e: { region: { code: string }; kind: string; id: string }) => `${e.region.code}/${e.kind}/${e.id}`).sort());
+        // read on from before the withdrawal: the tombstone comes
+        const tail = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=${firstBody.head}`));
+        assert.deepEqual(checkPage(js, firstBody.head, tail), []);
+        assert.deepEqual(tail.payload.entries.filter((e: { region: { code: string } }) => e.region.code === JS).map((e: { id: string; deleted?: true }) => [e.id, e.deleted]), [['gongjijin.account', true]]);
       });
     } finally {
       await js.close();
