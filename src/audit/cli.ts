@@ -13,7 +13,7 @@ import { printTable } from '../cli/members.js';
 import { readTail } from './log.js';
 import { existingIdentity } from './cli-support.js';
 import { withServerDb } from '../cli/db.js';
-import { hubAnchorPages, verifyAuditLog, type HubAnchor, type VerifyReport } from './verify.js';
+import { hubAnchorPages, verifyAuditLog, type HubAnchor, type HubRestore, type VerifyReport } from './verify.js';
 import { keysOfRegion } from './documents.js';
 
 const withAnyServerDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'auto', fn);
@@ -36,6 +36,8 @@ interface Inputs {
   extraKeys: PublicKeyEntry[];
   /** read a page at a time while they are compared */
   hubAnchors?: AsyncIterable<HubAnchor>;
+  /** the region's restore declarations, as the hub holds them */
+  hubRestores?: HubRestore[];
   notes: string[];
   hubUnavailable?: string;
 }
@@ -53,6 +55,7 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
     }
   }
   let hubAnchors: AsyncIterable<HubAnchor> | undefined;
+  let hubRestores: HubRestore[] | undefined;
   let hubUnavailable: string | undefined;
   if (!offline && cfg.hub) {
     try {
@@ -60,6 +63,7 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
         const fresh = verifyTrustList(await fetchJson(`${cfg.hub.url}/api/hub/trust-list`), { keyId: pinned });
         if (!list || fresh.version >= list.version) list = fresh;
       }
+      hubRestores = ((await fetchJson(`${cfg.hub.url}/api/hub/audit/restores/${cfg.region.code}`)) as { restores: HubRestore[] }).restores;
       hubAnchors = hubAnchorPages(cfg.hub.url, cfg.region.code);
     } catch (e) {
       hubUnavailable = e instanceof TongbanError ? (e.detail ?? e.code) : (e as Error).message;
@@ -78,6 +82,7 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
     trustList: list ?? { members: [], hub: { name: '', url: '', keys: [] } },
     extraKeys,
     ...(hubAnchors ? { hubAnchors } : {}),
+    ...(hubRestores ? { hubRestores } : {}),
     notes,
     ...(hubUnavailable ? { hubUnavailable } : {}),
   };
@@ -120,6 +125,12 @@ function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] 
   else if (r.hubAnchors) lines.push(`  compared with ${plural(r.hubAnchors, 'anchor')} held by the hub before it stopped answering`);
   if (inputs.hubUnavailable) lines.push(`⚠ the hub could not be asked for its anchors (${inputs.hubUnavailable}): a deleted tail would not be seen; --offline skips this on purpose`);
   else if (cfg.role === 'node' && r.hubAnchors === undefined) lines.push('  offline: not compared with the hub (a deleted tail after the last local checkpoint would not be seen)');
+  for (const x of r.restores ?? []) {
+    const range = x.supersededFrom === x.supersededThrough ? `seq ${x.supersededFrom}` : `seq ${x.supersededFrom}–${x.supersededThrough}`;
+    lines.push(
+      `⚠ restore declared ${SHANGHAI.format(new Date(x.declaredAt))}: this log lost the history after seq ${x.keepThrough}; the hub set aside ${plural(x.superseded, 'anchor')} of it (${range}) — reason: ${x.reason}`,
+    );
+  }
   for (const n of inputs.notes) lines.push(`  note: ${n}`);
   return lines;
 }
@@ -148,6 +159,7 @@ export function registerAuditCommands(program: Command): void {
           suiteAlgorithm: suiteFor(cfg.suite).hashName,
           extraKeys: inputs.extraKeys,
           ...(inputs.hubAnchors ? { hubAnchors: inputs.hubAnchors } : {}),
+          ...(inputs.hubRestores ? { hubRestores: inputs.hubRestores } : {}),
         });
         // the hub stopped answering part-way through its anchors: those before were compared
         if (report.hubAnchorsError) inputs.hubUnavailable ??= report.hubAnchorsError;

@@ -19,6 +19,7 @@ import { isDataRefusal } from '../store/db.js';
 import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
+import { declareRestore, type RestoreResult } from './restore.js';
 import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from './event.js';
 
 export interface AnchorTarget {
@@ -414,6 +415,41 @@ export class AuditLog {
       }
     }
     return { anchored, pending: 0 };
+  }
+
+  /**
+   * After a restore from an older backup (the hub refuses this log's checkpoints: it anchors entries
+   * the log no longer holds): declares the lost history to the hub (restore.ts), records the
+   * declaration in this log, and anchors what waited. Who declares it, and why, is in the entry.
+   */
+  async declareRestore(reason: string, actor: AuditEvent['actor']): Promise<RestoreResult & { anchoring: AnchorRound }> {
+    const target = this.opts.anchor;
+    const hubUrl = target?.hubUrl();
+    const hubKeys = target?.hubKeys();
+    if (!target || !hubUrl || !hubKeys?.length) throw new TongbanError('E_HUB_UNAVAILABLE', 'no verified member list yet (hub key unknown)');
+    await this.anchoring?.catch(() => undefined);
+    const event = (outcome: AuditEvent['outcome'], detail: Record<string, string | number>, errorCode?: string): AuditEvent => ({
+      category: 'security',
+      action: 'audit.restore-declared',
+      actor,
+      outcome,
+      ...(errorCode ? { errorCode } : {}),
+      detail: { reason, ...detail },
+    });
+    let result: RestoreResult;
+    try {
+      result = await declareRestore(
+        { db: this.opts.db, signer: this.opts.signer, regionCode: this.opts.regionCode, algorithm: this.algorithm, hubUrl, hubKeys, timeoutMs: target.timeoutMs ?? 10_000 },
+        reason,
+      );
+    } catch (e) {
+      await this.append(event('error', {}, isTongbanError(e) ? e.code : 'E_INTERNAL'));
+      throw e;
+    }
+    const r = result.receipt.payload;
+    await this.append(event('ok', { keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough, superseded: r.superseded }));
+    this.opts.logger?.warn({ keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough }, 'restore declared: the hub set the lost history aside; anchoring resumes');
+    return { ...result, anchoring: await this.anchorPending() };
   }
 
   private async postCheckpoint(hubUrl: string, checkpoint: Checkpoint, timeoutMs: number): Promise<unknown> {

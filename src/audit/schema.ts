@@ -34,6 +34,26 @@ export interface AuditCheckpointTable {
 }
 
 /** Hub: the checkpoints members have anchored. One head per (region_code, seq), forever. */
+/** Hub: a member's declaration that its log went back, and the anchors it superseded (moved aside). */
+export interface HubAuditRestoreTable {
+  id: string;
+  region_code: string;
+  /** the highest anchored seq the member's log still holds (0: none) */
+  keep_through: number;
+  superseded_from: number;
+  superseded_through: number;
+  /** anchors moved to hub_audit_anchor_superseded */
+  superseded: number;
+  declared_at: string;
+  recorded_at: string;
+  /** the member's signed tongban.audit-restore document, JSON text */
+  declaration: string;
+  /** hex digest of the declaration (its algorithm): a retry finds its first receipt */
+  declaration_digest: string;
+  /** the hub's signed tongban.audit-restore-receipt document, JSON text */
+  receipt: string;
+}
+
 export interface HubAuditAnchorTable {
   region_code: string;
   seq: number;
@@ -56,4 +76,6 @@ export interface AuditTables {
   audit_head: AuditHeadTable;
   audit_checkpoint: AuditCheckpointTable;
   hub_audit_anchor: HubAuditAnchorTable;
+  hub_audit_restore: HubAuditRestoreTable;
+  hub_audit_anchor_superseded: HubAuditAnchorTable & { restore_id: string };
 }

@@ -7,7 +7,7 @@ import { TongbanError } from '../core/errors.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { PublicKeyEntry, TrustListPayload } from '../federation/documents.js';
 import { ChainVerifier, firstOf, isAuditAlgorithm, type AuditAlgorithm, type ChainProblem } from './chain.js';
-import { anchorProblem, checkCheckpointShape, checkpointSignatureProblem, keysOfRegion, type Anchor, type Checkpoint } from './documents.js';
+import { anchorProblem, checkCheckpointShape, checkRestoreShape, memberSignatureProblem, keysOfRegion, restoreReceiptProblem, type Anchor, type Checkpoint } from './documents.js';
 import { normaliseEntry } from './log.js';
 
 /** One anchor as the hub serves it (GET /api/hub/audit/anchors/{regionCode}). */
@@ -17,6 +17,24 @@ export interface HubAnchor {
   receivedAt: string;
   checkpoint: Checkpoint;
   countersignature: Anchor;
+}
+
+/** One restore declaration as the hub serves it (GET /api/hub/audit/restores/{regionCode}). */
+export interface HubRestore {
+  declaration: unknown;
+  receipt: unknown;
+  superseded: Array<{ seq: number; headHash: string; receivedAt: string }>;
+}
+
+/** A verified restore declaration, for the report: what the region declared lost, when and why. */
+export interface RestoreSummary {
+  keepThrough: number;
+  supersededFrom: number;
+  supersededThrough: number;
+  superseded: number;
+  reason: string;
+  declaredAt: string;
+  recordedAt: string;
 }
 
 export interface VerifyOptions {
@@ -31,6 +49,8 @@ export interface VerifyOptions {
    * while they are compared); when given, truncation and rewritten history are detected
    */
   hubAnchors?: Iterable<HubAnchor> | AsyncIterable<HubAnchor>;
+  /** the region's restore declarations held by the hub: verified and reported (their superseded anchors are not compared) */
+  hubRestores?: HubRestore[];
   /** extra keys that may have signed checkpoints (e.g. the server's own key before it was approved) */
   extraKeys?: PublicKeyEntry[];
   /** rows read per page (default 5000) */
@@ -50,6 +70,8 @@ export interface VerifyReport {
   hubAnchors?: number;
   /** the hub's anchors stopped coming (the hub became unreachable): those before were compared */
   hubAnchorsError?: string;
+  /** restore declarations: histories the hub set aside because this log lost them */
+  restores?: RestoreSummary[];
   firstProblem?: ChainProblem;
   problems: ChainProblem[];
 }
@@ -115,7 +137,7 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
       if (!doc) return;
       const where = `checkpoint at seq ${row.seq}`;
       const p = doc.payload;
-      const sig = checkpointSignatureProblem(doc, regionKeys);
+      const sig = memberSignatureProblem(doc, regionKeys);
       if (sig) {
         problems.push({ seq: row.seq, reason: `${where}: ${sig}` });
         return;
@@ -163,7 +185,7 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
           problems.push({ seq: a.seq, reason: `${where}: the hub served a malformed checkpoint` });
           continue;
         }
-        const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? prefixed('checkpoint ', checkpointSignatureProblem(cp, regionKeys));
+        const bad = anchorProblem(a.countersignature, cp, hubKeys) ?? prefixed('checkpoint ', memberSignatureProblem(cp, regionKeys));
         if (bad || cp.payload.regionCode !== opts.regionCode || cp.payload.seq !== a.seq) {
           problems.push({ seq: a.seq, reason: `${where}: ${bad ?? 'for another region or seq'}` });
           continue;
@@ -192,6 +214,8 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
     await compare(batch);
   }
 
+  const restores = opts.hubRestores?.map((r) => checkRestore(r, opts.regionCode, regionKeys, hubKeys, problems));
+
   const firstProblem = firstOf(problems);
   return {
     ok: problems.length === 0,
@@ -203,9 +227,33 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
     anchored,
     ...(opts.hubAnchors ? { hubAnchors: compared } : {}),
     ...(hubAnchorsError ? { hubAnchorsError } : {}),
+    ...(restores ? { restores: restores.filter((r): r is RestoreSummary => r !== undefined) } : {}),
     ...(firstProblem ? { firstProblem } : {}),
     problems,
   };
+}
+
+/** A restore declaration the hub served: signed by the region, receipted by the hub. A bad one is a problem at its first superseded seq. */
+function checkRestore(r: HubRestore, regionCode: string, regionKeys: PublicKeyEntry[], hubKeys: readonly PublicKeyEntry[], problems: ChainProblem[]): RestoreSummary | undefined {
+  const seq = r.superseded[0]?.seq ?? 0;
+  let declaration;
+  try {
+    declaration = checkRestoreShape(r.declaration);
+  } catch (e) {
+    problems.push({ seq, reason: `restore declaration: ${(e as Error).message}` });
+    return undefined;
+  }
+  const p = declaration.payload;
+  const bad =
+    (p.regionCode !== regionCode ? `for region ${p.regionCode}` : undefined) ??
+    prefixed('declaration ', memberSignatureProblem(declaration, regionKeys)) ??
+    restoreReceiptProblem(r.receipt, declaration, hubKeys);
+  if (bad) {
+    problems.push({ seq: p.keepThrough + 1, reason: `restore declaration after seq ${p.keepThrough}: ${bad}` });
+    return undefined;
+  }
+  const receipt = (r.receipt as { payload: { supersededFrom: number; supersededThrough: number; superseded: number; recordedAt: string } }).payload;
+  return { keepThrough: p.keepThrough, supersededFrom: receipt.supersededFrom, supersededThrough: receipt.supersededThrough, superseded: receipt.superseded, reason: p.reason, declaredAt: p.at, recordedAt: receipt.recordedAt };
 }
 
 /**
@@ -228,7 +276,7 @@ function afterSeq<Q extends { where: (col: 'seq', op: '>', v: number) => Q }>(q:
 }
 
 /** The stored hash of each of these entries (absent: no such entry). */
-async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promise<Map<number, string>> {
+export async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const wanted = [...new Set(seqs)];
   for (let i = 0; i < wanted.length; i += 1000) {
@@ -238,9 +286,9 @@ async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promise<Map<n
   return out;
 }
 
-/** The anchors the hub holds for a region, fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
-export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): AsyncGenerator<HubAnchor> {
-  let after = 0;
+/** The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
+export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number; after?: number } = {}): AsyncGenerator<HubAnchor> {
+  let after = opts.after ?? 0;
   for (;;) {
     let res: Response;
     try {

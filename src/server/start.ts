@@ -188,7 +188,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         operatorTokenHash: () => getMeta(store.db, OPERATOR_TOKEN.meta),
         audit,
       });
-      await app.register(auditHubRoutes, { db: store.db, signer: identity });
+      await app.register(auditHubRoutes, { db: store.db, signer: identity, audit });
       await app.register(directoryHubRoutes, { db: store.db, signer: identity });
       relay = new Relay({
         db: store.db,

@@ -8,7 +8,9 @@ import { currentTrustList } from '../../src/hub/trust-list.js';
 import { decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
 import { failInserts } from '../helpers/faults.js';
 import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
-import { anchorProblem, buildCheckpoint } from '../../src/audit/documents.js';
+import { anchorProblem, buildCheckpoint, buildRestoreDeclaration } from '../../src/audit/documents.js';
+import type { HubRestore } from '../../src/audit/verify.js';
+import { createUser } from '../../src/identity/index.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
 import { openDatabase } from '../../src/store/db.js';
 import type { TongbanDB } from '../../src/store/schema.js';
@@ -139,7 +141,7 @@ for (const engine of await engines()) {
     }
   });
 
-  test(`${engine}: a node restored from an older backup: the hub refuses its new checkpoints, anchoring stops and says why, verify names the lost tail`, async () => {
+  test(`${engine}: a node restored from an older backup: the hub refuses its new checkpoints and verify names the lost tail until an administrator declares the loss; then anchoring resumes and both logs record it`, async () => {
     let hub: Started | undefined;
     let node: Started | undefined;
     try {
@@ -183,6 +185,49 @@ for (const engine of await engines()) {
       const report = await verifyAuditLog(node.server.store.db, { regionCode: '320000', trustList: node.server.federation!.current.trustList!, hubAnchors: anchors });
       assert.equal(report.ok, false);
       assert.match(report.problems.map((p) => p.reason).join('\n'), new RegExp(`seq ${lost!.seq}: hash differs from the head the hub anchored \\(history rewritten\\)`));
+
+      // an administrator declares the loss, with the reason: the hub sets the lost history's anchors
+      // aside (kept, listed with the declaration) and anchors this log's waiting checkpoints
+      await createUser(node.server.store.db, { id: 'js-admin', name: '赵敏', department: '江苏省大数据管理中心', regionCode: '320000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
+      const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'js-admin', password: 'admin-password-77' }) });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const declare = (body: unknown) => fetch(`${node!.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal((await declare({})).status, 400, 'a reason is required');
+      assert.equal((await fetch(`${node.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"x"}' })).status, 401);
+      const reason = '磁盘故障,恢复了前一天的备份';
+      const res = await declare({ reason });
+      const declared = (await res.json()) as { keepThrough: number; supersededFrom: number; supersededThrough: number; superseded: number; anchoring: unknown };
+      assert.equal(res.status, 200, JSON.stringify(declared));
+      assert.deepEqual(
+        [declared.keepThrough, declared.supersededFrom, declared.supersededThrough, declared.superseded, declared.anchoring],
+        [backup!.seq, lost!.seq, lost!.seq, 1, { anchored: 2, pending: 0 }],
+      );
+      const now = await fetchHubAnchors(hub.server.url, '320000');
+      assert.deepEqual(now.map((a) => a.seq), [backup!.seq, rewound!.seq, (await node.server.audit.checkpoints()).at(-1)!.seq]);
+      const { restores } = (await (await fetch(`${hub.server.url}/api/hub/audit/restores/320000`)).json()) as { restores: HubRestore[] };
+      assert.deepEqual(restores[0]!.superseded.map((a) => [a.seq, a.headHash]), [[lost!.seq, lost!.headHash]]);
+      const trustList = node.server.federation!.current.trustList!;
+      const verified = await verifyAuditLog(node.server.store.db, { regionCode: '320000', trustList, hubAnchors: now, hubRestores: restores });
+      assert.equal(verified.ok, true, JSON.stringify(verified.problems));
+      assert.deepEqual(verified.restores!.map((r) => [r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason]), [[backup!.seq, lost!.seq, lost!.seq, 1, reason]]);
+      // a receipt that does not bind the declaration is a problem
+      const forged = structuredClone(restores);
+      (forged[0]!.declaration as { payload: { reason: string } }).payload.reason = '例行维护';
+      const badReport = await verifyAuditLog(node.server.store.db, { regionCode: '320000', trustList, hubAnchors: now, hubRestores: forged });
+      assert.match(badReport.firstProblem?.reason ?? '', new RegExp(`restore declaration after seq ${backup!.seq}: declaration signature does not verify`));
+
+      // both logs say who declared it and why
+      const nodeEntry = (await node.server.audit.tail(10)).find((e) => e.action === 'audit.restore-declared')!;
+      assert.deepEqual([nodeEntry.actor_id, nodeEntry.outcome, JSON.parse(nodeEntry.detail!).reason], ['js-admin', 'ok', reason]);
+      const hubEntry = (await hub.server.audit.tail(10)).find((e) => e.action === 'audit.restore-recorded')!;
+      assert.deepEqual([hubEntry.counterparty, hubEntry.outcome], ['320000', 'ok']);
+      // nothing more to declare now; and a declaration against anchors the hub no longer holds is refused
+      const again = await declare({ reason });
+      assert.equal(again.status, 409);
+      assert.match(((await again.json()) as { error: { detail: string } }).error.detail, /all agree with this log/);
+      const stale = await fetch(`${hub.server.url}/api/hub/audit/restores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(buildRestoreDeclaration(node.server.identity, { regionCode: '320000', keepThrough: backup!.seq, keepHeadHash: backup!.headHash, supersededThrough: lost!.seq, reason, algorithm: 'sha256' })) });
+      assert.equal(stale.status, 409);
+      assert.deepEqual((await fetchHubAnchors(hub.server.url, '320000')).map((a) => a.seq), now.map((a) => a.seq), 'a refused declaration changes nothing');
     } finally {
       await stopAll(node, hub);
       await cleanupAll(node, hub);

@@ -6,7 +6,7 @@ import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner } from '../../src/core/signed-document.js';
 import { GENESIS_HASH, canonicalContent, chainEntries, computeEntryHash, entryContent, verifyChain, type AuditEntryRecord } from '../../src/audit/chain.js';
 import { prepareEntry, subjectRefOf } from '../../src/audit/event.js';
-import { anchorProblem, buildAnchor, buildCheckpoint, checkCheckpointShape, checkpointSignatureProblem } from '../../src/audit/documents.js';
+import { anchorProblem, buildAnchor, buildCheckpoint, buildRestoreDeclaration, buildRestoreReceipt, checkCheckpointShape, checkRestoreShape, memberSignatureProblem, restoreReceiptProblem, type Checkpoint } from '../../src/audit/documents.js';
 
 function entries(n: number, alg: 'sha256' | 'sm3' = 'sha256'): AuditEntryRecord[] {
   const prepared = Array.from({ length: n }, (_, i) =>
@@ -114,9 +114,10 @@ test('checkpoint and anchor documents: signature by a member key, countersignatu
   const key = (s: typeof node) => ({ keyId: s.keyId, suite: s.suite.name, publicKey: s.publicKeyPem });
   const cp = buildCheckpoint(node, { regionCode: '340000', seq: 40, headHash: 'a'.repeat(64), algorithm: 'sha256' });
   assert.deepEqual(checkCheckpointShape(JSON.parse(JSON.stringify(cp))), cp);
-  assert.equal(checkpointSignatureProblem(cp, [key(node)]), undefined);
-  assert.match(checkpointSignatureProblem(cp, [key(hub)]) ?? '', /not a key of region 340000/);
-  assert.equal(checkpointSignatureProblem({ ...cp, payload: { ...cp.payload, headHash: 'b'.repeat(64) } }, [key(node)]), 'signature does not verify');
+  assert.equal(memberSignatureProblem(cp, [key(node)]), undefined);
+  assert.match(memberSignatureProblem(cp, [key(hub)]) ?? '', /not a key of region 340000/);
+  const altered: Checkpoint = { ...cp, payload: { ...cp.payload, headHash: 'b'.repeat(64) } };
+  assert.equal(memberSignatureProblem(altered, [key(node)]), 'signature does not verify');
   assert.throws(() => checkCheckpointShape({ ...cp, payload: { ...cp.payload, extra: 1 } }), /exactly the fields/);
   assert.throws(() => checkCheckpointShape({ ...cp, payload: { ...cp.payload, count: 39 } }), /count must equal/);
 
@@ -126,4 +127,33 @@ test('checkpoint and anchor documents: signature by a member key, countersignatu
   const resigned = buildCheckpoint(node, { regionCode: '340000', seq: 40, headHash: 'a'.repeat(64), algorithm: 'sha256' }, new Date(Date.now() + 1000));
   assert.match(anchorProblem(anchor, resigned, [key(hub)]) ?? '', /digest differs/);
   assert.equal(anchorProblem({ ...anchor, payload: { ...anchor.payload, seq: 41 } }, cp, [key(hub)]), 'hub countersignature does not verify');
+});
+
+test('restore declaration and receipt: closed shape, sane ranges, a receipt bound to the exact declaration', () => {
+  const ed = suiteFor('ed25519');
+  const node = makeSigner(ed, ed.generateKeyPair().privateKeyPem);
+  const hub = makeSigner(ed, ed.generateKeyPair().privateKeyPem);
+  const key = (s: typeof node) => ({ keyId: s.keyId, suite: s.suite.name, publicKey: s.publicKeyPem });
+  const fields = { regionCode: '340000', keepThrough: 40, keepHeadHash: 'a'.repeat(64), supersededThrough: 90, reason: '恢复了前一天的备份', algorithm: 'sha256' as const };
+  const decl = buildRestoreDeclaration(node, fields);
+  assert.deepEqual(checkRestoreShape(JSON.parse(JSON.stringify(decl))), decl);
+  assert.equal(memberSignatureProblem(decl, [key(node)]), undefined);
+  const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['an extra field', { extra: 1 }, /exactly the fields/],
+    ['a head with nothing kept', { keepThrough: 0 }, /keepHeadHash must be .* \(null when keepThrough is 0\)/],
+    ['nothing superseded', { supersededThrough: 40 }, /supersededThrough must be an integer above keepThrough/],
+    ['no reason', { reason: '  ' }, /reason must be 1–500 characters/],
+    ['a reason too long', { reason: '因'.repeat(501) }, /reason must be 1–500 characters/],
+    ['another type', { type: 'tongban.audit-checkpoint' }, /payload.type must be "tongban.audit-restore"/],
+  ];
+  for (const [name, change, message] of bad) assert.throws(() => checkRestoreShape({ ...decl, payload: { ...decl.payload, ...change } }), message, name);
+  assert.doesNotThrow(() => checkRestoreShape(buildRestoreDeclaration(node, { ...fields, keepThrough: 0, keepHeadHash: null })));
+
+  const receipt = buildRestoreReceipt(hub, decl, { from: 41, through: 90, count: 12 });
+  assert.equal(restoreReceiptProblem(receipt, decl, [key(hub)]), undefined);
+  assert.match(restoreReceiptProblem(receipt, decl, [key(node)]) ?? '', /not a hub key/);
+  const other = buildRestoreDeclaration(node, { ...fields, reason: '例行维护' });
+  assert.match(restoreReceiptProblem(receipt, other, [key(hub)]) ?? '', /digest differs/);
+  assert.equal(restoreReceiptProblem({ ...receipt, payload: { ...receipt.payload, superseded: 1 } }, decl, [key(hub)]), 'restore receipt does not verify');
+  assert.match(restoreReceiptProblem(buildAnchor(hub, buildCheckpoint(node, { regionCode: '340000', seq: 40, headHash: 'a'.repeat(64), algorithm: 'sha256' })), decl, [key(hub)]) ?? '', /not a tongban.audit-restore-receipt document/);
 });

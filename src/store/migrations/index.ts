@@ -10,6 +10,7 @@ import { directoryMigration } from '../../directory/migration.js';
 import { pendingCheckpointsMigration } from '../../audit/migration-pending-checkpoints.js';
 import { conversationLeasesMigration } from '../../exchange/migration-conversation-leases.js';
 import { memberChangesMigration } from '../../hub/migration-member-changes.js';
+import { auditRestoresMigration } from '../../audit/migration-restores.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007_audit_pending_checkpoints': pendingCheckpointsMigration,
   '008_exchange_conversation_leases': conversationLeasesMigration,
   '009_hub_member_changes': memberChangesMigration,
+  '010_hub_audit_restores': auditRestoresMigration,
 };
