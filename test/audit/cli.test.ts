@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killAllChildren, runCli } from '../helpers/cli.js';
-import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { approveNode, cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
 import { openDatabase, type TongbanDB } from '../../src/store/index.js';
 
 test.after(() => killAllChildren());
@@ -80,6 +80,50 @@ test('tongban audit verify and tail: intact, tampered, offline, hub unreachable;
     const unreachable = await runCli(['audit', 'verify', '-c', nodeCfg]);
     assert.equal(unreachable.code, 2, unreachable.stdout + unreachable.stderr);
     assert.match(unreachable.stdout, /⚠ the hub could not be asked for its anchors/);
+  } finally {
+    await stopAll(node, hub);
+    await cleanupAll(node, hub);
+  }
+});
+
+test('tongban audit verify after a declared restore: intact, and the declaration is printed with its reason', async () => {
+  let hub: Started | undefined;
+  let node: Started | undefined;
+  try {
+    hub = await startHub('sqlite');
+    const hubRef = { url: hub.server.url, keyId: hub.server.identity.keyId };
+    node = await startNode('sqlite', hubRef, { code: '340000', name: '安徽' });
+    await approveNode(hub, node);
+    const append = async (n: number) => {
+      for (let i = 0; i < n; i++) await node!.server.audit.append({ category: 'security', action: 'test.event', actor: { type: 'system', id: 'test' }, outcome: 'ok' });
+      return node!.server.audit.checkpointNow();
+    };
+    const backup = await append(4);
+    await append(5);
+    assert.equal((await node.server.audit.anchorPending()).anchored, 2);
+    // restored from the backup taken at the first checkpoint
+    const { database, dataDir } = node;
+    await node.server.close();
+    const store = await openDatabase<TongbanDB>(database.url);
+    await store.db.deleteFrom('audit_entry').where('seq', '>', backup!.seq).execute();
+    await store.db.deleteFrom('audit_checkpoint').where('seq', '>', backup!.seq).execute();
+    await store.db.updateTable('audit_head').set({ seq: backup!.seq, hash: backup!.headHash }).execute();
+    await store.close();
+    node = await startNode('sqlite', hubRef, { code: '340000', name: '安徽' }, { database, dataDir });
+    await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+    await append(2);
+    const declared = await node.server.audit.declareRestore('恢复了前一天的备份', { type: 'operator', id: 'cli:test' });
+    assert.deepEqual(declared.anchoring, { anchored: 1, pending: 0 });
+    await stopAll(node);
+
+    const nodeCfg = join(node.dataDir, 'node.yaml');
+    writeFileSync(nodeCfg, `region: { code: "340000", name: 安徽 }\ndatabase: "${node.database.url}"\ndataDir: "${node.dataDir}"\nhub: { url: "${hub.server.url}" }\ncrypto: { suite: ed25519 }\nlog: { level: warn }\n`);
+    const ok = await runCli(['audit', 'verify', '-c', nodeCfg]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /✓ audit log of 安徽 340000 is intact/);
+    assert.match(ok.stdout, new RegExp(`⚠ restore declared \\S+ \\S+: this log lost the history after seq ${backup!.seq}; the hub set aside 1 anchor of it \\(seq ${backup!.seq + 5}\\) — reason: 恢复了前一天的备份`));
+    const json = JSON.parse((await runCli(['audit', 'verify', '-c', nodeCfg, '--json'])).stdout) as { restores: Array<{ keepThrough: number; reason: string }> };
+    assert.deepEqual(json.restores.map((r) => [r.keepThrough, r.reason]), [[backup!.seq, '恢复了前一天的备份']]);
   } finally {
     await stopAll(node, hub);
     await cleanupAll(node, hub);
