@@ -139,6 +139,11 @@ export interface CallOptions {
   okStatuses?: readonly number[];
   /** a 2xx answer may have no body (204) */
   allowEmpty?: boolean;
+  /**
+   * A token sent as `Authorization: Bearer` (the hub's operator token). A 401 then says the token is
+   * not accepted, not that the staff session has ended.
+   */
+  bearer?: string;
 }
 
 /** One call to this server's JSON API; failures become ApiError with the server's bilingual message. */
@@ -146,6 +151,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<{ stat
   const { method = 'GET', signal } = opts;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.bearer !== undefined) headers.authorization = `Bearer ${opts.bearer}`;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -170,7 +176,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<{ stat
     }
   }
   if (!res.ok && !(opts.okStatuses ?? []).includes(res.status)) {
-    if (res.status === 401 && !path.startsWith('/api/session')) for (const l of unauthenticatedListeners) l();
+    if (res.status === 401 && !path.startsWith('/api/session') && opts.bearer === undefined) for (const l of unauthenticatedListeners) l();
     throw errorFromBody(res.status, body);
   }
   if (body === undefined || (body === null && !(opts.allowEmpty && res.ok))) {

@@ -31,6 +31,7 @@ const PortalCertificatePage = lazyNamed(portalPages, 'PortalCertificatePage');
 const PortalItemPage = lazyNamed(portalPages, 'PortalItemPage');
 const PortalResourcePage = lazyNamed(portalPages, 'PortalResourcePage');
 const SourcesPage = lazyNamed(() => import('./pages/sources/SourcesPage'), 'SourcesPage');
+const HubMembersPage = lazyNamed(() => import('./pages/hub/HubMembersPage'), 'HubMembersPage');
 
 export interface PageEntry {
   kind: 'page';
@@ -144,6 +145,12 @@ export const navSections: NavSection[] = [
     ],
   },
   {
+    // the hub operator's: signed in with the operator token on the page itself (the hub keeps no staff accounts)
+    id: 'operator',
+    titleKey: 'nav.sectionOperator',
+    entries: [{ kind: 'page', id: 'members', path: '/members', labelKey: 'nav.members', icon: 'seal', roles: ['hub'], element: <HubMembersPage /> }],
+  },
+  {
     id: 'developer',
     titleKey: 'nav.sectionDeveloper',
     entries: [{ kind: 'external', id: 'api-docs', href: '/api/docs', labelKey: 'nav.apiDocs', icon: 'docs' }],
@@ -173,6 +180,7 @@ function catalogFormRoutes(kind: 'resource' | 'item', Form: ComponentType<object
 
 export const otherRoutes: OtherRoute[] = [
   { id: 'login', path: '/login', titleKey: 'login.title', element: <LoginPage /> },
+  { id: 'hub-member', path: '/members/:code', titleKey: 'hubMembers.title', navId: 'members', element: <HubMembersPage /> },
   { id: 'portal-resource', path: '/portal/resources/:region/:id', titleKey: 'portal.resourceTitle', navId: 'portal', element: <PortalResourcePage /> },
   { id: 'portal-item', path: '/portal/items/:region/:id', titleKey: 'portal.itemTitle', navId: 'portal', element: <PortalItemPage /> },
   { id: 'portal-certificate', path: '/portal/certificate-types/:region/:id', titleKey: 'portal.certificateTitle', navId: 'portal', element: <PortalCertificatePage /> },

@@ -1,6 +1,7 @@
 // Small presentational building blocks shared by the pages: cards, tags, banners, the
 // loading / empty / error states, description lists.
-import type { ReactNode } from 'react';
+import { useState } from 'react';
+import type { ReactNode, Ref } from 'react';
 import type { ParseKeys } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api';
@@ -73,6 +74,29 @@ export function Banner({
         <div className="banner__title">{title}</div>
         {children && <div className="banner__body">{children}</div>}
       </div>
+    </div>
+  );
+}
+
+/**
+ * A table whose rows become cards on a phone, each cell labelled by its column (give every cell the
+ * `data-label` of its column): the header from `columns`, the rows as children.
+ */
+export function CardTable({ columns, testId, className, children }: { columns: Array<{ label: ReactNode; className?: string }>; testId: string; className?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className={className ? `table table--cards ${className}` : 'table table--cards'} data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c, i) => (
+              <th scope="col" key={i} className={c.className}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }
@@ -201,5 +225,174 @@ export function FormSection({ step, title, hint, children, testId }: { step: num
       {hint && <p className="form-section__hint">{hint}</p>}
       <div className="form-section__body">{children}</div>
     </fieldset>
+  );
+}
+
+/**
+ * A step that needs confirming, with a reason (required unless `optional`): the text box opens in place,
+ * under what the step will do (`children`), and nothing is sent until the confirm button is pressed.
+ */
+export function ReasonForm({
+  label,
+  confirm,
+  onCancel,
+  onSubmit,
+  busy,
+  testId,
+  optional = false,
+  maxLength = 2000,
+  danger = true,
+  children,
+}: {
+  label: string;
+  confirm: string;
+  onCancel: () => void;
+  /** the reason trimmed; '' when an optional one was left empty */
+  onSubmit: (reason: string) => void;
+  busy: boolean;
+  testId: string;
+  optional?: boolean;
+  maxLength?: number;
+  /** the confirm button says the step ends or refuses something (the default); else it is the primary one */
+  danger?: boolean;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const missing = !optional && reason.trim() === '';
+  return (
+    <form
+      className="reason-form"
+      data-testid={testId}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!missing) onSubmit(reason.trim());
+      }}
+    >
+      {children}
+      <label className="field__label" htmlFor={`${testId}-text`}>
+        {label} {optional ? <span className="muted small">{t('edit.optional')}</span> : <span className="req">*</span>}
+      </label>
+      <textarea id={`${testId}-text`} className="input textarea" rows={3} maxLength={maxLength} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={touched && missing} data-testid={`${testId}-reason`} autoFocus />
+      {touched && missing && <FieldError message={{ key: 'review.reasonRequired' }} id={`${testId}-error`} />}
+      <div className="reason-form__buttons">
+        <button type="button" className="btn" onClick={onCancel} disabled={busy} data-testid={`${testId}-cancel`}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className={danger ? 'btn btn--danger' : 'btn btn--primary'} disabled={busy} data-testid={`${testId}-confirm`}>
+          {confirm}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One event of a history timeline (`<ol className="timeline">`): what happened, when, who, and a note (a reason). */
+export function TimelineItem({
+  kind,
+  title,
+  aside,
+  at,
+  actor,
+  note,
+  attrs,
+}: {
+  /** the event's kind: its dot's colour (timeline__item--<kind>) and test id (history-<kind>) */
+  kind: string;
+  title: ReactNode;
+  aside?: ReactNode;
+  at: string;
+  actor: ReactNode;
+  note?: ReactNode;
+  attrs?: Record<`data-${string}`, string>;
+}) {
+  return (
+    <li className={`timeline__item timeline__item--${kind}`} data-testid={`history-${kind}`} {...attrs}>
+      <span className="timeline__dot" aria-hidden="true" />
+      <div className="timeline__body">
+        <div className="timeline__head">
+          <span className="timeline__action">{title}</span>
+          {aside && <span className="muted small">{aside}</span>}
+        </div>
+        <div className="muted small">
+          <Time value={at} /> · {actor}
+        </div>
+        {note && <div className="timeline__reason small">{note}</div>}
+      </div>
+    </li>
+  );
+}
+
+/** The card of a sign-in page (staff on a node, the operator on the hub): an emblem, the title and who signs in where. */
+export function SignInCard({ title, subtitle, children }: { title: ReactNode; subtitle: ReactNode; children: ReactNode }) {
+  return (
+    <div className="login__card card">
+      <div className="login__head">
+        <span className="login__emblem" aria-hidden="true">
+          <Icon name="seal" size={26} />
+        </span>
+        <div>
+          <h1 className="login__title">{title}</h1>
+          <p className="login__subtitle" data-testid="login-subtitle">
+            {subtitle}
+          </p>
+        </div>
+      </div>
+      {children}
+    </div>
+  );
+}
+
+/** A password or token field with a lock and a show/hide toggle. */
+export function SecretInput({
+  value,
+  onChange,
+  testId,
+  name,
+  autoComplete,
+  maxLength,
+  placeholder,
+  inputRef,
+  showLabel,
+  hideLabel,
+  invalid,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+  name: string;
+  autoComplete: string;
+  maxLength: number;
+  placeholder?: string;
+  inputRef?: Ref<HTMLInputElement>;
+  showLabel: string;
+  hideLabel: string;
+  invalid?: boolean;
+}) {
+  const [shown, setShown] = useState(false);
+  return (
+    <span className="input-wrap">
+      <Icon name="lock" size={16} className="input-wrap__icon" />
+      <input
+        ref={inputRef}
+        className="input"
+        name={name}
+        type={shown ? 'text' : 'password'}
+        autoComplete={autoComplete}
+        autoCapitalize="none"
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        data-testid={testId}
+        maxLength={maxLength}
+        aria-invalid={invalid || undefined}
+      />
+      <button type="button" className="input-wrap__toggle" onClick={() => setShown((v) => !v)} aria-label={shown ? hideLabel : showLabel} aria-pressed={shown}>
+        <Icon name={shown ? 'eyeOff' : 'eye'} size={16} />
+      </button>
+    </span>
   );
 }

@@ -5,12 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { fetchMembers } from '../api';
 import type { Member, MembersResponse, PendingRequest } from '../api';
 import { useRegionName } from '../catalog/labels';
-import { Banner, Card, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
+import { Banner, Card, CardTable, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
 import { useNodeInfo } from '../nodeInfo';
 import { useResource } from '../useResource';
 import {
+  ApproveHint,
   countOnline,
   FEDERATION_POLL_MS,
   MemberStatusTag,
@@ -102,84 +103,72 @@ function MembersTable({ members }: { members: Member[] }) {
     online: t('member.onlineStatus'),
   };
   return (
-    <div className="table-wrap">
-      <table className="table table--cards" data-testid="members-table">
-        <thead>
-          <tr>
-            <th scope="col" className="col-code">
-              {col.code}
-            </th>
-            <th scope="col" className="col-name">
-              {col.name}
-            </th>
-            <th scope="col">{col.endpoint}</th>
-            <th scope="col" className="col-status">
-              {col.status}
-            </th>
-            <th scope="col">{col.keys}</th>
-            <th scope="col" className="col-online">
-              {col.online}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((m) => (
-            <tr
-              key={m.regionCode}
-              className={m.self ? 'is-self' : undefined}
-              data-testid={`member-row-${m.regionCode}`}
-              data-online={m.online === null ? 'unknown' : String(m.online)}
-              data-status={m.status}
-              data-self={m.self ? 'true' : undefined}
-            >
-              <td data-label={col.code} className="mono cell-code">
-                {m.regionCode}
-              </td>
-              <td data-label={col.name} className="cell-name">
-                <span className="strong">{regionName(m.regionCode, m.name)}</span>
-                {m.self && (
-                  <Tag tone="brand" dot={false}>
-                    {t('member.self')}
-                  </Tag>
-                )}
-              </td>
-              <td data-label={col.endpoint} className="mono cell-endpoint">
-                <span className="ellipsis" title={m.endpoint}>
-                  {m.endpoint}
+    <CardTable
+      testId="members-table"
+      columns={[
+        { label: col.code, className: 'col-code' },
+        { label: col.name, className: 'col-name' },
+        { label: col.endpoint },
+        { label: col.status, className: 'col-status' },
+        { label: col.keys },
+        { label: col.online, className: 'col-online' },
+      ]}
+    >
+      {rows.map((m) => (
+        <tr
+          key={m.regionCode}
+          className={m.self ? 'is-self' : undefined}
+          data-testid={`member-row-${m.regionCode}`}
+          data-online={m.online === null ? 'unknown' : String(m.online)}
+          data-status={m.status}
+          data-self={m.self ? 'true' : undefined}
+        >
+          <td data-label={col.code} className="mono cell-code">
+            {m.regionCode}
+          </td>
+          <td data-label={col.name} className="cell-name">
+            <span className="strong">{regionName(m.regionCode, m.name)}</span>
+            {m.self && (
+              <Tag tone="brand" dot={false}>
+                {t('member.self')}
+              </Tag>
+            )}
+          </td>
+          <td data-label={col.endpoint} className="mono cell-endpoint">
+            <span className="ellipsis" title={m.endpoint}>
+              {m.endpoint}
+            </span>
+          </td>
+          <td data-label={col.status}>
+            <MemberStatusTag status={m.status} />
+          </td>
+          <td data-label={col.keys} className="cell-keys">
+            {m.keyIds.length === 0 ? (
+              <span className="muted">—</span>
+            ) : (
+              m.keyIds.map((k) => (
+                <span className="mono ellipsis key-id" key={k} title={k}>
+                  {k}
                 </span>
-              </td>
-              <td data-label={col.status}>
-                <MemberStatusTag status={m.status} />
-              </td>
-              <td data-label={col.keys} className="cell-keys">
-                {m.keyIds.length === 0 ? (
-                  <span className="muted">—</span>
-                ) : (
-                  m.keyIds.map((k) => (
-                    <span className="mono ellipsis key-id" key={k} title={k}>
-                      {k}
-                    </span>
-                  ))
-                )}
-                <span className="muted small">{suiteLabel(m.suite)}</span>
-              </td>
-              <td data-label={col.online} className="cell-online">
-                <OnlineTag online={m.online} />
-                <span className="muted small last-seen">
-                  {m.lastSeenAt ? (
-                    <>
-                      {t('member.lastSeen')} <Time value={m.lastSeenAt} relative />
-                    </>
-                  ) : (
-                    t('member.neverSeen')
-                  )}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              ))
+            )}
+            <span className="muted small">{suiteLabel(m.suite)}</span>
+          </td>
+          <td data-label={col.online} className="cell-online">
+            <OnlineTag online={m.online} />
+            <span className="muted small last-seen">
+              {m.lastSeenAt ? (
+                <>
+                  {t('member.lastSeen')} <Time value={m.lastSeenAt} relative />
+                </>
+              ) : (
+                t('member.neverSeen')
+              )}
+            </span>
+          </td>
+        </tr>
+      ))}
+    </CardTable>
   );
 }
 
@@ -195,54 +184,44 @@ function PendingTable({ pending }: { pending: PendingRequest[] }) {
     requestedAt: t('pending.requestedAt'),
   };
   return (
-    <div className="table-wrap">
-      <table className="table table--cards" data-testid="pending-table">
-        <thead>
-          <tr>
-            <th scope="col" className="col-code">
-              {col.code}
-            </th>
-            <th scope="col" className="col-name">
-              {col.name}
-            </th>
-            <th scope="col">{col.endpoint}</th>
-            <th scope="col">{col.keys}</th>
-            <th scope="col" className="col-time">
-              {col.requestedAt}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...pending].sort(byRegionCode).map((p) => (
-            <tr key={`${p.regionCode}-${p.keyId}`} data-testid={`pending-row-${p.regionCode}`}>
-              <td data-label={col.code} className="mono cell-code">
-                {p.regionCode}
-              </td>
-              <td data-label={col.name} className="cell-name">
-                <span className="strong">{regionName(p.regionCode, p.name)}</span>
-              </td>
-              <td data-label={col.endpoint} className="mono cell-endpoint">
-                <span className="ellipsis" title={p.endpoint}>
-                  {p.endpoint}
-                </span>
-              </td>
-              <td data-label={col.keys} className="cell-keys">
-                <span className="mono ellipsis key-id" title={p.keyId}>
-                  {p.keyId}
-                </span>
-                <span className="muted small">{suiteLabel(p.suite)}</span>
-              </td>
-              <td data-label={col.requestedAt}>
-                <Time value={p.requestedAt} />
-                <span className="muted small block">
-                  <Time value={p.requestedAt} relative />
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable
+      testId="pending-table"
+      columns={[
+        { label: col.code, className: 'col-code' },
+        { label: col.name, className: 'col-name' },
+        { label: col.endpoint },
+        { label: col.keys },
+        { label: col.requestedAt, className: 'col-time' },
+      ]}
+    >
+      {[...pending].sort(byRegionCode).map((p) => (
+        <tr key={`${p.regionCode}-${p.keyId}`} data-testid={`pending-row-${p.regionCode}`}>
+          <td data-label={col.code} className="mono cell-code">
+            {p.regionCode}
+          </td>
+          <td data-label={col.name} className="cell-name">
+            <span className="strong">{regionName(p.regionCode, p.name)}</span>
+          </td>
+          <td data-label={col.endpoint} className="mono cell-endpoint">
+            <span className="ellipsis" title={p.endpoint}>
+              {p.endpoint}
+            </span>
+          </td>
+          <td data-label={col.keys} className="cell-keys">
+            <span className="mono ellipsis key-id" title={p.keyId}>
+              {p.keyId}
+            </span>
+            <span className="muted small">{suiteLabel(p.suite)}</span>
+          </td>
+          <td data-label={col.requestedAt}>
+            <Time value={p.requestedAt} />
+            <span className="muted small block">
+              <Time value={p.requestedAt} relative />
+            </span>
+          </td>
+        </tr>
+      ))}
+    </CardTable>
   );
 }
 
@@ -312,7 +291,7 @@ export function FederationPage() {
               ) : (
                 <>
                   <PendingTable pending={d.pending} />
-                  <p className="hint pad-x">{t('pending.howToApprove')}</p>
+                  <ApproveHint className="hint pad-x" />
                 </>
               )}
             </Card>

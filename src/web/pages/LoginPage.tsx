@@ -9,7 +9,7 @@ import { ApiError } from '../api';
 import type { SessionUser } from '../api';
 import { useRegionName } from '../catalog/labels';
 import { Icon } from '../components/Icon';
-import { Banner, Loading, useErrorText } from '../components/ui';
+import { Banner, Loading, SecretInput, SignInCard, useErrorText } from '../components/ui';
 import { useNodeInfo } from '../nodeInfo';
 import { useSession } from '../session';
 
@@ -36,7 +36,6 @@ export function LoginPage() {
 
   const [userId, setUserId] = useState('');
   const [password, setPassword] = useState('');
-  const [showPassword, setShowPassword] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   // an empty field: said in the page's language when shown (a message kept as text would stay in the language it was raised in)
@@ -79,6 +78,13 @@ export function LoginPage() {
     body = (
       <Banner tone="info" title={t('session.noAccountsTitle')} testId="no-accounts">
         {t('session.noAccountsBody')}
+        {info?.role === 'hub' && (
+          <p>
+            <Link className="link" to="/members" data-testid="operator-link">
+              {t('session.operatorHint')}
+            </Link>
+          </p>
+        )}
       </Banner>
     );
   } else if (user) {
@@ -136,29 +142,17 @@ export function LoginPage() {
         </label>
         <label className="field">
           <span className="field__label">{t('login.password')}</span>
-          <span className="input-wrap">
-            <Icon name="lock" size={16} className="input-wrap__icon" />
-            <input
-              ref={pwRef}
-              className="input"
-              name="password"
-              type={showPassword ? 'text' : 'password'}
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              data-testid="login-password"
-              maxLength={200}
-            />
-            <button
-              type="button"
-              className="input-wrap__toggle"
-              onClick={() => setShowPassword((v) => !v)}
-              aria-label={showPassword ? t('login.hidePassword') : t('login.showPassword')}
-              aria-pressed={showPassword}
-            >
-              <Icon name={showPassword ? 'eyeOff' : 'eye'} size={16} />
-            </button>
-          </span>
+          <SecretInput
+            inputRef={pwRef}
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            testId="login-password"
+            maxLength={200}
+            showLabel={t('login.showPassword')}
+            hideLabel={t('login.hidePassword')}
+          />
         </label>
         <button type="submit" className="btn btn--primary btn--block" disabled={busy} data-testid="login-submit">
           {busy ? t('login.signingIn') : t('login.submit')}
@@ -174,24 +168,18 @@ export function LoginPage() {
 
   return (
     <div className="page login" data-testid="page-login">
-      <div className="login__card card">
-        <div className="login__head">
-          <span className="login__emblem" aria-hidden="true">
-            <Icon name="seal" size={26} />
-          </span>
-          <div>
-            <h1 className="login__title">{t('login.title')}</h1>
-            <p className="login__subtitle" data-testid="login-subtitle">
-              {info?.role === 'node'
-                ? t('login.subtitleNode', { name: regionName(info.regionCode, info.regionName), code: info.regionCode })
-                : info?.role === 'hub'
-                  ? t('login.subtitleHub')
-                  : t('login.subtitle')}
-            </p>
-          </div>
-        </div>
+      <SignInCard
+        title={t('login.title')}
+        subtitle={
+          info?.role === 'node'
+            ? t('login.subtitleNode', { name: regionName(info.regionCode, info.regionName), code: info.regionCode })
+            : info?.role === 'hub'
+              ? t('login.subtitleHub')
+              : t('login.subtitle')
+        }
+      >
         {body}
-      </div>
+      </SignInCard>
     </div>
   );
 }

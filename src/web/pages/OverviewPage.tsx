@@ -14,6 +14,7 @@ import { useNodeInfo } from '../nodeInfo';
 import { useResource } from '../useResource';
 import type { ResourceState } from '../useResource';
 import {
+  ApproveHint,
   countOnline,
   FEDERATION_POLL_MS,
   MembershipTag,
@@ -245,7 +246,7 @@ function JoinRequestsCard({ res }: { res: ResourceState<MembersResponse> }) {
               </li>
             ))}
           </ul>
-          <p className="hint">{t('pending.howToApprove')}</p>
+          <ApproveHint className="hint" />
         </>
       )}
     </Card>

@@ -2,6 +2,7 @@
 // membership, trust-list source, online status and crypto suites.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { Member, MembersResponse, MembershipStatus } from '../api';
 import { Icon } from '../components/Icon';
 import { Tag } from '../components/ui';
@@ -49,16 +50,31 @@ export function PageHeader({
   );
 }
 
-export function MembershipTag({ status }: { status: MembershipStatus }) {
+/** A membership's status: a node's own (as the hub answered it), or a member's as the hub operator sees it (also suspended). */
+export function MembershipTag({ status }: { status: MembershipStatus | 'suspended' }) {
   const { t } = useTranslation();
-  const tone: Record<MembershipStatus, Tone> = { approved: 'ok', pending: 'warn', rejected: 'error', unknown: 'neutral' };
-  const label: Record<MembershipStatus, string> = {
+  const tone: Record<MembershipStatus | 'suspended', Tone> = { approved: 'ok', pending: 'warn', rejected: 'error', suspended: 'error', unknown: 'neutral' };
+  const label: Record<MembershipStatus | 'suspended', string> = {
     approved: t('membership.approved'),
     pending: t('membership.pending'),
     rejected: t('membership.rejected'),
+    suspended: t('membership.suspended'),
     unknown: t('membership.unknown'),
   };
   return <Tag tone={tone[status] ?? 'neutral'}>{label[status] ?? status}</Tag>;
+}
+
+/** Where join requests are decided: the hub's Membership page (or the command line). */
+export function ApproveHint({ className }: { className: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className={className}>
+      {t('pending.howToApprove')}{' '}
+      <Link className="link" to="/members" data-testid="go-to-members">
+        {t('pending.goToMembers')}
+      </Link>
+    </p>
+  );
 }
 
 export function MemberStatusTag({ status }: { status: Member['status'] }) {

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '../../api';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, Empty, ErrorPanel, FieldError, Loading, Tag, Time } from '../../components/ui';
+import { Banner, Card, Empty, ErrorPanel, Loading, ReasonForm, Tag, Time, TimelineItem } from '../../components/ui';
 import { fetchEntry, fetchHistory, KIND_PATH, kindOfPath, workflowStep } from '../../catalog/api';
 import type { AnyDoc, CertificateTypeDoc, EntryKind, EntryView, HistoryEntry, ItemDoc, ResourceDoc, WorkflowStep } from '../../catalog/api';
 import { diffDocs } from '../../catalog/diff';
@@ -104,54 +104,18 @@ function HistoryTimeline({ kind, id, tick }: { kind: EntryKind; id: string; tick
   return (
     <ol className="timeline" data-testid="history">
       {list.map((e, i) => (
-        <li key={i} className={`timeline__item timeline__item--${e.action}`} data-testid={`history-${e.action}`} data-version={e.version}>
-          <span className="timeline__dot" aria-hidden="true" />
-          <div className="timeline__body">
-            <div className="timeline__head">
-              <span className="timeline__action">{t(`history.action.${e.action as 'created'}`, { defaultValue: e.action })}</span>
-              <span className="muted small">{t('history.version', { version: e.version })}</span>
-            </div>
-            <div className="muted small">
-              <Time value={e.at} /> · {e.actor}
-            </div>
-            {e.reason && <div className="timeline__reason small">{t('history.reason', { reason: e.reason })}</div>}
-          </div>
-        </li>
+        <TimelineItem
+          key={i}
+          kind={e.action}
+          title={t(`history.action.${e.action as 'created'}`, { defaultValue: e.action })}
+          aside={t('history.version', { version: e.version })}
+          at={e.at}
+          actor={e.actor}
+          note={e.reason ? t('history.reason', { reason: e.reason }) : null}
+          attrs={{ 'data-version': String(e.version) }}
+        />
       ))}
     </ol>
-  );
-}
-
-/** A step that needs a reason (return, retire): the text box opens in place. */
-function ReasonForm({ label, confirm, onCancel, onSubmit, busy, testId }: { label: string; confirm: string; onCancel: () => void; onSubmit: (reason: string) => void; busy: boolean; testId: string }) {
-  const { t } = useTranslation();
-  const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState(false);
-  const missing = reason.trim() === '';
-  return (
-    <form
-      className="reason-form"
-      data-testid={testId}
-      onSubmit={(e) => {
-        e.preventDefault();
-        setTouched(true);
-        if (!missing) onSubmit(reason.trim());
-      }}
-    >
-      <label className="field__label" htmlFor={`${testId}-text`}>
-        {label} <span className="req">*</span>
-      </label>
-      <textarea id={`${testId}-text`} className="input textarea" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={touched && missing} data-testid={`${testId}-reason`} autoFocus />
-      {touched && missing && <FieldError message={{ key: 'review.reasonRequired' }} />}
-      <div className="reason-form__buttons">
-        <button type="button" className="btn" onClick={onCancel} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn--danger" disabled={busy} data-testid={`${testId}-confirm`}>
-          {confirm}
-        </button>
-      </div>
-    </form>
   );
 }
 

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, DescList, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../../components/ui';
+import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../../components/ui';
 import type { Tone } from '../../components/ui';
 import { countSources, errorRecovered, sortSources, SOURCE_STATES, sourceState } from '../../exchange/sourceState';
 import type { AdapterHealth, SourceState, SourceStatus } from '../../exchange/sourceState';
@@ -223,133 +223,120 @@ function SourcesTable({ sources, open, toggle }: { sources: SourceStatus[]; open
   };
   const COLS = 6;
   return (
-    <div className="table-wrap">
-      <table className="table table--cards sources-table" data-testid="sources-table">
-        <thead>
-          <tr>
-            <th scope="col">{col.resource}</th>
-            <th scope="col" className="col-adapter">
-              {col.adapter}
-            </th>
-            <th scope="col" className="col-source-status">
-              {col.status}
-            </th>
-            <th scope="col" className="col-when">
-              {col.lastReads}
-            </th>
-            <th scope="col" className="col-reads">
-              {col.reads}
-            </th>
-            <th scope="col" className="col-toggle">
-              <span className="visually-hidden">{col.details}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sources.map((s) => {
-            const state = sourceState(s);
-            const h = s.health;
-            const isOpen = open.has(s.resource);
-            const detailsId = `source-details-${s.resource}`;
-            const showError = Boolean(h?.lastError);
-            const recovered = h ? errorRecovered(h) : false;
-            const hasSub = showError || isOpen;
-            return (
-              <Fragment key={s.resource}>
-                <tr
-                  className={`source-row source-row--${state}${hasSub ? ' has-sub' : ''}`}
-                  data-testid={`source-row-${s.resource}`}
-                  data-state={state}
-                  data-served={String(s.served)}
-                  data-reads-ok={h?.reads.ok ?? ''}
+    <CardTable
+      testId="sources-table"
+      className="sources-table"
+      columns={[
+        { label: col.resource },
+        { label: col.adapter, className: 'col-adapter' },
+        { label: col.status, className: 'col-source-status' },
+        { label: col.lastReads, className: 'col-when' },
+        { label: col.reads, className: 'col-reads' },
+        { label: <span className="visually-hidden">{col.details}</span>, className: 'col-toggle' },
+      ]}
+    >
+      {sources.map((s) => {
+        const state = sourceState(s);
+        const h = s.health;
+        const isOpen = open.has(s.resource);
+        const detailsId = `source-details-${s.resource}`;
+        const showError = Boolean(h?.lastError);
+        const recovered = h ? errorRecovered(h) : false;
+        const hasSub = showError || isOpen;
+        return (
+          <Fragment key={s.resource}>
+            <tr
+              className={`source-row source-row--${state}${hasSub ? ' has-sub' : ''}`}
+              data-testid={`source-row-${s.resource}`}
+              data-state={state}
+              data-served={String(s.served)}
+              data-reads-ok={h?.reads.ok ?? ''}
+            >
+              <td data-label={col.resource} className="cell-resource">
+                <Link to={consoleEntryPath('resource', s.resource)} className="strong" title={t('sourceStatus.openEntry')} data-testid="source-link">
+                  {lang === 'en' && s.nameEn ? s.nameEn : s.name}
+                </Link>
+                <code className="block muted small break-all">{s.resource}</code>
+                <span className="block muted small" data-testid="source-owner">
+                  {s.department} · {s.sourceSystem}
+                </span>
+              </td>
+              <td data-label={col.adapter} className="cell-adapter">
+                <code className="block adapter-id" data-testid="source-adapter">
+                  <AdapterId id={s.adapter} />
+                </code>
+                {h ? (
+                  <span className="block muted small" data-testid="source-kind" data-kind={h.kind}>
+                    {kindLabel(h.kind)}
+                  </span>
+                ) : (
+                  !s.served && <span className="block small text-warn">{t('sourceStatus.notServed')}</span>
+                )}
+              </td>
+              <td data-label={col.status} className="cell-source-status">
+                <span data-testid="source-status">
+                  <SourceStateTag state={state} />
+                </span>
+                {h && h.consecutiveFailures > 0 && (
+                  <span className="block small text-error" data-testid="consecutive-failures">
+                    {t('sourceStatus.consecutiveFailures', { count: h.consecutiveFailures })}
+                  </span>
+                )}
+                {h && <Breaker h={h} />}
+                {h && h.quality.length > 0 && (
+                  <span className="block small text-warn">{t('sourceStatus.qualityCount', { count: h.quality.length })}</span>
+                )}
+              </td>
+              <td data-label={col.lastReads} className="cell-when">
+                {h ? (
+                  <>
+                    <When label={t('sourceStatus.lastSuccessShort')} value={h.lastSuccessAt} testId="last-success" />
+                    <When label={t('sourceStatus.lastErrorShort')} value={h.lastErrorAt} testId="last-error-at" bad={!errorRecovered(h)} />
+                  </>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td data-label={col.reads}>{h ? <Reads h={h} /> : <span className="muted">—</span>}</td>
+              <td className="cell-toggle">
+                <button
+                  type="button"
+                  className={isOpen ? 'btn btn--small source-toggle is-open' : 'btn btn--small source-toggle'}
+                  aria-expanded={isOpen}
+                  aria-controls={isOpen ? detailsId : undefined}
+                  aria-label={t('sourceStatus.detailsFor', { name: s.name })}
+                  onClick={() => toggle(s.resource)}
+                  data-testid="source-toggle"
                 >
-                  <td data-label={col.resource} className="cell-resource">
-                    <Link to={consoleEntryPath('resource', s.resource)} className="strong" title={t('sourceStatus.openEntry')} data-testid="source-link">
-                      {lang === 'en' && s.nameEn ? s.nameEn : s.name}
-                    </Link>
-                    <code className="block muted small break-all">{s.resource}</code>
-                    <span className="block muted small" data-testid="source-owner">
-                      {s.department} · {s.sourceSystem}
+                  {isOpen ? t('sourceStatus.hideDetails') : t('sourceStatus.showDetails')}
+                  <Icon name="chevronDown" size={14} className="source-toggle__icon" />
+                </button>
+              </td>
+            </tr>
+            {showError && h && (
+              <tr className={`source-sub source-row--${state}${isOpen ? ' has-sub' : ''}`} data-testid={`source-error-${s.resource}`}>
+                <td colSpan={COLS}>
+                  <div className={recovered ? 'source-error is-recovered' : 'source-error'}>
+                    <Icon name={recovered ? 'info' : 'error'} size={15} className="source-error__icon" />
+                    <span className="source-error__label">{recovered ? t('sourceStatus.lastErrorRecovered') : t('sourceStatus.lastError')}</span>
+                    <span className="source-error__text" data-testid="last-error">
+                      {h.lastError}
                     </span>
-                  </td>
-                  <td data-label={col.adapter} className="cell-adapter">
-                    <code className="block adapter-id" data-testid="source-adapter">
-                      <AdapterId id={s.adapter} />
-                    </code>
-                    {h ? (
-                      <span className="block muted small" data-testid="source-kind" data-kind={h.kind}>
-                        {kindLabel(h.kind)}
-                      </span>
-                    ) : (
-                      !s.served && <span className="block small text-warn">{t('sourceStatus.notServed')}</span>
-                    )}
-                  </td>
-                  <td data-label={col.status} className="cell-source-status">
-                    <span data-testid="source-status">
-                      <SourceStateTag state={state} />
-                    </span>
-                    {h && h.consecutiveFailures > 0 && (
-                      <span className="block small text-error" data-testid="consecutive-failures">
-                        {t('sourceStatus.consecutiveFailures', { count: h.consecutiveFailures })}
-                      </span>
-                    )}
-                    {h && <Breaker h={h} />}
-                    {h && h.quality.length > 0 && (
-                      <span className="block small text-warn">{t('sourceStatus.qualityCount', { count: h.quality.length })}</span>
-                    )}
-                  </td>
-                  <td data-label={col.lastReads} className="cell-when">
-                    {h ? (
-                      <>
-                        <When label={t('sourceStatus.lastSuccessShort')} value={h.lastSuccessAt} testId="last-success" />
-                        <When label={t('sourceStatus.lastErrorShort')} value={h.lastErrorAt} testId="last-error-at" bad={!errorRecovered(h)} />
-                      </>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td data-label={col.reads}>{h ? <Reads h={h} /> : <span className="muted">—</span>}</td>
-                  <td className="cell-toggle">
-                    <button
-                      type="button"
-                      className={isOpen ? 'btn btn--small source-toggle is-open' : 'btn btn--small source-toggle'}
-                      aria-expanded={isOpen}
-                      aria-controls={isOpen ? detailsId : undefined}
-                      aria-label={t('sourceStatus.detailsFor', { name: s.name })}
-                      onClick={() => toggle(s.resource)}
-                      data-testid="source-toggle"
-                    >
-                      {isOpen ? t('sourceStatus.hideDetails') : t('sourceStatus.showDetails')}
-                      <Icon name="chevronDown" size={14} className="source-toggle__icon" />
-                    </button>
-                  </td>
-                </tr>
-                {showError && h && (
-                  <tr className={`source-sub source-row--${state}${isOpen ? ' has-sub' : ''}`} data-testid={`source-error-${s.resource}`}>
-                    <td colSpan={COLS}>
-                      <div className={recovered ? 'source-error is-recovered' : 'source-error'}>
-                        <Icon name={recovered ? 'info' : 'error'} size={15} className="source-error__icon" />
-                        <span className="source-error__label">{recovered ? t('sourceStatus.lastErrorRecovered') : t('sourceStatus.lastError')}</span>
-                        <span className="source-error__text" data-testid="last-error">
-                          {h.lastError}
-                        </span>
-                      </div>
-                    </td>
-                  </tr>
-                )}
-                {isOpen && (
-                  <tr className={`source-sub source-row--${state}`}>
-                    <td colSpan={COLS}>
-                      <SourceDetails s={s} id={detailsId} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                  </div>
+                </td>
+              </tr>
+            )}
+            {isOpen && (
+              <tr className={`source-sub source-row--${state}`}>
+                <td colSpan={COLS}>
+                  <SourceDetails s={s} id={detailsId} />
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        );
+      })}
+    </CardTable>
   );
 }
 
