@@ -4,11 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
 import { citizenId, ForeignNode, isPlainError, signDocument, type HttpResult, type RequestPayload, type ResourceDefinition, type SealedResponse, type SignedRequest } from './foreign-node.js';
-import { generateSigningKey, type Suite } from './suites.js';
+import { digest, generateSigningKey, sm2KeyFromPkcs8, sm2Z, verifySignature, type Suite } from './suites.js';
+import { canonicalText } from './canonical.js';
+import { leafOf, signBatch, verifyBatchSignature } from './merkle.js';
 import { resourceList } from './shape.js';
 import { AuditLog, checkAnchor, checkPage, directoryDigest, publication, verifyCheckpointSignature } from './records.js';
 
@@ -47,6 +49,49 @@ const resources: ResourceDefinition[] = [
     slow: true,
   },
 ];
+
+test('the foreign node’s own primitives: RFC 8785, RFC 9162 proofs, SM2 with Z_A as §1.3 describes', () => {
+  // RFC 8785 §3.2.2 and §3.2.3's examples
+  const parsed = JSON.parse('{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}');
+  assert.equal(canonicalText(parsed), '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+  const keys = ['\u20ac', '\r', '\ufb33', '1', '\ud83d\ude00', '\u0080', '\u00f6'];
+  const sorted = ['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33'];
+  assert.equal(canonicalText(Object.fromEntries(keys.map((k) => [k, 0]))), `{${sorted.map((k) => `${JSON.stringify(k)}:0`).join(',')}}`);
+  assert.throws(() => canonicalText({ x: '\ud800' }), /lone surrogate/);
+
+  // RFC 9162: every leaf of trees of 1–20 leaves proves inclusion, and no other index does
+  for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
+    const key = generateSigningKey(suite);
+    // SM2 verification in BigInt arithmetic is slow: its trees stay small
+    for (const n of suite === 'ed25519' ? Array.from({ length: 20 }, (_, i) => i + 1) : [1, 2, 3, 5]) {
+      const payloads = Array.from({ length: n }, (_, i) => ({ i }));
+      const sigs = signBatch(key, payloads);
+      sigs.forEach((sig, i) => {
+        assert.deepEqual(verifyBatchSignature(payloads[i], sig, key.publicKeyPem), { ok: true }, `${suite} ${i} of ${n}`);
+        if (n > 1) assert.equal(verifyBatchSignature(payloads[i], { ...sig, batch: { ...sig.batch, index: (i + 1) % n } }, key.publicKeyPem).ok, false);
+      });
+    }
+    // size 3 by hand: root = H(0x01 ‖ H(0x01 ‖ l0 ‖ l1) ‖ l2)
+    const [l0, l1, l2] = [0, 1, 2].map((i) => leafOf(suite, { i }));
+    const three = signBatch(key, [{ i: 0 }, { i: 1 }, { i: 2 }]);
+    const h = (...p: Buffer[]) => digest(suite, Buffer.from([1]), ...p);
+    assert.equal(three[0]!.batch.root, h(h(l0!, l1!), l2!).toString('hex'));
+    assert.deepEqual(three[2]!.batch.proof, [h(l0!, l1!).toString('hex')]);
+  }
+
+  // SM2: this implementation's signatures and node:crypto's streaming signer fed Z_A ‖ M agree both ways;
+  // the one-shot signer (an empty distinguishing ID) does not
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const ours = sm2KeyFromPkcs8(pem);
+  const openssl = createPrivateKey(pem);
+  const message = Buffer.from('{"type":"tongban.exchange.request"}');
+  const za = sm2Z(ours.publicKeyPem);
+  const theirs = createSign('SM3').update(za).update(message).sign(openssl);
+  assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, theirs), true);
+  assert.equal(createVerify('SM3').update(za).update(message).verify(createPublicKey(ours.publicKeyPem), ours.sign(message)), true);
+  assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, sign('sm3', message, openssl)), false);
+});
 
 for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
   test(`${suite}: a node built from PROTOCOL.md alone joins a Tongban federation and exchanges with its nodes`, async (t) => {
@@ -202,6 +247,18 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const textBody = await text.json();
         assert.equal(text.status, 400);
         assert.deepEqual(js.checkSeal(AH, textBody), [], JSON.stringify(textBody));
+        // JSON that is not an exchange request is refused sealed; an empty body or another media type, plain
+        const post = (body: string, type: string) => fetch(`${js.member(AH)!.endpoint}/api/exchange/v1/requests`, { method: 'POST', headers: { 'content-type': type }, body });
+        for (const json of ['{}', '[]', 'null', '"x"']) {
+          const r = await post(json, 'application/json');
+          const b = await jsonOf(r);
+          assert.deepEqual([r.status, js.checkSeal(AH, b), b.payload.error.code, b.payload.inReplyTo], [400, [], 'E_INVALID_REQUEST', null], json);
+        }
+        for (const [body, type] of [['', 'application/json'], [JSON.stringify(big), 'application/xml']]) {
+          const r = await post(body!, type!);
+          const b = await jsonOf(r);
+          assert.deepEqual([r.status, isPlainError(b, 'body'), b.error.code], [400, undefined, 'E_INVALID_REQUEST'], `${type}: ${JSON.stringify(b)}`);
+        }
         // §2.1: the join request's payload is open (§1.4 leaves it to each document): another member is ignored
         const extra = await js.join({ colour: 'blue' });
         assert.deepEqual([extra.status, extra.body.status], [200, 'approved'], extra.text);
@@ -488,6 +545,45 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const tail = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=${firstBody.head}`));
         assert.deepEqual(checkPage(js, firstBody.head, tail), []);
         assert.deepEqual(tail.payload.entries.filter((e: { region: { code: string } }) => e.region.code === JS).map((e: { id: string; deleted?: true }) => [e.id, e.deleted]), [['gongjijin.account', true]]);
+      });
+
+      await t.test('§2.2, §2.4: suspended, then reinstated; a key rotation, the retired key refused, the new one served', async () => {
+        const token = readFileSync(join(f.hub.dataDir, 'operator.token'), 'utf8').trim();
+        const decide = (action: string) => fetch(`${hubUrl}/api/hub/members/${JS}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'conformance' }) });
+        const ask = () => js.newRequest(AH, { resource: 'hukou.person', fields: ['name'], subject: { type: 'citizen', id: f.citizen.idNumber } });
+        const providerSees = async (status: string, keyId: string) => {
+          await f.ah.server.federation!.syncNow();
+          await f.ah.server.federation!.waitFor((s) => s.trustList?.members.some((m) => m.regionCode === JS && m.status === status && m.keys.some((k) => k.keyId === keyId && k.status === 'active')) ?? false);
+        };
+
+        assert.equal((await decide('suspend')).status, 200);
+        const suspended = await js.join();
+        assert.deepEqual([suspended.status, suspended.body.error.code], [403, 'E_FORBIDDEN']);
+        assert.equal((await js.fetchMemberList(), js.member(JS)!.status), 'suspended');
+        await providerSees('suspended', js.key.keyId);
+        const [whileSuspended] = js.sign([ask()]);
+        const refused = await js.send(AH, whileSuspended);
+        assert.deepEqual([refused.status, refused.body.payload.error.code], [403, 'E_NOT_TRUSTED']);
+        assert.equal((await decide('reinstate')).status, 200);
+
+        const oldKey = js.key;
+        const rotated = await js.rotate();
+        assert.deepEqual([rotated.status, rotated.body], [200, { regionCode: JS, oldKeyId: oldKey.keyId, newKeyId: js.key.keyId }], rotated.text);
+        const again = await js.rotate({ oldKeyId: oldKey.keyId });
+        assert.deepEqual([again.status, again.body.error.code], [403, 'E_NOT_TRUSTED'], 'the retired key has no authority');
+        const list = await js.fetchMemberList();
+        assert.deepEqual(js.member(JS)!.keys.map((k) => [k.keyId, k.status, typeof k.retiredAt]), [[oldKey.keyId, 'retired', 'string'], [js.key.keyId, 'active', 'undefined']]);
+        assert.ok(list.version > 0);
+        await providerSees('active', js.key.keyId);
+        const [byNew] = js.sign([ask()]);
+        const served = await js.send(AH, byNew);
+        assert.equal(served.status, 200, served.text);
+        assert.deepEqual(js.checkResponse(byNew!, served.body), []);
+        const retiredSigner = new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId });
+        retiredSigner.key = oldKey;
+        const [byOld] = retiredSigner.sign([ask()]);
+        const old = await js.send(AH, byOld);
+        assert.deepEqual([old.status, old.body.payload.error.code], [403, 'E_NOT_TRUSTED']);
       });
     } finally {
       await js.close();

@@ -185,7 +185,7 @@ export interface Served {
 }
 
 export class ForeignNode {
-  readonly key: SigningKey;
+  key: SigningKey;
   endpoint = '';
   memberList: TrustList | undefined;
   /** the member list exactly as received (§2.3: stored verbatim) */
@@ -245,6 +245,25 @@ export class ForeignNode {
   /** sends a join request (or, once joined, asks its status: §2.1's last paragraph) */
   join(over: Record<string, unknown> = {}, key: SigningKey = this.key): Promise<HttpResult> {
     return postJson(`${this.o.hubUrl}/api/hub/members/join`, JSON.stringify(signDocument(key, this.joinPayload(over))));
+  }
+
+  /** §2.4: the old key signs (authority), the new key proves possession; on 200 the node signs with the new key */
+  async rotate(over: Record<string, unknown> = {}): Promise<HttpResult> {
+    const next = generateSigningKey(this.key.suite);
+    const payload = {
+      type: 'tongban.key-rotation',
+      formatVersion: 1,
+      regionCode: this.o.regionCode,
+      oldKeyId: this.key.keyId,
+      newKey: { keyId: next.keyId, suite: next.suite, publicKey: next.publicKeyPem },
+      requestedAt: new Date().toISOString(),
+      nonce: randomBytes(16).toString('hex'),
+      ...over,
+    };
+    const doc = { ...signDocument(this.key, payload), proof: signDocument(next, payload).signature };
+    const res = await postJson(`${this.o.hubUrl}/api/hub/keys/rotate`, JSON.stringify(doc));
+    if (res.status === 200) this.key = next;
+    return res;
   }
 
   // ---------------- §2.3 the member list ----------------

@@ -142,12 +142,21 @@ function randomScalar(): bigint {
   }
 }
 
-/** e = SM3(Z_A ‖ M), Z_A = SM3(ENTL_A ‖ ID_A ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A), ENTL_A the ID's bit length in 2 bytes. */
-function sm2E(pub: readonly [bigint, bigint], message: Uint8Array): bigint {
+/** Z_A = SM3(ENTL_A ‖ ID_A ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A), ENTL_A the ID's length in bits as 2 bytes */
+function zA(pub: readonly [bigint, bigint]): Buffer {
   const entl = Buffer.from([(DEFAULT_ID.length * 8) >> 8, (DEFAULT_ID.length * 8) & 0xff]);
-  const z = digest('sm2-sm3', entl, DEFAULT_ID, be32(A), be32(B), be32(G![0]), be32(G![1]), be32(pub[0]), be32(pub[1]));
-  return int(digest('sm2-sm3', z, message));
+  return digest('sm2-sm3', entl, DEFAULT_ID, be32(A), be32(B), be32(G![0]), be32(G![1]), be32(pub[0]), be32(pub[1]));
 }
+
+/** Z_A of an SM2 public key (PEM) for the default ID */
+export function sm2Z(publicKeyPem: string): Buffer {
+  const point = sm2PublicPoint(publicKeyPem);
+  if (!point) throw new Error('not an SM2 public key');
+  return zA(point);
+}
+
+/** e = SM3(Z_A ‖ M) */
+const sm2E = (pub: readonly [bigint, bigint], message: Uint8Array): bigint => int(digest('sm2-sm3', zA(pub), message));
 
 function sm2Sign(d: bigint, pub: readonly [bigint, bigint], message: Uint8Array): Buffer {
   const e = sm2E(pub, message);
@@ -211,7 +220,7 @@ function parseDerSignature(b: Buffer): [bigint, bigint] | undefined {
   return i === b.length ? [out[0]!, out[1]!] : undefined;
 }
 
-/** For the self-test: an SM2 private key PEM from node:crypto, signed by our arithmetic (cross-checked against OpenSSL in the test). */
+/** For the self-test: an SM2 private key PEM from node:crypto, signed with this file's arithmetic. */
 export function sm2KeyFromPkcs8(pem: string): SigningKey {
   const jwkless = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
   // PKCS#8 wraps an ECPrivateKey whose privateKey OCTET STRING (04 20 …32 bytes) follows `02 01 01`
