@@ -39,6 +39,7 @@ test("the hub's console speaks of the hub, a node's of the node, in Chinese and 
     await sectionTitle(`${hub.server.url}/`, '本枢纽');
     await page.getByTestId('page-overview').waitFor();
     assert.match(await page.locator('.page-head__subtitle').innerText(), /本枢纽/);
+    assert.match(await text(page, 'identity-card'), /^枢纽身份/);
     // 上海's join request waits; the overview says where it is decided
     await page.getByTestId('go-to-members').waitFor();
     assert.match(await text(page, 'join-requests-card'), /上海[\s\S]*成员管理/);

@@ -178,7 +178,7 @@ function IdentityCard({ info }: { info: NodeInfo }) {
     });
   }
   return (
-    <Card title={t('identity.title')} testId="identity-card">
+    <Card title={info.role === 'hub' ? t('identity.titleHub') : t('identity.title')} testId="identity-card">
       <DescList items={items} />
     </Card>
   );
