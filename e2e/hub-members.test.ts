@@ -4,7 +4,8 @@
 //     directory) signs in for this tab only; a pending join request and an approved member's address
 //     change are marked; a rejection without a reason is refused in the page; the request is approved,
 //     which the API, the member's history and the hub's audit log record; a decision on a state that
-//     changed meanwhile shows the hub's 409 in the page's language; desktop and phone, zh-CN and en.
+//     changed meanwhile shows the hub's 409 in the page's language; a rotated token is refused and
+//     asked for again; desktop and phone, zh-CN and en.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { buildJoinRequest } from '../src/federation/documents.js';
 import { makeSigner } from '../src/core/signed-document.js';
 import { suiteFor } from '../src/core/crypto/index.js';
 import { decideMembership } from '../src/hub/membership.js';
+import { rotateOperatorToken } from '../src/server/start.js';
 
 test("the hub's console speaks of the hub, a node's of the node, in Chinese and in English", async () => {
   let hub: Started | undefined;
@@ -252,6 +254,13 @@ test("the hub operator's membership page: sign in with the operator token, see w
     await noHorizontalOverflow(p);
     await screenshot(p, 'hub-members-suspend-phone-en.png');
 
+    // the token is rotated (tongban operator-token): the page says the one it holds no longer works
+    await rotateOperatorToken(db, hub.config);
+    await p.getByTestId('refresh').click();
+    await p.getByTestId('operator-refused').waitFor();
+    assert.match(await text(p, 'operator-refused'), /no longer works/);
+    assert.equal(await p.evaluate('sessionStorage.getItem("tongban.hub.operatorToken")'), null);
+    await signInAsOperator(p, readFileSync(join(hub.dataDir, 'operator.token'), 'utf8').trim());
     // signing out forgets the token
     await p.getByTestId('operator-sign-out').click();
     await p.getByTestId('operator-sign-in').waitFor();
