@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SHOTS } from './browser.js';
-import { apiSignIn, screenshot, text } from './helpers.js';
+import { apiSignIn, screenshot, switchLang, text } from './helpers.js';
 import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
@@ -47,11 +47,6 @@ async function formValues(page: Page): Promise<Record<string, unknown>> {
     consentReference: (await page.getByTestId('consent-reference').count()) ? await page.getByTestId('consent-reference').inputValue() : null,
     statutoryReference: (await page.getByTestId('statutory-reference').count()) ? await page.getByTestId('statutory-reference').inputValue() : null,
   };
-}
-
-async function switchLang(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
-  await page.getByTestId(`lang-option-${lang}`).click();
-  await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
 }
 
 async function waitForOutcome(page: Page): Promise<string> {

@@ -23,6 +23,12 @@ export async function signIn(ctx: BrowserContext, base: string, next: string, us
   return page;
 }
 
+/** Switches the page's language with the header's switch, and waits until the page says it is in it. */
+export async function switchLang(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
+  await page.getByTestId(`lang-option-${lang}`).click();
+  await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+}
+
 /** Full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');

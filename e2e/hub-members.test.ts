@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
-import { activeTabInView, noHorizontalOverflow, screenshot, text } from './helpers.js';
+import { activeTabInView, noHorizontalOverflow, screenshot, switchLang, text } from './helpers.js';
 import { cleanupAll, startHub, startNode, stopAll, type Started } from '../test/helpers/federation.js';
 import { buildJoinRequest } from '../src/federation/documents.js';
 import { makeSigner } from '../src/core/signed-document.js';
@@ -70,11 +70,6 @@ test("the hub's console speaks of the hub, a node's of the node, in Chinese and 
     await cleanupAll(node, hub);
   }
 });
-
-async function switchLang(page: Page, lang: 'zh-CN' | 'en'): Promise<void> {
-  await page.getByTestId(`lang-option-${lang}`).click();
-  await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
-}
 
 async function signInAsOperator(page: Page, token: string): Promise<void> {
   await page.getByTestId('operator-token').fill(token);
