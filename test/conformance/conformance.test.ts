@@ -134,6 +134,12 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         assert.deepEqual([moved.status, moved.body], [200, { status: 'approved', regionCode: JS, keyId: js.key.keyId, changePending: true }]);
         const back = await js.join();
         assert.deepEqual([back.status, back.body], [200, { status: 'approved', regionCode: JS, keyId: js.key.keyId }]);
+        // again, and the operator refuses the change (a reason is required); the member list keeps the approved endpoint
+        assert.equal((await js.join({ endpoint: 'http://127.0.0.1:9' })).body.changePending, true);
+        assert.deepEqual(await code(await operator(`/api/hub/members/${JS}/reject-change`, {})), [400, 'E_INVALID_REQUEST']);
+        assert.equal((await operator(`/api/hub/members/${JS}/reject-change`, { reason: 'address not confirmed' })).status, 200);
+        assert.deepEqual((await js.join()).body, { status: 'approved', regionCode: JS, keyId: js.key.keyId });
+        assert.deepEqual(await code(await operator('/api/hub/members/330000/approve', {})), [404, 'E_NOT_FOUND']);
 
         const other = generateSigningKey(suite);
         const asOther = (over: Record<string, unknown> = {}) => js.join({ key: { keyId: other.keyId, suite: other.suite, publicKey: other.publicKeyPem }, ...over }, other);
@@ -347,7 +353,8 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
 
         // not the addressee; a key that is not on the member list
         const [elsewhere] = js.sign([ask({ to: '310000' })]);
-        await refused(elsewhere, 400, 'E_INVALID_REQUEST');
+        const misaddressed = await refused(elsewhere, 400, 'E_INVALID_REQUEST');
+        assert.deepEqual([misaddressed.inReplyTo, misaddressed.to], [elsewhere!.payload.messageId, JS], 'past step 1 the answer is bound to the request');
         const stranger = new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId });
         stranger.memberList = js.memberList;
         const [forged] = stranger.sign([ask()]);
@@ -564,13 +571,27 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         const [whileSuspended] = js.sign([ask()]);
         const refused = await js.send(AH, whileSuspended);
         assert.deepEqual([refused.status, refused.body.payload.error.code], [403, 'E_NOT_TRUSTED']);
+        const rotation = async (o: Parameters<ForeignNode['rotate']>[0]) => {
+          const r = await js.rotate(o);
+          return [r.status, r.body?.error?.code];
+        };
+        assert.deepEqual(await rotation({}), [409, 'E_CONFLICT'], 'a suspended member does not rotate');
         assert.equal((await decide('reinstate')).status, 200);
+
+        // §2.4's refusals, in the documented order
+        const third = generateSigningKey(suite);
+        assert.deepEqual(await rotation({ payload: { requestedAt: new Date(Date.now() - 6 * 60_000).toISOString() } }), [401, 'E_CLOCK_SKEW']);
+        assert.deepEqual(await rotation({ prover: third }), [403, 'E_NOT_TRUSTED'], 'a proof by another key than newKey');
+        assert.deepEqual(await rotation({ payload: { oldKeyId: third.keyId }, signer: third }), [403, 'E_NOT_TRUSTED'], 'not a key of the region');
+        assert.deepEqual(await rotation({ signer: { ...third, keyId: js.key.keyId } }), [401, 'E_SIGNATURE'], 'the old key did not sign');
+        assert.deepEqual(await rotation({ next: js.key }), [400, 'E_INVALID_REQUEST'], 'the new key is the old');
 
         const oldKey = js.key;
         const rotated = await js.rotate();
         assert.deepEqual([rotated.status, rotated.body], [200, { regionCode: JS, oldKeyId: oldKey.keyId, newKeyId: js.key.keyId }], rotated.text);
-        const again = await js.rotate({ oldKeyId: oldKey.keyId });
+        const again = await js.rotate({ payload: { oldKeyId: oldKey.keyId }, signer: oldKey });
         assert.deepEqual([again.status, again.body.error.code], [403, 'E_NOT_TRUSTED'], 'the retired key has no authority');
+        assert.deepEqual(await rotation({ next: oldKey }), [409, 'E_CONFLICT'], 'a key registered already (retired)');
         const list = await js.fetchMemberList();
         assert.deepEqual(js.member(JS)!.keys.map((k) => [k.keyId, k.status, typeof k.retiredAt]), [[oldKey.keyId, 'retired', 'string'], [js.key.keyId, 'active', 'undefined']]);
         assert.ok(list.version > 0);

@@ -247,9 +247,12 @@ export class ForeignNode {
     return postJson(`${this.o.hubUrl}/api/hub/members/join`, JSON.stringify(signDocument(key, this.joinPayload(over))));
   }
 
-  /** §2.4: the old key signs (authority), the new key proves possession; on 200 the node signs with the new key */
-  async rotate(over: Record<string, unknown> = {}): Promise<HttpResult> {
-    const next = generateSigningKey(this.key.suite);
+  /**
+   * §2.4: the old key signs (authority), the new key proves possession; on 200 the node signs with the new
+   * key. `o` may change the payload, the new key, or who signs and proves (to see the hub's refusals).
+   */
+  async rotate(o: { payload?: Record<string, unknown>; next?: SigningKey; signer?: SigningKey; prover?: SigningKey } = {}): Promise<HttpResult> {
+    const next = o.next ?? generateSigningKey(this.key.suite);
     const payload = {
       type: 'tongban.key-rotation',
       formatVersion: 1,
@@ -258,9 +261,9 @@ export class ForeignNode {
       newKey: { keyId: next.keyId, suite: next.suite, publicKey: next.publicKeyPem },
       requestedAt: new Date().toISOString(),
       nonce: randomBytes(16).toString('hex'),
-      ...over,
+      ...o.payload,
     };
-    const doc = { ...signDocument(this.key, payload), proof: signDocument(next, payload).signature };
+    const doc = { ...signDocument(o.signer ?? this.key, payload), proof: signDocument(o.prover ?? next, payload).signature };
     const res = await postJson(`${this.o.hubUrl}/api/hub/keys/rotate`, JSON.stringify(doc));
     if (res.status === 200) this.key = next;
     return res;
