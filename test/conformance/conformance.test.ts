@@ -91,6 +91,8 @@ test('the foreign node’s own primitives: RFC 8785, RFC 9162 proofs, SM2 with Z
   assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, theirs), true);
   assert.equal(createVerify('SM3').update(za).update(message).verify(createPublicKey(ours.publicKeyPem), ours.sign(message)), true);
   assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, sign('sm3', message, openssl)), false);
+  // …and neither is a key object straight from generateKeyPairSync (an `ec` key: ECDSA), even streamed
+  assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, createSign('SM3').update(za).update(message).sign(privateKey)), false);
 });
 
 for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
@@ -197,6 +199,7 @@ for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
         assert.equal(p.conversationId, undefined);
         assert.deepEqual(Object.keys(p.record!).sort(), [...fields].sort());
         assert.equal(p.record!.name, f.citizen.name);
+        assert.match(p.record!.birthDate as string, /^\d{4}-\d{2}-\d{2}$/, 'a date field as §5.5 says');
         assert.equal(p.provenance!.regionCode, AH);
         assert.equal(p.provenance!.department, '安徽省公安厅');
 

@@ -181,7 +181,7 @@ export const trustListPayload = object({
 
 const label = object({ zh: str(1, 200), en: str(1, 300) });
 
-/** §5.5: GET {node}/api/exchange/v1/resources (the document lists the members; closed here to find any it does not) */
+/** §5.5: GET {node}/api/exchange/v1/resources, closed, with the field types §5.5 names */
 export const resourceList = object({
   resources: array(
     object({
@@ -191,7 +191,7 @@ export const resourceList = object({
       sourceSystem: str(1, 200),
       subjectType: literal('citizen', 'enterprise'),
       sharing: literal('unconditional', 'conditional', 'none'),
-      fields: array(object({ name: str(1, 64, FIELD), label, type: str(1, 64), sensitivity: literal('general', 'sensitive') }), 1, 1000),
+      fields: array(object({ name: str(1, 64, FIELD), label, type: literal('string', 'code', 'date', 'number'), sensitivity: literal('general', 'sensitive') }), 1, 1000),
     }),
     0,
     10_000,
