@@ -95,9 +95,13 @@ test('the foreign node’s own primitives: RFC 8785, RFC 9162 proofs, SM2 with Z
   assert.equal(verifySignature('sm2-sm3', ours.publicKeyPem, message, createSign('SM3').update(za).update(message).sign(privateKey)), false);
 });
 
-for (const suite of ['ed25519', 'sm2-sm3'] as Suite[]) {
-  test(`${suite}: a node built from PROTOCOL.md alone joins a Tongban federation and exchanges with its nodes`, async (t) => {
-    const f = await exchangeFixture('sqlite', { suite, access: [{ from: ['310000', JS], resources: '*' }] });
+// [the real servers' suite, the foreign node's]: SM2 throughout, and both mixed federations, so that each
+// suite is verified by Tongban and by the foreign node, and a request hash follows the provider's suite
+const matrix: Array<[Suite, Suite]> = [['sm2-sm3', 'sm2-sm3'], ['ed25519', 'sm2-sm3'], ['sm2-sm3', 'ed25519']];
+
+for (const [federation, suite] of matrix) {
+  test(`a ${suite} node built from PROTOCOL.md alone joins a ${federation} Tongban federation and exchanges with its nodes`, async (t) => {
+    const f = await exchangeFixture('sqlite', { suite: federation, access: [{ from: ['310000', JS], resources: '*' }] });
     const hubUrl = f.hub.server.url;
     const info = await (await fetch(`${hubUrl}/api/info`)).json() as { keyId: string };
     const js = new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId, allowFrom: ['310000'], resources });
