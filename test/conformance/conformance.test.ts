@@ -1,6 +1,9 @@
-// Conformance: a node written from docs/PROTOCOL.md alone (./foreign-node.ts, no imports from src/)
-// joins a real Tongban federation started by the test harness, exchanges with real Tongban nodes in both
-// directions, and meets the documented error vocabulary.
+// Conformance: a node written from docs/PROTOCOL.md alone (./foreign-node.ts and its modules, nothing
+// imported from src/) joins a real Tongban federation started by the test harness, exchanges with real
+// Tongban nodes in both directions, and meets the documented error vocabulary. The harness drives the real
+// servers only where a test must not wait on their timers: it makes them fetch the member list now
+// (federation.syncNow) and their outbox deliver now (outbox.retryNow); everything the foreign node does
+// goes over HTTP as PROTOCOL.md describes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -103,7 +106,9 @@ for (const [federation, suite] of matrix) {
   test(`a ${suite} node built from PROTOCOL.md alone joins a ${federation} Tongban federation and exchanges with its nodes`, async (t) => {
     const f = await exchangeFixture('sqlite', { suite: federation, access: [{ from: ['310000', JS], resources: '*' }] });
     const hubUrl = f.hub.server.url;
+    // the hub key id, published by the hub operator out of band (OPERATIONS §3), pinned by the foreign node
     const info = await (await fetch(`${hubUrl}/api/info`)).json() as { keyId: string };
+    assert.equal(info.keyId, f.hub.server.identity.keyId);
     const js = new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId, allowFrom: ['310000'], resources });
     await js.listen();
     try {
@@ -533,7 +538,7 @@ for (const [federation, suite] of matrix) {
         const held = await jsonOf(await fetch(`${hubUrl}/api/hub/directory/publications/${JS}`));
         assert.deepEqual([held.sequence, held.entries, held.entriesDigest], [2, 1, directoryDigest(entries.slice(0, 1))]);
 
-        // the whole directory in one page from 0 leaves tombstones out; page by page (limit 1) later pages
+        // the whole directory in one page from 0 leaves tombstones out; page by page (limit 4) later pages
         // may carry them, and applying each page as §7.3 says ends at the same copy
         const whole = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=0`));
         assert.deepEqual(checkPage(js, 0, whole), []);
@@ -542,8 +547,9 @@ for (const [federation, suite] of matrix) {
         assert.deepEqual(ids(whole.payload.entries), [['shebao.person', false]]);
         const copy = new Map<string, unknown>();
         let since = 0;
-        for (;;) {
-          const page = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=${since}&limit=1`));
+        let pages = 0;
+        for (; ; pages++) {
+          const page = await jsonOf(await fetch(`${hubUrl}/api/hub/directory?since=${since}&limit=4`));
           assert.deepEqual(checkPage(js, since, page), [], JSON.stringify(page).slice(0, 500));
           for (const e of page.payload.entries) {
             const k = `${e.region.code}/${e.kind}/${e.id}`;
@@ -553,6 +559,7 @@ for (const [federation, suite] of matrix) {
           since = page.payload.sequence;
           if (!page.payload.more) break;
         }
+        assert.ok(pages > 1, `read in ${pages + 1} pages`);
         assert.equal(since, whole.payload.head);
         assert.deepEqual([...copy.keys()].sort(), whole.payload.entries.map((e: { region: { code: string }; kind: string; id: string }) => `${e.region.code}/${e.kind}/${e.id}`).sort());
         // read on from before the withdrawal: the tombstone comes

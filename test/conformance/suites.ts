@@ -75,16 +75,6 @@ export function verifySignature(suite: Suite, publicKeyPem: string, message: Uin
   return point !== undefined && sm2Verify(point, message, signature);
 }
 
-/** Does `publicKeyPem` hold a key of `suite`? */
-export function isKeyOfSuite(suite: Suite, publicKeyPem: string): boolean {
-  if (suite === 'sm2-sm3') return sm2PublicPoint(publicKeyPem) !== undefined;
-  try {
-    return createPublicKey(publicKeyPem).asymmetricKeyType === 'ed25519';
-  } catch {
-    return false;
-  }
-}
-
 // ---- SM2 (GB/T 32918) over the recommended curve, with Z_A per GB/T 35276's default ID ----
 
 const hex = (s: string): bigint => BigInt(`0x${s.replace(/\s+/g, '')}`);
