@@ -5,6 +5,7 @@
 
 import { canonicalBytes } from '../core/jcs.js';
 import { TongbanError } from '../core/errors.js';
+import { parseProtocolTime, TIME_PROBLEM } from '../core/time.js';
 import { assertSignedShape, signDocument, verifyDocument, type SignedDocument, type Signer } from '../core/signed-document.js';
 import type { PublicKeyEntry, TrustListPayload } from '../federation/documents.js';
 import { digestFor, isAuditAlgorithm, type AuditAlgorithm } from './chain.js';
@@ -86,7 +87,7 @@ function memberPayloadProblems(p: { type: string; formatVersion: number; regionC
   if (p.formatVersion !== AUDIT_FORMAT_VERSION) problems.push(`payload.formatVersion must be ${AUDIT_FORMAT_VERSION}`);
   if (typeof p.regionCode !== 'string' || !/^[0-9]{6}$/.test(p.regionCode)) problems.push('payload.regionCode must be 6 digits');
   if (!isAuditAlgorithm(p.algorithm)) problems.push('payload.algorithm must be sm3 or sha256');
-  if (typeof p.at !== 'string' || Number.isNaN(Date.parse(p.at))) problems.push('payload.at must be an ISO-8601 time');
+  if (parseProtocolTime(p.at) === undefined) problems.push(TIME_PROBLEM('payload.at'));
   return problems;
 }
 

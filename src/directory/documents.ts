@@ -3,6 +3,7 @@
 // (the entries changed after a sequence). Building, checking shape, verifying.
 
 import { TongbanError } from '../core/errors.js';
+import { parseProtocolTime, TIME_PROBLEM } from '../core/time.js';
 import { keyIdOf, suiteFor } from '../core/crypto/index.js';
 import { canonicalize } from '../core/jcs.js';
 import { createHash } from 'node:crypto';
@@ -51,7 +52,7 @@ export function checkPublicationShape(doc: unknown): Publication {
   if (p.formatVersion !== FORMAT_VERSION) problems.push(`payload.formatVersion must be ${FORMAT_VERSION}`);
   if (typeof p.regionCode !== 'string' || !/^[0-9]{6}$/.test(p.regionCode)) problems.push('payload.regionCode must be 6 digits');
   if (!Number.isSafeInteger(p.sequence) || (p.sequence as number) < 1 || (p.sequence as number) > 2 ** 31 - 1) problems.push('payload.sequence must be an integer from 1 to 2147483647');
-  if (typeof p.publishedAt !== 'string' || Number.isNaN(Date.parse(p.publishedAt))) problems.push('payload.publishedAt must be an ISO-8601 time');
+  if (parseProtocolTime(p.publishedAt) === undefined) problems.push(TIME_PROBLEM('payload.publishedAt'));
   if (!Array.isArray(p.entries)) problems.push('payload.entries must be an array');
   if (problems.length) throw new TongbanError('E_INVALID_REQUEST', problems.join('; '));
   return d;

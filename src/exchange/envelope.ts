@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox';
 import { TongbanError, ERRORS, MAX_ERROR_FIELDS, type ErrorCode } from '../core/errors.js';
 import type { SealBlock } from './seal.js';
 import { PURPOSE_LIMITS } from '../core/purpose.js';
+import { ISO_UTC_PATTERN, parseProtocolTime, TIME_PROBLEM } from '../core/time.js';
 
 export const REQUEST_TYPE = 'tongban.exchange.request';
 export const RESPONSE_TYPE = 'tongban.exchange.response';
@@ -17,7 +18,7 @@ export const EXCHANGE_BODY_LIMIT = 256 * 1024;
 
 const RegionCode = Type.String({ pattern: '^[0-9]{6}$' });
 const MessageId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
-const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z$' });
+const IsoTime = Type.String({ pattern: ISO_UTC_PATTERN });
 const FieldName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Closed = { additionalProperties: false } as const;
@@ -165,12 +166,23 @@ function describe(errors: typeof checkRequest.errors): string {
 
 export function assertRequestShape(doc: unknown): SignedRequest {
   if (!checkRequest(doc)) throw new TongbanError('E_INVALID_REQUEST', describe(checkRequest.errors));
+  const p = (doc as SignedRequest).payload;
+  refuseImpossibleTimes('', { 'payload.createdAt': p.createdAt, 'payload.authorisation.grantedAt': p.authorisation?.grantedAt });
   return doc as SignedRequest;
 }
 
 export function assertResponseShape(doc: unknown): SealedResponse {
   if (!checkResponse(doc)) throw new TongbanError('E_INVALID_REQUEST', `response ${describe(checkResponse.errors)}`);
+  const p = (doc as SealedResponse).payload;
+  refuseImpossibleTimes('response ', { 'payload.createdAt': p.createdAt, 'payload.provenance.dataTime': p.provenance?.dataTime, 'payload.provenance.retrievedAt': p.provenance?.retrievedAt });
   return doc as SealedResponse;
+}
+
+/** The schema checks a time's form; a date that does not exist (2026-02-30) passes it and is refused here. */
+function refuseImpossibleTimes(prefix: string, times: Record<string, string | undefined>): void {
+  for (const [field, value] of Object.entries(times)) {
+    if (value !== undefined && parseProtocolTime(value) === undefined) throw new TongbanError('E_INVALID_REQUEST', `${prefix}${TIME_PROBLEM(field)}`);
+  }
 }
 
 export interface RequestFields {

@@ -4,6 +4,7 @@
 
 import { keyIdOf, suiteFor, isSuiteName, type SuiteName } from '../core/crypto/index.js';
 import { TongbanError } from '../core/errors.js';
+import { parseProtocolTime, TIME_PROBLEM } from '../core/time.js';
 import { assertSignedShape, signDocument, verifyDocument, type SignedDocument, type Signer } from '../core/signed-document.js';
 
 export const JOIN_REQUEST_TYPE = 'tongban.join-request';
@@ -121,9 +122,9 @@ export function verifyJoinRequest(doc: unknown, now = new Date()): JoinRequestPa
   if (!p.key || typeof p.key !== 'object' || !isSuiteName(p.key.suite) || typeof p.key.publicKey !== 'string') {
     problems.push('payload.key must carry suite (ed25519|sm2-sm3), keyId and publicKey (PEM)');
   }
-  const at = Date.parse(p.requestedAt);
-  if (typeof p.requestedAt !== 'string' || Number.isNaN(at)) problems.push('payload.requestedAt must be an ISO-8601 time');
-  if (problems.length > 0) throw new TongbanError('E_INVALID_REQUEST', problems.join('; '));
+  const at = parseProtocolTime(p.requestedAt);
+  if (at === undefined) problems.push(TIME_PROBLEM('payload.requestedAt'));
+  if (problems.length > 0 || at === undefined) throw new TongbanError('E_INVALID_REQUEST', problems.join('; '));
   if (Math.abs(now.getTime() - at) > JOIN_CLOCK_WINDOW_MS) {
     throw new TongbanError('E_CLOCK_SKEW', `requestedAt ${p.requestedAt} is more than 5 minutes from the hub's clock`);
   }
@@ -226,8 +227,9 @@ export function verifyKeyRotationProof(doc: unknown, now = new Date()): KeyRotat
       !p.newKey || !isSuiteName(p.newKey.suite) || typeof p.newKey.publicKey !== 'string' || typeof p.nonce !== 'string' || !proof) {
     throw new TongbanError('E_INVALID_REQUEST', 'not a tongban.key-rotation document of format version 1 with a proof');
   }
-  const at = Date.parse(p.requestedAt);
-  if (Number.isNaN(at) || Math.abs(now.getTime() - at) > JOIN_CLOCK_WINDOW_MS) throw new TongbanError('E_CLOCK_SKEW', `requestedAt ${p.requestedAt} is outside ±5 minutes`);
+  const at = parseProtocolTime(p.requestedAt);
+  if (at === undefined) throw new TongbanError('E_INVALID_REQUEST', TIME_PROBLEM('payload.requestedAt'));
+  if (Math.abs(now.getTime() - at) > JOIN_CLOCK_WINDOW_MS) throw new TongbanError('E_CLOCK_SKEW', `requestedAt ${p.requestedAt} is outside ±5 minutes`);
   let newKeyId: string;
   try {
     newKeyId = keyIdOf(suiteFor(p.newKey.suite), p.newKey.publicKey);

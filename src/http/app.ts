@@ -69,7 +69,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.addSchema(errorBodySchema);
-  app.addHook('onRequest', async (req) => refuseCrossSite(req));
+  app.addHook('onRequest', async (req) => {
+    refuseCrossSite(req);
+    refuseOtherCharset(req.headers['content-type']);
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -145,6 +148,17 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     return sendError(reply, req, new TongbanError('E_NOT_FOUND', `${req.method} ${path}`));
   });
   return app;
+}
+
+/**
+ * Bodies are UTF-8 (PROTOCOL §1.1). A body declared in another charset would be read as UTF-8 all the
+ * same, and what was signed would not be what is read: refused before it is parsed.
+ */
+function refuseOtherCharset(contentType: string | undefined): void {
+  const charset = contentType && /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (charset && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') {
+    throw new TongbanError('E_INVALID_REQUEST', `bodies are UTF-8 JSON: charset=${charset} is not accepted`);
+  }
 }
 
 function mapError(error: FastifyError): TongbanError {

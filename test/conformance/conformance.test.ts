@@ -594,6 +594,7 @@ for (const [federation, suite] of matrix) {
 
         // §2.4's refusals, in the documented order
         const third = generateSigningKey(suite);
+        assert.deepEqual(await rotation({ payload: { requestedAt: new Date().toISOString().replace('Z', '+00:00') } }), [400, 'E_INVALID_REQUEST'], 'a time not in the §1.1 form');
         assert.deepEqual(await rotation({ payload: { requestedAt: new Date(Date.now() - 6 * 60_000).toISOString() } }), [401, 'E_CLOCK_SKEW']);
         assert.deepEqual(await rotation({ prover: third }), [403, 'E_NOT_TRUSTED'], 'a proof by another key than newKey');
         assert.deepEqual(await rotation({ payload: { oldKeyId: third.keyId }, signer: third }), [403, 'E_NOT_TRUSTED'], 'not a key of the region');

@@ -6,7 +6,7 @@ import { engines } from '../helpers/engines.js';
 import { cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
 import { DECISIONS, decideMembership, listMembers } from '../../src/hub/membership.js';
 import { buildJoinRequest } from '../../src/federation/documents.js';
-import { makeSigner } from '../../src/core/signed-document.js';
+import { makeSigner, signDocument } from '../../src/core/signed-document.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 
 for (const engine of await engines()) {
@@ -114,6 +114,10 @@ for (const engine of await engines()) {
         ['unknown field', { ...good, extra: 1 }, 400, 'E_INVALID_REQUEST'],
         ['not a signed document', { hello: 'world' }, 400, 'E_INVALID_REQUEST'],
         ['key id that is not the key', { ...good, payload: { ...good.payload, key: { ...good.payload.key, keyId: 'ed25519:' + '0'.repeat(32) } } }, 400, 'E_INVALID_REQUEST'],
+        // times in another form than PROTOCOL §1.1's, though Date.parse reads them
+        ...[new Date().toISOString().replace('Z', '+00:00'), new Date().toISOString().slice(0, 10), '2026-02-30T00:00:00.000Z'].map(
+          (requestedAt): [string, unknown, number, string] => [`requestedAt ${requestedAt}`, signDocument({ ...good.payload, requestedAt }, signer), 400, 'E_INVALID_REQUEST'],
+        ),
         ['stale request', buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }, new Date(Date.now() - 3_600_000)), 401, 'E_CLOCK_SKEW'],
         ['region code that is no division', buildJoinRequest(signer, { regionCode: '349900', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],
         ['reserved hub code', buildJoinRequest(signer, { regionCode: '000000', name: 'x', endpoint: 'http://127.0.0.1:9', nonce: 'abcdefgh123' }), 400, 'E_INVALID_REQUEST'],

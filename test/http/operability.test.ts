@@ -37,6 +37,17 @@ test('every server: healthz, readyz, OpenAPI 3.1 from the route schemas, API doc
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);
 
+    // a body declared in another charset than UTF-8 is refused before it is read (PROTOCOL §1.1)
+    const join = (contentType: string) => fetch(`${base}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': contentType }, body: '{}' });
+    const latin1 = await join('application/json; charset=latin1');
+    assert.equal(latin1.status, 400);
+    assert.match(((await latin1.json()) as { error: { detail: string } }).error.detail, /bodies are UTF-8 JSON: charset=latin1 is not accepted/);
+    for (const ok of ['application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json']) {
+      const read = await join(ok);
+      assert.equal(read.status, 400);
+      assert.doesNotMatch(((await read.json()) as { error: { detail: string } }).error.detail, /charset/, `${ok}: read, and refused for what it says (not a join request)`);
+    }
+
     // unknown API path: the vocabulary, in the caller's language
     const nf = await fetch(`${base}/api/nope?idNumber=110105194912310021`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
     assert.equal(nf.status, 404);
