@@ -12,10 +12,8 @@
 import { call, formatError, isRecord } from '../api';
 import type { ApiError } from '../api';
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from '../i18n';
+export type { Bilingual };
 
 export type SharingType = 'unconditional' | 'conditional' | 'none';
 export const SHARING_TYPES: readonly SharingType[] = ['unconditional', 'conditional', 'none'];

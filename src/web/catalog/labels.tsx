@@ -3,13 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { Tag } from '../components/ui';
 import type { Tone } from '../components/ui';
-import type { Lang } from '../i18n';
-import type { Bilingual, CrossMode, DataGrade, DirectoryKind, EntryStatus, SharingType } from './api';
-
-export function pick(label: Bilingual | undefined, lang: Lang): string {
-  if (!label) return '';
-  return lang === 'en' ? label.en || label.zh : label.zh || label.en;
-}
+import type { CrossMode, DataGrade, DirectoryKind, EntryStatus, SharingType } from './api';
 
 const sharingTone: Record<SharingType, Tone> = { unconditional: 'ok', conditional: 'info', none: 'neutral' };
 

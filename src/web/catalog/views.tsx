@@ -7,11 +7,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Icon } from '../components/Icon';
 import { Banner, Card, DescList, Tag, Time } from '../components/ui';
-import { useLang } from '../i18n';
+import { pick, useLang } from '../i18n';
 import { useResource } from '../useResource';
 import { cachedDirectoryEntry, cachedElements, GUIDE_KEYS, resourceRef, searchDirectory } from './api';
 import type { CertificateTypeDoc, DataElement, ItemDoc, Material, ResourceDoc } from './api';
-import { GradeTag, ModeTags, pick, SharingTag, useRegionName } from './labels';
+import { GradeTag, ModeTags, SharingTag, useRegionName } from './labels';
 
 export function portalResourcePath(region: string, id: string): string {
   return `/portal/resources/${encodeURIComponent(region)}/${encodeURIComponent(id)}`;

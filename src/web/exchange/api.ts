@@ -17,10 +17,8 @@ export interface Partner {
   online: boolean | null;
 }
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual } from '../i18n';
+export type { Bilingual };
 
 export interface FieldDef {
   name: string;

@@ -8,6 +8,18 @@ import en from './en.json';
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'zh-CN';
+
+/** A text the server sends in both languages (catalogue labels, field labels, resource names). */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+/** The text in the page's language, else in the other one (a label may be given in one only). */
+export function pick(text: Bilingual | undefined, lang: Lang): string {
+  if (!text) return '';
+  return lang === 'en' ? text.en || text.zh : text.zh || text.en;
+}
 export const LANG_STORAGE_KEY = 'tongban.lang';
 export const LANG_QUERY_PARAM = 'lang';
 

@@ -9,10 +9,9 @@ import { useParams } from 'react-router';
 import { ErrorPanel, FormSection } from '../../components/ui';
 import { CATALOG_TIERS, DATA_GRADES, fetchElements, saveResource, SHARING_METHODS, SHARING_TYPES, UPDATE_CYCLES } from '../../catalog/api';
 import type { DataElement, ResourceDoc, ResourceField, ResourceInput } from '../../catalog/api';
-import { pick } from '../../catalog/labels';
 import { pathLabelKey, RESOURCE_PATH_LABELS } from '../../catalog/pathLabels';
 import type { Translate } from '../../catalog/pathLabels';
-import { useLang } from '../../i18n';
+import { pick, useLang } from '../../i18n';
 import { useResource } from '../../useResource';
 import { EditFrame, EditorPending, EnumSelect, Field, movedUp, ProblemList, RowTools, toggled, useCatalogEditor } from './EditForm';
 

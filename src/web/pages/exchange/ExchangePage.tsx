@@ -20,13 +20,13 @@ import type { AuthorisationType } from '../../exchange/draft';
 import { checkIdNumber } from '../../exchange/idNumber';
 import type { IdNumberCheck } from '../../exchange/idNumber';
 import { rankServiceItems, resourcesByItem } from '../../exchange/serviceItems';
-import { useLang } from '../../i18n';
+import { pick, useLang } from '../../i18n';
 import { useNodeInfo } from '../../nodeInfo';
 import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { PageHeader } from '../shared';
 import { RecentExchanges } from './RecentExchanges';
-import { pick, RouteTag, usePartnerResources } from './shared';
+import { RouteTag, usePartnerResources } from './shared';
 
 type FieldKey = 'target' | 'resource' | 'fields' | 'idNumber' | 'serviceItem' | 'caseId' | 'consent' | 'consentReference' | 'statutoryReference';
 

@@ -14,11 +14,11 @@ import { fetchExchange } from '../../exchange/api';
 import type { ExchangeView, FieldDef } from '../../exchange/api';
 import { draftOfView, focusForError, readDraft } from '../../exchange/draft';
 import type { ExchangeDraft, ExchangeFormState } from '../../exchange/draft';
-import { useLang } from '../../i18n';
+import { pick, useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
 import { useResource } from '../../useResource';
 import { useSuiteLabel } from '../shared';
-import { formatDataTime, formatLatency, pick, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResource, useResourceName } from './shared';
+import { formatDataTime, formatLatency, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResource, useResourceName } from './shared';
 
 function Check({ ok, yes, no, testId, attrs }: { ok: boolean; yes: ReactNode; no: ReactNode; testId?: string; attrs?: Record<`data-${string}`, string> }) {
   return (

@@ -10,15 +10,11 @@ import { cachedDirectoryEntry } from '../../catalog/api';
 import { cachedResources } from '../../exchange/api';
 import type { Bilingual, ExchangeRoute, ExchangeStatus, FieldDef, ResourceDef } from '../../exchange/api';
 import { formatDateTime } from '../../format';
-import { useLang } from '../../i18n';
+import { pick, useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
 
 export const PENDING_POLL_MS = 2000;
 
-export function pick(text: Bilingual | undefined, lang: Lang): string {
-  if (!text) return '';
-  return lang === 'en' ? text.en || text.zh : text.zh || text.en;
-}
 
 export function StatusTag({ status }: { status: ExchangeStatus }) {
   const { t } = useTranslation();

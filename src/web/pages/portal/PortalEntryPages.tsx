@@ -9,9 +9,9 @@ import { Icon } from '../../components/Icon';
 import { ErrorPanel, Loading } from '../../components/ui';
 import { fetchDirectoryEntry } from '../../catalog/api';
 import type { DirectoryEntry, DirectoryKind, DocOf } from '../../catalog/api';
-import { KindTag, ModeTags, pick, SharingTag, useRegionName } from '../../catalog/labels';
+import { KindTag, ModeTags, SharingTag, useRegionName } from '../../catalog/labels';
 import { CertificateTypeDetails, ItemGuide, ResourceDetails } from '../../catalog/views';
-import { useLang } from '../../i18n';
+import { pick, useLang } from '../../i18n';
 import { useResource } from '../../useResource';
 
 function BackToPortal() {
