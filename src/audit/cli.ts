@@ -13,22 +13,10 @@ import { printTable } from '../cli/members.js';
 import { readTail } from './log.js';
 import { existingIdentity } from './cli-support.js';
 import { withServerDb } from '../cli/db.js';
-import { hubAnchorPages, verifyAuditLog, type HubAnchor, type HubRestore, type VerifyReport } from './verify.js';
+import { fetchHubRestores, hubAnchorPages, hubGetJson, verifyAuditLog, type HubAnchor, type HubRestore, type VerifyReport } from './verify.js';
 import { keysOfRegion } from './documents.js';
 
 const withAnyServerDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'auto', fn);
-
-async function fetchJson(url: string): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  } catch (e) {
-    const err = e as { cause?: { code?: string }; message?: string };
-    throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.cause?.code ?? err.message}`);
-  }
-  if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
-  return res.json();
-}
 
 interface Inputs {
   regionCode: string;
@@ -60,10 +48,10 @@ async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boo
   if (!offline && cfg.hub) {
     try {
       if (pinned) {
-        const fresh = verifyTrustList(await fetchJson(`${cfg.hub.url}/api/hub/trust-list`), { keyId: pinned });
+        const fresh = verifyTrustList(await hubGetJson(`${cfg.hub.url}/api/hub/trust-list`), { keyId: pinned });
         if (!list || fresh.version >= list.version) list = fresh;
       }
-      hubRestores = ((await fetchJson(`${cfg.hub.url}/api/hub/audit/restores/${cfg.region.code}`)) as { restores: HubRestore[] }).restores;
+      hubRestores = await fetchHubRestores(cfg.hub.url, cfg.region.code);
       hubAnchors = hubAnchorPages(cfg.hub.url, cfg.region.code);
     } catch (e) {
       hubUnavailable = e instanceof TongbanError ? (e.detail ?? e.code) : (e as Error).message;

@@ -6,6 +6,7 @@ export { AUDIT_CATEGORIES, AUDIT_OUTCOMES, ACTOR_TYPES, type AuditEvent, type Au
 export { GENESIS_HASH, computeEntryHash, verifyChain, ChainVerifier, type AuditAlgorithm, type AuditEntryRecord, type ChainProblem } from './chain.js';
 export { CHECKPOINT_TYPE, ANCHOR_TYPE, HUB_REGION_CODE, type Checkpoint, type CheckpointPayload, type Anchor, type AnchorPayload } from './documents.js';
 export { verifyAuditLog, fetchHubAnchors, type VerifyOptions, type VerifyReport, type HubAnchor } from './verify.js';
+export type { AnchoringStatus, AnchoringState, RestoreView } from './status-types.js';
 export { loadOrCreateSubjectKey, subjectKeyPath } from './subject-key.js';
 export { adminActionEvent, type AdminActionLike } from './admin.js';
 export type { AuditTables } from './schema.js';

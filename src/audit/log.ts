@@ -20,6 +20,8 @@ import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord 
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
 import { declareRestore, type RestoreResult } from './restore.js';
+import { anchoringStatus } from './status.js';
+import type { AnchoringStatus } from './status-types.js';
 import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from './event.js';
 
 export interface AnchorTarget {
@@ -493,6 +495,18 @@ export class AuditLog {
       lastError: r.last_error,
       document: JSON.parse(r.document) as Checkpoint,
     }));
+  }
+
+  /** Where anchoring stands (status.ts): counts, the oldest waiting checkpoint and why, a refusal holding it, and the hub's restore declarations. */
+  anchoringStatus(opts: { timeoutMs?: number } = {}): Promise<AnchoringStatus> {
+    return anchoringStatus({
+      db: this.opts.db,
+      regionCode: this.opts.regionCode,
+      policy: { everyEntries: this.every, everySeconds: this.seconds },
+      hubUrl: this.opts.anchor?.hubUrl(),
+      hubKeys: this.opts.anchor?.hubKeys(),
+      ...opts,
+    });
   }
 
   /** The most recent entries, newest first. */

@@ -11,6 +11,9 @@ import type { TongbanDB } from '../store/schema.js';
 import type { AuditAlgorithm } from './chain.js';
 import { buildRestoreDeclaration, restoreReceiptProblem, type RestoreDeclaration, type RestoreReceipt } from './documents.js';
 import { entryHashes, hubAnchorPages, type HubAnchor } from './verify.js';
+import type { Divergence } from './status-types.js';
+
+export type { Divergence };
 
 export interface RestoreContext {
   db: Kysely<TongbanDB>;
@@ -21,17 +24,6 @@ export interface RestoreContext {
   /** the hub's keys from the verified member list: the receipt is checked against them */
   hubKeys: readonly PublicKeyEntry[];
   timeoutMs?: number;
-}
-
-/** Where this log and the hub's anchors part. */
-export interface Divergence {
-  /** the highest seq the hub anchored that this log still holds unchanged (0: none) */
-  keepThrough: number;
-  keepHeadHash: string | null;
-  /** the highest seq the hub anchors for this region */
-  hubHighest: number;
-  /** anchors after keepThrough: the lost history (0 when the two agree) */
-  lost: number;
 }
 
 export interface RestoreResult {

@@ -286,23 +286,33 @@ export async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promis
   return out;
 }
 
+/** GETs a hub endpoint's JSON. Throws E_HUB_UNAVAILABLE when the hub cannot be reached or does not answer 2xx. */
+export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    const err = e as { name?: string; cause?: { code?: string }; message?: string };
+    throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
+  }
+  if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
 /** The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
 export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number; after?: number } = {}): AsyncGenerator<HubAnchor> {
   let after = opts.after ?? 0;
   for (;;) {
-    let res: Response;
-    try {
-      res = await fetch(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
-    } catch (e) {
-      const err = e as { cause?: { code?: string }; message?: string };
-      throw new TongbanError('E_HUB_UNAVAILABLE', `${hubUrl}: ${err.cause?.code ?? err.message}`);
-    }
-    if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `anchors: hub answered ${res.status}`);
-    const body = (await res.json()) as { anchors: HubAnchor[]; next?: number };
+    const body = (await hubGetJson(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, opts.timeoutMs)) as { anchors: HubAnchor[]; next?: number };
     yield* body.anchors;
     if (body.next === undefined || body.anchors.length === 0) return;
     after = body.next;
   }
+}
+
+/** A region's restore declarations as the hub holds them (PROTOCOL §6.6), oldest first; not verified here. Throws E_HUB_UNAVAILABLE. */
+export async function fetchHubRestores(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubRestore[]> {
+  return ((await hubGetJson(`${hubUrl}/api/hub/audit/restores/${regionCode}`, opts.timeoutMs)) as { restores: HubRestore[] }).restores;
 }
 
 /** Fetches every anchor the hub holds for a region (a few, in tests and tools; verification streams them). */

@@ -2,29 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
 import { approveNode, cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { restoreFromBackup, servedEvent as event } from '../helpers/audit.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner, signDocument } from '../../src/core/signed-document.js';
 import { currentTrustList } from '../../src/hub/trust-list.js';
 import { decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
 import { failInserts } from '../helpers/faults.js';
-import { fetchHubAnchors, verifyAuditLog, type AuditEvent } from '../../src/audit/index.js';
+import { fetchHubAnchors, verifyAuditLog } from '../../src/audit/index.js';
 import { anchorProblem, buildCheckpoint, buildRestoreDeclaration } from '../../src/audit/documents.js';
 import type { HubRestore } from '../../src/audit/verify.js';
 import { createUser } from '../../src/identity/index.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
-import { openDatabase } from '../../src/store/db.js';
-import type { TongbanDB } from '../../src/store/schema.js';
 
-const event = (i: number): AuditEvent => ({
-  category: 'exchange',
-  action: 'exchange.request.served',
-  actor: { type: 'node', id: '310000', regionCode: '310000' },
-  outcome: 'ok',
-  messageId: `m-${i}`,
-  counterparty: '310000',
-  subject: { idNumber: '340104199003071234' },
-  purpose: { serviceItem: '婚姻登记', caseId: `c-${i}` },
-});
 
 const post = (url: string, body: unknown) => fetch(`${url}/api/hub/audit/anchors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -157,15 +146,7 @@ for (const engine of await engines()) {
 
       // the node is stopped and its database restored from a backup taken at `backup`: the entries,
       // checkpoints and head written after it are gone, as after a real restore
-      const { database, dataDir } = node;
-      await node.server.close();
-      const store = await openDatabase<TongbanDB>(database.url);
-      await store.db.deleteFrom('audit_entry').where('seq', '>', backup!.seq).execute();
-      await store.db.deleteFrom('audit_checkpoint').where('seq', '>', backup!.seq).execute();
-      await store.db.updateTable('audit_head').set({ seq: backup!.seq, hash: backup!.headHash }).execute();
-      await store.close();
-      node = await startNode(engine, hubRef, { code: '320000', name: '江苏' }, { database, dataDir });
-      await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+      node = await restoreFromBackup(engine, hubRef, node, backup!);
 
       // it goes on working, but the hub will not anchor a log that went back below what it holds
       for (let i = 13; i <= 15; i++) await node.server.audit.append(event(i));

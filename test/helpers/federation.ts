@@ -9,6 +9,7 @@ import { freshDatabase, type TestDatabase } from './engines.js';
 import type { Engine } from '../../src/store/db.js';
 import type { SuiteName } from '../../src/core/crypto/suite.js';
 import { decideMembership } from '../../src/hub/membership.js';
+import { createUser, type UserRole } from '../../src/identity/index.js';
 
 export interface Started {
   server: RunningServer;
@@ -67,6 +68,15 @@ export async function approveNode(hub: Started, node: Started): Promise<void> {
   await decideMembership(hub.server.store.db, node.config.region.code, 'approve', 'test');
   await federation.syncNow();
   await federation.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+}
+
+/** Creates a staff account on the node and signs it in: the session cookie. */
+export async function staffSession(node: Started, id: string, roles: UserRole[], password = 'correct-horse-battery-42'): Promise<string> {
+  const region = node.config.region;
+  await createUser(node.server.store.db, { id, name: id, department: `${region.name}大数据中心`, regionCode: region.code, roles, password }, { actor: 'test' });
+  const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: id, password }) });
+  if (login.status !== 200) throw new Error(`sign-in ${id}: ${login.status} ${await login.text()}`);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 export async function stopAll(...items: Array<Started | undefined>): Promise<void> {

@@ -1,0 +1,82 @@
+// A node's audit status for its data administrators and auditors: GET /api/audit/status (status.ts).
+// The console's 审计与存证 page reads it; declaring a restore is the administrators' POST
+// /api/admin/audit/restore (node/admin-routes.ts).
+import { Type, type TSchema } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { errorResponses, type App } from '../http/app.js';
+import { requireUser } from '../identity/index.js';
+import type { AuditLog } from './log.js';
+
+export interface AuditStatusRouteContext {
+  audit: Pick<AuditLog, 'anchoringStatus'>;
+}
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+const StatusView = Type.Object({
+  regionCode: Type.String(),
+  state: Type.Union([Type.Literal('anchored'), Type.Literal('pending'), Type.Literal('held')], {
+    description: 'anchored: every checkpoint countersigned; pending: some wait and are retried; held: the hub refused one (E_CONFLICT) and the rest wait behind it',
+  }),
+  held: Type.Boolean({ description: 'a refusal holds anchoring back until an administrator declares the restore' }),
+  head: Type.Object({ seq: Type.Integer(), at: Nullable(Type.String()) }, { description: 'the last entry of the log' }),
+  sinceCheckpoint: Type.Integer({ description: 'entries after the last checkpoint: they go into the next one' }),
+  policy: Type.Object({ everyEntries: Type.Integer(), everySeconds: Type.Integer() }),
+  checkpoints: Type.Object({ total: Type.Integer(), anchored: Type.Integer(), pending: Type.Integer() }),
+  lastAnchored: Nullable(Type.Object({ seq: Type.Integer(), anchoredAt: Nullable(Type.String()) })),
+  oldestPending: Nullable(
+    Type.Object({
+      seq: Type.Integer(),
+      createdAt: Type.String(),
+      lastAttemptAt: Nullable(Type.String()),
+      lastError: Nullable(Type.String()),
+      errorCode: Nullable(Type.String({ description: 'E_HUB_UNAVAILABLE: the hub could not be reached, retried; E_CONFLICT: refused, anchoring is held' })),
+    }),
+  ),
+  divergence: Type.Optional(
+    Type.Object(
+      {
+        keepThrough: Type.Integer({ description: 'the highest seq the hub anchored that this log still holds unchanged' }),
+        keepHeadHash: Nullable(Type.String()),
+        hubHighest: Type.Integer({ description: 'the highest seq the hub anchors for this region' }),
+        lost: Type.Integer({ description: 'anchors after keepThrough: what a restore declaration would set aside' }),
+      },
+      { description: 'when held: where this log and the hub’s anchors part' },
+    ),
+  ),
+  restores: Nullable(
+    Type.Array(
+      Type.Object({
+        declaredAt: Type.String(),
+        recordedAt: Type.String(),
+        keepThrough: Type.Integer(),
+        supersededFrom: Type.Integer(),
+        supersededThrough: Type.Integer(),
+        superseded: Type.Integer(),
+        reason: Type.String(),
+        receiptVerified: Type.Boolean(),
+      }),
+      { description: "this region's restore declarations as the hub holds them, oldest first; null when the hub could not be asked" },
+    ),
+  ),
+  hubError: Type.Optional(Type.String({ description: 'why the hub could not be asked' })),
+});
+
+export async function auditStatusRoutes(app: App, ctx: AuditStatusRouteContext): Promise<void> {
+  await app.register(async (instance) => {
+    const r = instance.withTypeProvider<TypeBoxTypeProvider>();
+    r.addHook('preHandler', requireUser('admin', 'auditor'));
+    r.get(
+      '/api/audit/status',
+      {
+        schema: {
+          tags: ['audit'],
+          summary:
+            "Where this node's audit anchoring stands: the log's head, checkpoints anchored and pending, the oldest pending one and its last error, whether a refusal holds anchoring back, and the region's restore declarations as the hub holds them (data administrators and auditors)",
+          response: { 200: StatusView, ...errorResponses(401, 403) },
+        },
+      },
+      async () => ctx.audit.anchoringStatus(),
+    );
+  });
+}

@@ -1,0 +1,60 @@
+// The answer of GET /api/audit/status (status.ts) and where a log and the hub's anchors part
+// (restore.ts). No imports: the web console (src/web/audit/api.ts) uses these types as they are, so
+// the page and the server cannot drift apart.
+
+/** Where this log and the hub's anchors part. */
+export interface Divergence {
+  /** the highest seq the hub anchored that this log still holds unchanged (0: none) */
+  keepThrough: number;
+  keepHeadHash: string | null;
+  /** the highest seq the hub anchors for this region */
+  hubHighest: number;
+  /** anchors after keepThrough: the lost history (0 when the two agree) */
+  lost: number;
+}
+
+/**
+ * anchored: every checkpoint is countersigned; pending: some wait and are retried on the next round
+ * (the hub unreachable, or not asked yet); held: the hub refused the oldest (E_CONFLICT) and every
+ * later one waits behind it until an administrator declares the restore.
+ */
+export type AnchoringState = 'anchored' | 'pending' | 'held';
+
+/** One restore declaration of this region, as the hub lists it (PROTOCOL §6.6). */
+export interface RestoreView {
+  /** when the node signed the declaration */
+  declaredAt: string;
+  /** when the hub recorded it */
+  recordedAt: string;
+  keepThrough: number;
+  supersededFrom: number;
+  supersededThrough: number;
+  /** anchors the hub set aside (kept and listed, not deleted) */
+  superseded: number;
+  reason: string;
+  /** the hub's receipt verifies against the hub keys this node holds and binds the declaration */
+  receiptVerified: boolean;
+}
+
+export interface AnchoringStatus {
+  regionCode: string;
+  state: AnchoringState;
+  /** a refusal holds anchoring back (state held) */
+  held: boolean;
+  /** the last committed entry (seq 0, at null: an empty log) */
+  head: { seq: number; at: string | null };
+  /** entries after the last checkpoint: they go into the next one */
+  sinceCheckpoint: number;
+  /** a checkpoint every this many entries, and every this many seconds when there is something new (0: no timer) */
+  policy: { everyEntries: number; everySeconds: number };
+  checkpoints: { total: number; anchored: number; pending: number };
+  lastAnchored: { seq: number; anchoredAt: string | null } | null;
+  /** the checkpoint every later one waits behind */
+  oldestPending: { seq: number; createdAt: string; lastAttemptAt: string | null; lastError: string | null; errorCode: string | null } | null;
+  /** when held and the hub could be asked: where this log and the hub's anchors part (what a declaration would set aside) */
+  divergence?: Divergence;
+  /** the region's restore declarations held by the hub, oldest first; null when the hub could not be asked */
+  restores: RestoreView[] | null;
+  /** why the hub could not be asked */
+  hubError?: string;
+}

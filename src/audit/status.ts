@@ -1,0 +1,96 @@
+// Where a node's anchoring stands, for its administrators and auditors (GET /api/audit/status, the
+// console's 审计与存证 page): the log's head, its checkpoints counted by what the hub did with them, the
+// oldest one still waiting and why, whether a refusal holds anchoring back (after a restore from an
+// older backup, PROTOCOL §6.6) and what a restore declaration would set aside, and the region's restore
+// declarations as the hub holds them. Sequence numbers, times, hub errors and declared reasons only:
+// nothing about any citizen. The answer's types are in status-types.ts.
+
+import type { Kysely } from 'kysely';
+import { isTongbanError } from '../core/errors.js';
+import type { PublicKeyEntry } from '../federation/documents.js';
+import type { TongbanDB } from '../store/schema.js';
+import { checkRestoreShape, restoreReceiptProblem } from './documents.js';
+import { findDivergence } from './restore.js';
+import type { AnchoringStatus, RestoreView } from './status-types.js';
+import { fetchHubRestores, type HubRestore } from './verify.js';
+
+export interface StatusContext {
+  db: Kysely<TongbanDB>;
+  regionCode: string;
+  policy: AnchoringStatus['policy'];
+  /** the hub's base URL; undefined on the hub itself, which anchors its own log */
+  hubUrl: string | undefined;
+  /** the hub's keys from the verified member list (receipts are checked against them); undefined until known */
+  hubKeys: readonly PublicKeyEntry[] | undefined;
+  /** for each request to the hub (default 5000 ms): a page that waits longer for an unreachable hub helps nobody */
+  timeoutMs?: number;
+}
+
+/** The code a stored last_error begins with ("E_CONFLICT: hub answered 409 …"), or null. */
+export function errorCodeOf(lastError: string | null): string | null {
+  return lastError ? (/^(E_[A-Z_]+)\b/.exec(lastError)?.[1] ?? null) : null;
+}
+
+export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStatus> {
+  const { db } = ctx;
+  const [head, counts, lastAnchored, oldest] = await Promise.all([
+    db.selectFrom('audit_head').leftJoin('audit_entry', 'audit_entry.seq', 'audit_head.seq').select(['audit_head.seq', 'audit_entry.at']).executeTakeFirst(),
+    db
+      .selectFrom('audit_checkpoint')
+      .select((eb) => [eb.fn.countAll<number | string>().as('total'), eb.fn.count<number | string>('countersignature').as('anchored'), eb.fn.max('seq').as('last')])
+      .executeTakeFirst(),
+    db.selectFrom('audit_checkpoint').select(['seq', 'anchored_at']).where('countersignature', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('audit_checkpoint').select(['seq', 'created_at', 'last_attempt_at', 'last_error']).where('countersignature', 'is', null).orderBy('seq').limit(1).executeTakeFirst(),
+  ]);
+  const total = Number(counts?.total ?? 0);
+  const anchored = Number(counts?.anchored ?? 0);
+  const headSeq = Number(head?.seq ?? 0);
+  const errorCode = errorCodeOf(oldest?.last_error ?? null);
+  const held = errorCode === 'E_CONFLICT';
+  const hub = await askHub(ctx, held);
+  return {
+    regionCode: ctx.regionCode,
+    state: !oldest ? 'anchored' : held ? 'held' : 'pending',
+    held,
+    head: { seq: headSeq, at: head?.at ?? null },
+    sinceCheckpoint: Math.max(0, headSeq - Number(counts?.last ?? 0)),
+    policy: ctx.policy,
+    checkpoints: { total, anchored, pending: total - anchored },
+    lastAnchored: lastAnchored ? { seq: Number(lastAnchored.seq), anchoredAt: lastAnchored.anchored_at } : null,
+    oldestPending: oldest
+      ? { seq: Number(oldest.seq), createdAt: oldest.created_at, lastAttemptAt: oldest.last_attempt_at, lastError: oldest.last_error, errorCode }
+      : null,
+    ...hub,
+  };
+}
+
+/** The region's restore declarations, and when anchoring is held where the log and the hub's anchors part; the hub being down is an answer too. */
+async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<AnchoringStatus, 'restores' | 'hubError' | 'divergence'>> {
+  if (!ctx.hubUrl) return { restores: null, hubError: 'this server anchors its own log' };
+  const timeoutMs = ctx.timeoutMs ?? 5000;
+  try {
+    const [restores, divergence] = await Promise.all([
+      fetchHubRestores(ctx.hubUrl, ctx.regionCode, { timeoutMs }),
+      held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, timeoutMs }) : undefined,
+    ]);
+    return { restores: restores.map((r) => restoreView(r, ctx.hubKeys)), ...(divergence ? { divergence } : {}) };
+  } catch (e) {
+    return { restores: null, hubError: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message };
+  }
+}
+
+function restoreView(r: HubRestore, hubKeys: readonly PublicKeyEntry[] | undefined): RestoreView {
+  const declaration = checkRestoreShape(r.declaration);
+  const receipt = (r.receipt as { payload?: { supersededFrom?: number; supersededThrough?: number; superseded?: number; recordedAt?: string } }).payload ?? {};
+  const d = declaration.payload;
+  return {
+    declaredAt: d.at,
+    recordedAt: receipt.recordedAt ?? '',
+    keepThrough: d.keepThrough,
+    supersededFrom: receipt.supersededFrom ?? d.keepThrough + 1,
+    supersededThrough: receipt.supersededThrough ?? d.supersededThrough,
+    superseded: receipt.superseded ?? r.superseded.length,
+    reason: d.reason,
+    receiptVerified: hubKeys !== undefined && restoreReceiptProblem(r.receipt, declaration, hubKeys) === undefined,
+  };
+}

@@ -1,0 +1,117 @@
+// GET /api/audit/status: where a node's anchoring stands, for its data administrators and auditors —
+// anchored; held by the hub's refusal after a restore from an older backup, with what a declaration
+// would set aside; anchored again once declared, the declaration listed as the hub holds it; pending
+// while the hub is down, which the answer says instead of failing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engines } from '../helpers/engines.js';
+import { approveNode, cleanupAll, staffSession, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { EVENT_ID_NUMBER, restoreFromBackup, servedEvent as event } from '../helpers/audit.js';
+import type { AnchoringStatus } from '../../src/audit/index.js';
+
+for (const engine of await engines()) {
+  test(`${engine}: GET /api/audit/status — anchored; held by a refusal after a restore, with what a declaration sets aside; anchored again with the declaration listed; pending while the hub is down; administrators and auditors only`, async () => {
+    let hub: Started | undefined;
+    let node: Started | undefined;
+    try {
+      hub = await startHub(engine);
+      const hubRef = { url: hub.server.url, keyId: hub.server.identity.keyId };
+      node = await startNode(engine, hubRef, { code: '320000', name: '江苏' });
+      await approveNode(hub, node);
+      const admin = await staffSession(node, 'js-admin', ['admin']);
+      const auditor = await staffSession(node, 'js-auditor', ['auditor']);
+      const clerk = await staffSession(node, 'js-clerk', ['clerk']);
+      const get = (cookie?: string) => fetch(`${node!.server.url}/api/audit/status`, { headers: cookie ? { cookie } : {} });
+      const status = async (cookie = admin): Promise<AnchoringStatus> => {
+        const res = await get(cookie);
+        const body = (await res.json()) as AnchoringStatus;
+        assert.equal(res.status, 200, JSON.stringify(body));
+        // sequence numbers, times and hub errors: never the citizen the entries are about
+        const text = JSON.stringify(body);
+        assert.ok(!text.includes(EVENT_ID_NUMBER) && !text.includes('3401**') && !text.includes('subject'), text);
+        return body;
+      };
+
+      assert.equal((await get()).status, 401);
+      assert.equal((await get(clerk)).status, 403);
+
+      for (let i = 1; i <= 5; i++) await node.server.audit.append(event(i));
+      const backup = (await node.server.audit.checkpointNow())!;
+      for (let i = 6; i <= 12; i++) await node.server.audit.append(event(i));
+      const lost = (await node.server.audit.checkpointNow())!;
+      await node.server.audit.anchorPending();
+
+      const anchored = await status();
+      const head = await node.server.audit.head();
+      assert.equal(anchored.state, 'anchored');
+      assert.equal(anchored.held, false);
+      assert.equal(anchored.head.seq, head.seq);
+      assert.ok(anchored.head.at && Date.parse(anchored.head.at) <= Date.now());
+      assert.equal(anchored.sinceCheckpoint, head.seq - lost.seq);
+      assert.deepEqual(anchored.policy, { everyEntries: 1000, everySeconds: 60 });
+      const all = (await node.server.audit.checkpoints()).length;
+      assert.deepEqual(anchored.checkpoints, { total: all, anchored: all, pending: 0 });
+      assert.equal(anchored.lastAnchored?.seq, lost.seq);
+      assert.ok(anchored.lastAnchored?.anchoredAt);
+      assert.equal(anchored.oldestPending, null);
+      assert.deepEqual(anchored.restores, []);
+      assert.equal(anchored.hubError, undefined);
+      assert.equal(anchored.divergence, undefined);
+      // an auditor sees the same
+      assert.deepEqual(await status(auditor), anchored);
+
+      // restored from the backup taken at `backup`: the hub refuses the new history and holds it back
+      node = await restoreFromBackup(engine, hubRef, node, backup);
+      for (let i = 13; i <= 15; i++) await node.server.audit.append(event(i));
+      const rewound = (await node.server.audit.checkpointNow())!;
+      assert.equal((await node.server.audit.anchorPending()).pending, 1);
+      const held = await status();
+      assert.equal(held.state, 'held');
+      assert.equal(held.held, true);
+      assert.equal(held.oldestPending?.seq, rewound.seq);
+      assert.equal(held.oldestPending?.errorCode, 'E_CONFLICT');
+      assert.match(held.oldestPending?.lastError ?? '', /means the log went back/);
+      assert.ok(held.oldestPending?.lastAttemptAt);
+      assert.equal(held.lastAnchored?.seq, backup.seq);
+      assert.equal(held.checkpoints.pending, 1);
+      assert.deepEqual(held.divergence, { keepThrough: backup.seq, keepHeadHash: backup.headHash, hubHighest: lost.seq, lost: 1 });
+      assert.deepEqual(held.restores, []);
+      assert.equal((await status(auditor)).state, 'held');
+
+      // the administrator declares it: anchoring resumes, and the hub lists the declaration
+      const reason = '磁盘故障,恢复了前一天的备份';
+      const asAuditor = await fetch(`${node.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie: auditor, 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
+      assert.equal(asAuditor.status, 403, 'an auditor sees, an administrator declares');
+      const declared = await fetch(`${node.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
+      assert.equal(declared.status, 200, await declared.clone().text());
+      const resumed = await status();
+      assert.equal(resumed.state, 'anchored');
+      assert.equal(resumed.held, false);
+      assert.equal(resumed.oldestPending, null);
+      assert.equal(resumed.lastAnchored?.seq, rewound.seq);
+      assert.equal(resumed.divergence, undefined);
+      assert.equal(resumed.restores?.length, 1);
+      const r = resumed.restores![0]!;
+      assert.deepEqual([r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason, r.receiptVerified], [backup.seq, lost.seq, lost.seq, 1, reason, true]);
+      assert.ok(Date.parse(r.declaredAt) <= Date.parse(r.recordedAt));
+
+      // the hub goes down: what waits is retried, and the answer says the hub could not be asked
+      await hub.server.close();
+      await node.server.audit.append(event(16));
+      await node.server.audit.checkpointNow();
+      await node.server.audit.anchorPending();
+      const started = Date.now();
+      const pending = await status(auditor);
+      assert.ok(Date.now() - started < 6000, 'an unreachable hub does not hold the answer up');
+      assert.equal(pending.state, 'pending');
+      assert.equal(pending.held, false);
+      assert.equal(pending.oldestPending?.errorCode, 'E_HUB_UNAVAILABLE');
+      assert.equal(pending.checkpoints.pending, 1);
+      assert.equal(pending.restores, null);
+      assert.match(pending.hubError ?? '', /^E_HUB_UNAVAILABLE: /);
+    } finally {
+      await stopAll(node, hub);
+      await cleanupAll(node, hub);
+    }
+  });
+}
