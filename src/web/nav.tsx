@@ -32,6 +32,7 @@ const PortalItemPage = lazyNamed(portalPages, 'PortalItemPage');
 const PortalResourcePage = lazyNamed(portalPages, 'PortalResourcePage');
 const SourcesPage = lazyNamed(() => import('./pages/sources/SourcesPage'), 'SourcesPage');
 const HubMembersPage = lazyNamed(() => import('./pages/hub/HubMembersPage'), 'HubMembersPage');
+const AuditPage = lazyNamed(() => import('./pages/audit/AuditPage'), 'AuditPage');
 
 export interface PageEntry {
   kind: 'page';
@@ -79,6 +80,8 @@ const CATALOG_STAFF: UserRole[] = ['admin', 'approver'];
 const CATALOG_ADMIN: UserRole[] = ['admin'];
 /** 数据源状态: the node's data administrators (the server answers 403 to anyone else) */
 const SOURCES_ADMIN: UserRole[] = ['admin'];
+/** 审计与存证: the node's data administrators (who declare a restore) and its auditors */
+const AUDIT_STAFF: UserRole[] = ['admin', 'auditor'];
 
 export const navSections: NavSection[] = [
   {
@@ -88,6 +91,20 @@ export const navSections: NavSection[] = [
     entries: [
       { kind: 'page', id: 'overview', path: '/', labelKey: 'nav.overview', icon: 'overview', element: <OverviewPage /> },
       { kind: 'page', id: 'federation', path: '/federation', labelKey: 'nav.federation', icon: 'federation', element: <FederationPage /> },
+      {
+        kind: 'page',
+        id: 'audit',
+        path: '/audit',
+        labelKey: 'nav.audit',
+        icon: 'audit',
+        roles: ['node'],
+        userRoles: AUDIT_STAFF,
+        element: (
+          <RequireUser roles={AUDIT_STAFF}>
+            <AuditPage />
+          </RequireUser>
+        ),
+      },
     ],
   },
   {

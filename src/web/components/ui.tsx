@@ -47,6 +47,19 @@ export function Card({
   );
 }
 
+/** A figure with its label and a line under it; the tone colours its edge and value. */
+export function Tile({ label, tone, value, sub, testId }: { label: ReactNode; tone: Tone; value: ReactNode; sub?: ReactNode; testId: string }) {
+  return (
+    <div className={`tile tile--${tone}`} data-testid={testId}>
+      <div className="tile__label">{label}</div>
+      <div className="tile__value">{value}</div>
+      <div className="tile__sub" title={typeof sub === 'string' ? sub : undefined}>
+        {sub ?? '\u00a0'}
+      </div>
+    </div>
+  );
+}
+
 const bannerIcon: Record<'ok' | 'warn' | 'error' | 'info', IconName> = {
   ok: 'check',
   warn: 'alert',
@@ -196,6 +209,19 @@ export function ErrorPanel({ title, error, onRetry }: { title: ReactNode; error:
         </button>
       )}
     </div>
+  );
+}
+
+/** A refresh that failed while the page keeps what it had: when that was fetched, and why the refresh failed. */
+export function RefreshFailed({ error, updatedAt }: { error: ApiError | undefined; updatedAt: Date | undefined }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const text = useErrorText();
+  if (!error) return null;
+  return (
+    <Banner tone="warn" testId="refresh-error" title={t('common.refreshFailed', { time: updatedAt ? formatDateTime(updatedAt, lang) : '' })}>
+      {text(error)}
+    </Banner>
   );
 }
 

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { fetchMembers } from '../api';
 import type { Member, MembersResponse, PendingRequest } from '../api';
 import { useRegionName } from '../catalog/labels';
-import { Banner, Card, CardTable, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
+import { Banner, Card, CardTable, Empty, ErrorPanel, Loading, RefreshFailed, Tag, Time } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
 import { useNodeInfo } from '../nodeInfo';
@@ -227,8 +227,6 @@ function PendingTable({ pending }: { pending: PendingRequest[] }) {
 
 export function FederationPage() {
   const { t } = useTranslation();
-  const lang = useLang();
-  const errorText = useErrorText();
   const res = useResource(fetchMembers, FEDERATION_POLL_MS);
   const d = res.data;
   const counts = d ? countOnline(d.members) : null;
@@ -252,11 +250,7 @@ export function FederationPage() {
       ) : (
         <>
           <SourceBanner res={d} />
-          {res.error && (
-            <Banner tone="warn" testId="refresh-error" title={t('federation.refreshFailed', { time: res.updatedAt ? formatDateTime(res.updatedAt, lang) : '' })}>
-              {errorText(res.error)}
-            </Banner>
-          )}
+          <RefreshFailed error={res.error} updatedAt={res.updatedAt} />
 
           <Card
             title={t('federation.membersTitle')}

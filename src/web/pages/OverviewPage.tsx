@@ -1,12 +1,11 @@
 // 概览 / Overview: who this node is, whether it is ready, its standing with the hub, and the
 // trust list it is working from (live from the hub, or a local cache while the hub is down).
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fetchMembers, fetchReadiness } from '../api';
 import type { MemberListSource, MembersResponse, MembershipStatus, NodeInfo, Readiness } from '../api';
 import { useRegionName } from '../catalog/labels';
-import { Card, DescList, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../components/ui';
+import { Card, DescList, Empty, ErrorPanel, Loading, Tag, Tile, Time, useErrorText } from '../components/ui';
 import type { Tone } from '../components/ui';
 import { formatDateTime, formatRelative } from '../format';
 import { useLang } from '../i18n';
@@ -24,18 +23,6 @@ import {
   useSourceName,
   useSuiteLabel,
 } from './shared';
-
-function Tile({ label, tone, value, sub, testId }: { label: ReactNode; tone: Tone; value: ReactNode; sub?: ReactNode; testId: string }) {
-  return (
-    <div className={`tile tile--${tone}`} data-testid={testId}>
-      <div className="tile__label">{label}</div>
-      <div className="tile__value">{value}</div>
-      <div className="tile__sub" title={typeof sub === 'string' ? sub : undefined}>
-        {sub ?? '\u00a0'}
-      </div>
-    </div>
-  );
-}
 
 // ---- readiness checks: the server's `checks` object is free-form; read it leniently ----
 

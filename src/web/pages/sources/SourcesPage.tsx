@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, Loading, Tag, Time, useErrorText } from '../../components/ui';
+import { Card, CardTable, DescList, Empty, ErrorPanel, Loading, RefreshFailed, Tag, Time, useErrorText } from '../../components/ui';
 import type { Tone } from '../../components/ui';
 import { countSources, errorRecovered, sortSources, SOURCE_STATES, sourceState } from '../../exchange/sourceState';
 import type { AdapterHealth, SourceState, SourceStatus } from '../../exchange/sourceState';
@@ -359,7 +359,6 @@ function Forbidden({ detail }: { detail: string | null }) {
 
 export function SourcesPage() {
   const { t } = useTranslation();
-  const lang = useLang();
   const errorText = useErrorText();
   // polls while the page is open; stops once the server says this user may not look (403)
   const [pollMs, setPollMs] = useState<number | undefined>(SOURCES_POLL_MS);
@@ -394,11 +393,7 @@ export function SourcesPage() {
   } else {
     body = (
       <>
-        {res.error && (
-          <Banner tone="warn" testId="refresh-error" title={t('sourceStatus.refreshFailed', { time: res.updatedAt ? formatDateTime(res.updatedAt, lang) : '' })}>
-            {errorText(res.error)}
-          </Banner>
-        )}
+        <RefreshFailed error={res.error} updatedAt={res.updatedAt} />
         <div className="tiles tiles--5" data-testid="sources-counts">
           {SOURCE_STATES.map((s) => (
             <Tile key={s} state={s} count={counts[s]} />
