@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engines } from '../helpers/engines.js';
@@ -208,7 +209,7 @@ test("the operator API names the decisions a member's state allows (and whether 
     const base = hub.server.url;
     const signer = makeSigner(suiteFor('ed25519'), suiteFor('ed25519').generateKeyPair().privateKeyPem);
     const askToJoin = async (endpoint: string) => {
-      const body = buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint, nonce: `n${Date.now()}${Math.random()}`.replace('.', '') });
+      const body = buildJoinRequest(signer, { regionCode: '330000', name: '浙江', endpoint, nonce: randomBytes(12).toString('hex') });
       const res = await fetch(`${base}/api/hub/members/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.ok(res.status === 200 || res.status === 202, `join: ${res.status}`);
     };
