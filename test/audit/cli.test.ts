@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killAllChildren, runCli } from '../helpers/cli.js';
+import { restoreFromBackup } from '../helpers/audit.js';
 import { approveNode, cleanupAll, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
 import { openDatabase, type TongbanDB } from '../../src/store/index.js';
 
@@ -102,15 +103,7 @@ test('tongban audit verify after a declared restore: intact, and the declaration
     await append(5);
     assert.equal((await node.server.audit.anchorPending()).anchored, 2);
     // restored from the backup taken at the first checkpoint
-    const { database, dataDir } = node;
-    await node.server.close();
-    const store = await openDatabase<TongbanDB>(database.url);
-    await store.db.deleteFrom('audit_entry').where('seq', '>', backup!.seq).execute();
-    await store.db.deleteFrom('audit_checkpoint').where('seq', '>', backup!.seq).execute();
-    await store.db.updateTable('audit_head').set({ seq: backup!.seq, hash: backup!.headHash }).execute();
-    await store.close();
-    node = await startNode('sqlite', hubRef, { code: '340000', name: '安徽' }, { database, dataDir });
-    await node.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
+    node = await restoreFromBackup('sqlite', hubRef, node, backup!);
     await append(2);
     const declared = await node.server.audit.declareRestore('恢复了前一天的备份', { type: 'operator', id: 'cli:test' });
     assert.deepEqual(declared.anchoring, { anchored: 1, pending: 0 });
