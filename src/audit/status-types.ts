@@ -20,8 +20,8 @@ export interface Divergence {
  */
 export type AnchoringState = 'anchored' | 'pending' | 'held';
 
-/** One restore declaration of this region, as the hub lists it (PROTOCOL §6.6). */
-export interface RestoreView {
+/** What a restore declaration of this region declared lost, when and why (PROTOCOL §6.6). */
+export interface RestoreSummary {
   /** when the node signed the declaration */
   declaredAt: string;
   /** when the hub recorded it */
@@ -32,6 +32,10 @@ export interface RestoreView {
   /** anchors the hub set aside (kept and listed, not deleted) */
   superseded: number;
   reason: string;
+}
+
+/** One restore declaration of this region, as the hub lists it. */
+export interface RestoreView extends RestoreSummary {
   /** the hub's receipt verifies against the hub keys this node holds and binds the declaration */
   receiptVerified: boolean;
 }

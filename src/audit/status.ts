@@ -9,10 +9,9 @@ import type { Kysely } from 'kysely';
 import { isTongbanError } from '../core/errors.js';
 import type { PublicKeyEntry } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
-import { checkRestoreShape, restoreReceiptProblem } from './documents.js';
 import { findDivergence } from './restore.js';
 import type { AnchoringStatus, RestoreView } from './status-types.js';
-import { fetchHubRestores, type HubRestore } from './verify.js';
+import { fetchHubRestores, readRestore, type HubRestore } from './verify.js';
 
 export interface StatusContext {
   db: Kysely<TongbanDB>;
@@ -73,24 +72,13 @@ async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<Anchoring
       fetchHubRestores(ctx.hubUrl, ctx.regionCode, { timeoutMs }),
       held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, timeoutMs }) : undefined,
     ]);
-    return { restores: restores.map((r) => restoreView(r, ctx.hubKeys)), ...(divergence ? { divergence } : {}) };
+    return { restores: restores.map((r) => restoreView(r, ctx.regionCode, ctx.hubKeys)), ...(divergence ? { divergence } : {}) };
   } catch (e) {
     return { restores: null, hubError: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message };
   }
 }
 
-function restoreView(r: HubRestore, hubKeys: readonly PublicKeyEntry[] | undefined): RestoreView {
-  const declaration = checkRestoreShape(r.declaration);
-  const receipt = (r.receipt as { payload?: { supersededFrom?: number; supersededThrough?: number; superseded?: number; recordedAt?: string } }).payload ?? {};
-  const d = declaration.payload;
-  return {
-    declaredAt: d.at,
-    recordedAt: receipt.recordedAt ?? '',
-    keepThrough: d.keepThrough,
-    supersededFrom: receipt.supersededFrom ?? d.keepThrough + 1,
-    supersededThrough: receipt.supersededThrough ?? d.supersededThrough,
-    superseded: receipt.superseded ?? r.superseded.length,
-    reason: d.reason,
-    receiptVerified: hubKeys !== undefined && restoreReceiptProblem(r.receipt, declaration, hubKeys) === undefined,
-  };
+function restoreView(r: HubRestore, regionCode: string, hubKeys: readonly PublicKeyEntry[] | undefined): RestoreView {
+  const { summary, problem } = readRestore(r, regionCode, { hub: hubKeys });
+  return { ...summary, receiptVerified: problem === undefined };
 }

@@ -9,6 +9,7 @@ import type { PublicKeyEntry, TrustListPayload } from '../federation/documents.j
 import { ChainVerifier, firstOf, isAuditAlgorithm, type AuditAlgorithm, type ChainProblem } from './chain.js';
 import { anchorProblem, checkCheckpointShape, checkRestoreShape, memberSignatureProblem, keysOfRegion, restoreReceiptProblem, type Anchor, type Checkpoint } from './documents.js';
 import { normaliseEntry } from './log.js';
+import type { RestoreSummary } from './status-types.js';
 
 /** One anchor as the hub serves it (GET /api/hub/audit/anchors/{regionCode}). */
 export interface HubAnchor {
@@ -26,16 +27,7 @@ export interface HubRestore {
   superseded: Array<{ seq: number; headHash: string; receivedAt: string }>;
 }
 
-/** A verified restore declaration, for the report: what the region declared lost, when and why. */
-export interface RestoreSummary {
-  keepThrough: number;
-  supersededFrom: number;
-  supersededThrough: number;
-  superseded: number;
-  reason: string;
-  declaredAt: string;
-  recordedAt: string;
-}
+export type { RestoreSummary };
 
 export interface VerifyOptions {
   /** the region whose log this is (the hub: 000000) */
@@ -235,25 +227,42 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
 
 /** A restore declaration the hub served: signed by the region, receipted by the hub. A bad one is a problem at its first superseded seq. */
 function checkRestore(r: HubRestore, regionCode: string, regionKeys: PublicKeyEntry[], hubKeys: readonly PublicKeyEntry[], problems: ChainProblem[]): RestoreSummary | undefined {
-  const seq = r.superseded[0]?.seq ?? 0;
-  let declaration;
+  let read: ReturnType<typeof readRestore>;
   try {
-    declaration = checkRestoreShape(r.declaration);
+    read = readRestore(r, regionCode, { region: regionKeys, hub: hubKeys });
   } catch (e) {
-    problems.push({ seq, reason: `restore declaration: ${(e as Error).message}` });
+    problems.push({ seq: r.superseded[0]?.seq ?? 0, reason: `restore declaration: ${(e as Error).message}` });
     return undefined;
   }
-  const p = declaration.payload;
-  const bad =
-    (p.regionCode !== regionCode ? `for region ${p.regionCode}` : undefined) ??
-    prefixed('declaration ', memberSignatureProblem(declaration, regionKeys)) ??
-    restoreReceiptProblem(r.receipt, declaration, hubKeys);
-  if (bad) {
-    problems.push({ seq: p.keepThrough + 1, reason: `restore declaration after seq ${p.keepThrough}: ${bad}` });
-    return undefined;
-  }
-  const receipt = (r.receipt as { payload: { supersededFrom: number; supersededThrough: number; superseded: number; recordedAt: string } }).payload;
-  return { keepThrough: p.keepThrough, supersededFrom: receipt.supersededFrom, supersededThrough: receipt.supersededThrough, superseded: receipt.superseded, reason: p.reason, declaredAt: p.at, recordedAt: receipt.recordedAt };
+  if (read.problem === undefined) return read.summary;
+  problems.push({ seq: read.summary.keepThrough + 1, reason: `restore declaration after seq ${read.summary.keepThrough}: ${read.problem}` });
+  return undefined;
+}
+
+/**
+ * A restore declaration as the hub serves it: what it declares (from the declaration, and the range
+ * the hub's receipt says it set aside), and why it does not check out — for another region, the
+ * region's signature (when its keys are given), the hub's receipt. Throws E_INVALID_REQUEST when the
+ * declaration itself is malformed.
+ */
+export function readRestore(r: HubRestore, regionCode: string, keys: { region?: readonly PublicKeyEntry[]; hub: readonly PublicKeyEntry[] | undefined }): { summary: RestoreSummary; problem?: string } {
+  const declaration = checkRestoreShape(r.declaration);
+  const d = declaration.payload;
+  const receipt = (r.receipt as { payload?: Partial<Record<'supersededFrom' | 'supersededThrough' | 'superseded', number> & { recordedAt: string }> } | null)?.payload ?? {};
+  const summary: RestoreSummary = {
+    declaredAt: d.at,
+    recordedAt: receipt.recordedAt ?? '',
+    keepThrough: d.keepThrough,
+    supersededFrom: receipt.supersededFrom ?? d.keepThrough + 1,
+    supersededThrough: receipt.supersededThrough ?? d.supersededThrough,
+    superseded: receipt.superseded ?? r.superseded.length,
+    reason: d.reason,
+  };
+  const problem =
+    (d.regionCode !== regionCode ? `for region ${d.regionCode}` : undefined) ??
+    (keys.region ? prefixed('declaration ', memberSignatureProblem(declaration, keys.region)) : undefined) ??
+    (keys.hub ? restoreReceiptProblem(r.receipt, declaration, keys.hub) : 'the hub keys are not known yet');
+  return { summary, ...(problem === undefined ? {} : { problem }) };
 }
 
 /**
