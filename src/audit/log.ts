@@ -9,7 +9,7 @@
 
 import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { ERRORS, TongbanError, isTongbanError, type ErrorCode } from '../core/errors.js';
+import { TongbanError, isTongbanError } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
@@ -20,6 +20,7 @@ import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord 
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
 import { declareRestore, type RestoreResult } from './restore.js';
+import { hubPostJson } from './verify.js';
 import { anchoringStatus } from './status.js';
 import type { AnchoringStatus } from './status-types.js';
 import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from './event.js';
@@ -455,25 +456,9 @@ export class AuditLog {
   }
 
   private async postCheckpoint(hubUrl: string, checkpoint: Checkpoint, timeoutMs: number): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetch(`${hubUrl}/api/hub/audit/anchors`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(checkpoint),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (e) {
-      const err = e as { name?: string; cause?: { code?: string }; message?: string };
-      throw new TongbanError('E_HUB_UNAVAILABLE', `${hubUrl}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
-    }
-    const body = (await res.json().catch(() => ({}))) as { anchor?: unknown; error?: { code?: string; detail?: string } };
-    if (!res.ok || !body.anchor) {
-      const hubCode = body.error?.code;
-      const code: ErrorCode = res.status >= 500 ? 'E_HUB_UNAVAILABLE' : hubCode !== undefined && Object.hasOwn(ERRORS, hubCode) ? (hubCode as ErrorCode) : 'E_CONFLICT';
-      throw new TongbanError(code, `hub answered ${res.status} ${body.error?.code ?? ''} ${body.error?.detail ?? ''}`.trim());
-    }
-    return body.anchor;
+    const { anchor } = (await hubPostJson(`${hubUrl}/api/hub/audit/anchors`, checkpoint, timeoutMs)) as { anchor?: unknown };
+    if (!anchor) throw new TongbanError('E_HUB_UNAVAILABLE', 'the hub answered without an anchor');
+    return anchor;
   }
 
   // ---- reading -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import type { PublicKeyEntry } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { AuditAlgorithm } from './chain.js';
 import { buildRestoreDeclaration, restoreReceiptProblem, type RestoreDeclaration, type RestoreReceipt } from './documents.js';
-import { entryHashes, hubAnchorPages, type HubAnchor } from './verify.js';
+import { entryHashes, hubAnchorPages, hubPostJson, type HubAnchor } from './verify.js';
 import type { Divergence } from './status-types.js';
 
 export type { Divergence };
@@ -64,24 +64,8 @@ export async function declareRestore(ctx: RestoreContext, reason: string): Promi
     reason,
     algorithm: ctx.algorithm,
   });
-  let res: Response;
-  try {
-    res = await fetch(`${ctx.hubUrl}/api/hub/audit/restores`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(declaration),
-      signal: AbortSignal.timeout(ctx.timeoutMs ?? 10_000),
-    });
-  } catch (e) {
-    const err = e as { cause?: { code?: string }; message?: string };
-    throw new TongbanError('E_HUB_UNAVAILABLE', `${ctx.hubUrl}: ${err.cause?.code ?? err.message}`);
-  }
-  const body = (await res.json().catch(() => ({}))) as { receipt?: unknown; error?: { code?: string; detail?: string } };
-  if (!res.ok || !body.receipt) {
-    if (res.status >= 500) throw new TongbanError('E_HUB_UNAVAILABLE', `hub answered ${res.status}`);
-    throw new TongbanError('E_CONFLICT', `the hub refused the restore declaration: ${res.status} ${body.error?.code ?? ''} ${body.error?.detail ?? ''}`.trim());
-  }
-  const problem = restoreReceiptProblem(body.receipt, declaration, ctx.hubKeys);
+  const { receipt } = (await hubPostJson(`${ctx.hubUrl}/api/hub/audit/restores`, declaration, ctx.timeoutMs)) as { receipt?: unknown };
+  const problem = restoreReceiptProblem(receipt, declaration, ctx.hubKeys);
   if (problem) throw new TongbanError('E_SIGNATURE', problem);
-  return { declaration, receipt: body.receipt as RestoreReceipt };
+  return { declaration, receipt: receipt as RestoreReceipt };
 }

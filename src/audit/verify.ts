@@ -3,7 +3,7 @@
 // anchored head has been rewritten or cut off. Names the first bad entry.
 
 import type { Kysely } from 'kysely';
-import { TongbanError } from '../core/errors.js';
+import { ERRORS, TongbanError, type ErrorCode } from '../core/errors.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { PublicKeyEntry, TrustListPayload } from '../federation/documents.js';
 import { ChainVerifier, firstOf, isAuditAlgorithm, type AuditAlgorithm, type ChainProblem } from './chain.js';
@@ -297,15 +297,32 @@ export async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promis
 
 /** GETs a hub endpoint's JSON. Throws E_HUB_UNAVAILABLE when the hub cannot be reached or does not answer 2xx. */
 export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unknown> {
-  let res: Response;
+  const res = await hubFetch(url, {}, timeoutMs);
+  if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/**
+ * POSTs a signed document to the hub and returns its answer. A refusal (4xx) throws the hub's own
+ * code (E_CONFLICT when it names none in the vocabulary); an unreachable or failing hub (5xx) throws
+ * E_HUB_UNAVAILABLE: worth retrying.
+ */
+export async function hubPostJson(url: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
+  const res = await hubFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
+  const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; detail?: string } };
+  if (res.ok) return answer;
+  const hubCode = answer.error?.code;
+  const code: ErrorCode = res.status >= 500 ? 'E_HUB_UNAVAILABLE' : hubCode !== undefined && Object.hasOwn(ERRORS, hubCode) ? (hubCode as ErrorCode) : 'E_CONFLICT';
+  throw new TongbanError(code, `hub answered ${res.status} ${hubCode ?? ''} ${answer.error?.detail ?? ''}`.trim());
+}
+
+async function hubFetch(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const err = e as { name?: string; cause?: { code?: string }; message?: string };
     throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
   }
-  if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
-  return res.json();
 }
 
 /** The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
