@@ -81,14 +81,17 @@ export class TongbanError extends Error {
   /** the names of the requested data fields the error is about (not granted, need authorisation, do
    *  not exist): what a client shows by each field's own label, in the clerk's language */
   readonly fields: readonly string[] | undefined;
+  /** E_RATE_LIMITED: when to try again, sent as the Retry-After header (seconds; PROTOCOL.md §4) */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; problems?: readonly ErrorProblem[]; fields?: readonly string[] }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; problems?: readonly ErrorProblem[]; fields?: readonly string[]; retryAfterSeconds?: number }) {
     super(detail ? `${code}: ${detail}` : `${code}: ${ERRORS[code].en}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'TongbanError';
     this.code = code;
     this.detail = detail;
     this.problems = options?.problems?.length ? options.problems : undefined;
     this.fields = options?.fields?.length ? options.fields.slice(0, MAX_ERROR_FIELDS) : undefined;
+    this.retryAfterSeconds = options?.retryAfterSeconds === undefined ? undefined : Math.max(1, Math.ceil(options.retryAfterSeconds));
   }
 
   get status(): number {

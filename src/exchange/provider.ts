@@ -80,7 +80,8 @@ export class Provider {
       return await this.answerOk(ctx, req, outcome.record, resource!.def);
     } catch (e) {
       if (!authentic && sender !== undefined && !this.rejections.allow(sender)) {
-        throw new TongbanError('E_RATE_LIMITED', `too many unauthenticated messages from ${sender}; try again in a minute`);
+        const retryAfterSeconds = this.rejections.retryAfterSeconds(sender);
+        throw new TongbanError('E_RATE_LIMITED', `too many unauthenticated messages from ${sender}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
       }
       return this.answerError(ctx, req, e, authentic);
     }

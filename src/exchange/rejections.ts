@@ -15,6 +15,12 @@ export class RejectionLimiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Seconds until `sender`'s current window ends: what a refused sender is told to wait (Retry-After). */
+  retryAfterSeconds(sender: string): number {
+    const w = this.windows.get(sender);
+    return w ? Math.max(1, Math.ceil((w.start + WINDOW_MS - this.clock()) / 1000)) : 1;
+  }
+
   /** Counts one rejection for `sender`; false once it has had its share this minute. */
   allow(sender: string): boolean {
     const now = this.clock();

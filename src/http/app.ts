@@ -44,6 +44,7 @@ export function preferredLanguage(req: FastifyRequest): 'zh-CN' | 'en' {
 }
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, err: TongbanError): FastifyReply {
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.status).type('application/json; charset=utf-8').send(err.toBody(preferredLanguage(req)));
 }
 
