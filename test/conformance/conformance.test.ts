@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { exchangeFixture, purpose } from '../helpers/exchange.js';
+import { staffSession } from '../helpers/federation.js';
 import { citizenId, ForeignNode, isPlainError, signDocument, type HttpResult, type RequestPayload, type ResourceDefinition, type SealedResponse, type SignedRequest } from './foreign-node.js';
 import { digest, generateSigningKey, sm2KeyFromPkcs8, sm2Z, verifySignature, type Suite } from './suites.js';
 import { canonicalText } from './canonical.js';
@@ -568,6 +569,24 @@ for (const [federation, suite] of matrix) {
         assert.deepEqual(tail.payload.entries.filter((e: { region: { code: string } }) => e.region.code === JS).map((e: { id: string; deleted?: true }) => [e.id, e.deleted]), [['gongjijin.account', true]]);
       });
 
+      await t.test('§2.4 as provider: a real node rotates its key; its next request makes this node fetch the member list once, and is served', async () => {
+        const cookie = await staffSession(f.sh, 'sh-key-admin', ['admin']);
+        const oldKeyId = f.sh.server.identity.keyId;
+        const refetches = js.memberListRefetches;
+        const r = await fetch(`${f.sh.server.url}/api/admin/keys/rotate`, { method: 'POST', headers: { cookie } });
+        const rotated = await jsonOf(r);
+        assert.equal(r.status, 200, JSON.stringify(rotated));
+        assert.deepEqual([rotated.oldKeyId, rotated.newKeyId], [oldKeyId, f.sh.server.identity.keyId]);
+        assert.ok(!js.member('310000')!.keys.some((k) => k.keyId === rotated.newKeyId), 'this node has not seen the new key yet');
+
+        const res = await f.clerk('/api/exchange/requests', { body: { target: JS, resource: 'shebao.person', subject: { type: 'citizen', idNumber: JS_PERSON }, fields: ['name'], purpose } });
+        assert.equal(res.body.exchange?.status, 'completed', JSON.stringify(res.body));
+        const served = js.served.at(-1)!;
+        assert.deepEqual([served.status, served.verifiedSender, (served.request as SignedRequest).signature.keyId], [200, '310000', rotated.newKeyId]);
+        assert.equal(js.memberListRefetches, refetches + 1, 'one refetch, before deciding');
+        assert.deepEqual(js.member('310000')!.keys.map((k) => [k.keyId, k.status]), [[oldKeyId, 'retired'], [rotated.newKeyId, 'active']]);
+      });
+
       await t.test('§2.2, §2.4: suspended, then reinstated; a key rotation, the retired key refused, the new one served', async () => {
         const token = readFileSync(join(f.hub.dataDir, 'operator.token'), 'utf8').trim();
         const decide = (action: string) => fetch(`${hubUrl}/api/hub/members/${JS}/${action}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'conformance' }) });
@@ -620,6 +639,30 @@ for (const [federation, suite] of matrix) {
         const [byOld] = retiredSigner.sign([ask()]);
         const old = await js.send(AH, byOld);
         assert.deepEqual([old.status, old.body.payload.error.code], [403, 'E_NOT_TRUSTED']);
+      });
+
+      // last: it uses up this address's share of unauthenticated messages at 安徽 for a minute
+      await t.test('§5.2, §4: past 60 unauthenticated messages a minute from one address, a plain 429 with Retry-After; a member is still served', async () => {
+        const impostor = new ForeignNode({ regionCode: JS, name: '江苏', suite, hubUrl, hubKeyId: info.keyId });
+        impostor.key = generateSigningKey(suite); // a key no member holds
+        const ask = () => js.newRequest(AH, { resource: 'hukou.person', fields: ['name'], subject: { type: 'citizen', id: f.citizen.idNumber } });
+        let limited: Response | undefined;
+        // the count runs per minute: two minutes' share meets the limit even if a window turns over meanwhile
+        for (let i = 0; i < 125 && !limited; i++) {
+          const [doc] = impostor.sign([ask()]);
+          const res = await fetch(`${f.ah.server.url}/api/exchange/v1/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+          if (res.status === 429) limited = res;
+          else assert.deepEqual([res.status, (await jsonOf(res)).payload?.error?.code], [403, 'E_NOT_TRUSTED'], 'sealed refusals up to the limit');
+        }
+        assert.ok(limited, 'no 429 after 125 unauthenticated messages');
+        const retryAfter = Number(limited.headers.get('retry-after'));
+        assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${limited.headers.get('retry-after')}`);
+        const body = await jsonOf(limited);
+        assert.equal(isPlainError(body, 'body'), undefined, JSON.stringify(body));
+        assert.equal(body.error.code, 'E_RATE_LIMITED');
+        const [signed] = js.sign([ask()]);
+        const served = await js.send(AH, signed);
+        assert.equal(served.status, 200, served.text);
       });
     } finally {
       await js.close();

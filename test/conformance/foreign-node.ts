@@ -203,6 +203,9 @@ export class ForeignNode {
   readonly answers = new Map<string, SealedResponse>();
   private readonly waiters: Array<(r: SealedResponse) => void> = [];
   private server: Server | undefined;
+  /** provider: times the member list was fetched again for a known member's unknown key id (§2.4's SHOULD) */
+  memberListRefetches = 0;
+  private lastRefetch = 0;
 
   constructor(readonly o: ForeignNodeOptions) {
     this.key = generateSigningKey(o.suite);
@@ -434,12 +437,29 @@ export class ForeignNode {
       const r = this.receive(body);
       return json(res, r.status, r.body);
     }
+    await this.refetchForUnknownKey(body);
     const served: Served = { status: 0, request: body, response: undefined };
     const answer = this.serve(body, served);
     served.response = answer;
     served.status = statusOf(answer.payload);
     this.served.push(served);
     json(res, served.status, answer);
+  }
+
+  /**
+   * §2.4: a message from a known member under a key id this node does not know makes it fetch the member
+   * list once, at most every 5 s, before §5.7 decides: the sender may have rotated since the last refresh.
+   */
+  private async refetchForUnknownKey(body: unknown): Promise<void> {
+    const b = body as { payload?: { from?: unknown }; signature?: { keyId?: unknown } } | null;
+    const from = b?.payload?.from;
+    const keyId = b?.signature?.keyId;
+    const member = typeof from === 'string' ? this.member(from) : undefined;
+    if (!member || typeof keyId !== 'string' || member.keys.some((k) => k.keyId === keyId)) return;
+    if (Date.now() - this.lastRefetch < 5000) return;
+    this.lastRefetch = Date.now();
+    this.memberListRefetches++;
+    await this.fetchMemberList().catch(() => undefined); // a list that does not verify changes nothing: §5.7 refuses
   }
 
   /** §5.7, steps 1–10 */
