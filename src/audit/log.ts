@@ -9,7 +9,7 @@
 
 import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { TongbanError, isTongbanError } from '../core/errors.js';
+import { ERRORS, TongbanError, isTongbanError, type ErrorCode } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
@@ -63,7 +63,10 @@ export interface CheckpointInfo {
   createdAt: string;
   anchored: boolean;
   anchoredAt: string | null;
+  /** what the last failed attempt to anchor it met */
   lastError: string | null;
+  /** its code: the hub's refusal, or E_HUB_UNAVAILABLE */
+  lastErrorCode: string | null;
   document: Checkpoint;
 }
 
@@ -358,12 +361,23 @@ export class AuditLog {
     // another replica may have checkpointed the same seq a moment ago: keep theirs
     await db
       .insertInto('audit_checkpoint')
-      .values({ seq, head_hash: last.hash, entry_count: seq, created_at: createdAt, document: JSON.stringify(doc), countersignature: null, anchored_at: null, last_attempt_at: null, last_error: null })
+      .values({
+        seq,
+        head_hash: last.hash,
+        entry_count: seq,
+        created_at: createdAt,
+        document: JSON.stringify(doc),
+        countersignature: null,
+        anchored_at: null,
+        last_attempt_at: null,
+        last_error: null,
+        last_error_code: null,
+      })
       .onConflict((oc) => oc.column('seq').doNothing())
       .execute();
     this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq ?? 0, seq);
     this.opts.logger?.debug({ seq }, 'audit checkpoint');
-    return { seq, headHash: last.hash, createdAt, anchored: false, anchoredAt: null, lastError: null, document: doc };
+    return { seq, headHash: last.hash, createdAt, anchored: false, anchoredAt: null, lastError: null, lastErrorCode: null, document: doc };
   }
 
   /**
@@ -403,14 +417,17 @@ export class AuditLog {
         if (problem) throw new TongbanError('E_SIGNATURE', problem);
         await db
           .updateTable('audit_checkpoint')
-          .set({ countersignature: JSON.stringify(anchor), anchored_at: at, last_attempt_at: at, last_error: null })
+          .set({ countersignature: JSON.stringify(anchor), anchored_at: at, last_attempt_at: at, last_error: null, last_error_code: null })
           .where('seq', '=', Number(row.seq))
           .execute();
         anchored++;
       } catch (e) {
-        error = isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message;
-        await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: error }).where('seq', '=', Number(row.seq)).execute();
-        if (!isTongbanError(e) || e.code !== 'E_CONFLICT') this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
+        // the code as data (the status page's state follows it), the words beside it
+        const code: ErrorCode = isTongbanError(e) ? e.code : 'E_INTERNAL';
+        const detail = isTongbanError(e) ? (e.detail ?? ERRORS[code].en) : (e as Error).message;
+        error = `${code}: ${detail}`;
+        await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: detail, last_error_code: code }).where('seq', '=', Number(row.seq)).execute();
+        if (code !== 'E_CONFLICT') this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
         // a conflict does not pass by itself (a log restored behind the hub's anchors): later
         // checkpoints wait behind this one until an operator acts
         else this.opts.logger?.error({ seq: Number(row.seq), err: error }, 'the hub refused an audit checkpoint; anchoring is held until this is resolved (docs/OPERATIONS.md, "Backups")');
@@ -478,6 +495,7 @@ export class AuditLog {
       anchored: r.countersignature !== null,
       anchoredAt: r.anchored_at,
       lastError: r.last_error,
+      lastErrorCode: r.last_error_code,
       document: JSON.parse(r.document) as Checkpoint,
     }));
   }

@@ -15,8 +15,9 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const StatusView = Type.Object({
   regionCode: Type.String(),
-  state: Type.Union([Type.Literal('anchored'), Type.Literal('pending'), Type.Literal('held')], {
-    description: 'anchored: every checkpoint countersigned; pending: some wait and are retried; held: the hub refused one (E_CONFLICT) and the rest wait behind it',
+  state: Type.Union([Type.Literal('anchored'), Type.Literal('pending'), Type.Literal('held'), Type.Literal('refused')], {
+    description:
+      'anchored: every checkpoint countersigned; pending: some wait and are retried (the hub unreachable, or not sent yet); held: the hub refused one because the log went back (E_CONFLICT) and the rest wait behind it until a restore is declared; refused: the hub refused one for another reason (errorCode: E_FORBIDDEN while the membership is not approved, E_NOT_TRUSTED, E_CLOCK_SKEW…), retried until that is put right',
   }),
   held: Type.Boolean({ description: 'a refusal holds anchoring back until an administrator declares the restore' }),
   head: Type.Object({ seq: Type.Integer(), at: Nullable(Type.String()) }, { description: 'the last entry of the log' }),
@@ -29,8 +30,12 @@ const StatusView = Type.Object({
       seq: Type.Integer(),
       createdAt: Type.String(),
       lastAttemptAt: Nullable(Type.String()),
-      lastError: Nullable(Type.String()),
-      errorCode: Nullable(Type.String({ description: 'E_HUB_UNAVAILABLE: the hub could not be reached, retried; E_CONFLICT: refused, anchoring is held' })),
+      lastError: Nullable(Type.String({ description: "what the last attempt met: the hub's answer" })),
+      errorCode: Nullable(
+        Type.String({
+          description: 'the code of that answer: E_HUB_UNAVAILABLE (unreachable, retried: pending); E_CONFLICT (the log went back: held); any other (refused); null: not sent yet, or not recorded (pending)',
+        }),
+      ),
     }),
   ),
   divergence: Type.Optional(

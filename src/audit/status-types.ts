@@ -15,10 +15,12 @@ export interface Divergence {
 
 /**
  * anchored: every checkpoint is countersigned; pending: some wait and are retried on the next round
- * (the hub unreachable, or not asked yet); held: the hub refused the oldest (E_CONFLICT) and every
- * later one waits behind it until an administrator declares the restore.
+ * (the hub unreachable, or not asked yet); held: the hub refused the oldest (E_CONFLICT: the log went
+ * back) and every later one waits behind it until an administrator declares the restore; refused: the
+ * hub refused the oldest for another reason (E_FORBIDDEN: this node's membership is not approved, or
+ * suspended; E_NOT_TRUSTED, E_CLOCK_SKEW, …) — retried every round, anchored once that is put right.
  */
-export type AnchoringState = 'anchored' | 'pending' | 'held';
+export type AnchoringState = 'anchored' | 'pending' | 'held' | 'refused';
 
 /** What a restore declaration of this region declared lost, when and why (PROTOCOL §6.6). */
 export interface RestoreSummary {
@@ -53,7 +55,10 @@ export interface AnchoringStatus {
   policy: { everyEntries: number; everySeconds: number };
   checkpoints: { total: number; anchored: number; pending: number };
   lastAnchored: { seq: number; anchoredAt: string | null } | null;
-  /** the checkpoint every later one waits behind */
+  /**
+   * the checkpoint every later one waits behind: its last attempt, what it met (the hub's words) and
+   * that answer's code (null: not sent yet, or not recorded)
+   */
   oldestPending: { seq: number; createdAt: string; lastAttemptAt: string | null; lastError: string | null; errorCode: string | null } | null;
   /** when held and the hub could be asked: where this log and the hub's anchors part (what a declaration would set aside) */
   divergence?: Divergence;

@@ -1,7 +1,8 @@
 // Where a node's anchoring stands, for its administrators and auditors (GET /api/audit/status, the
 // console's 审计与存证 page): the log's head, its checkpoints counted by what the hub did with them, the
-// oldest one still waiting and why, whether a refusal holds anchoring back (after a restore from an
-// older backup, PROTOCOL §6.6) and what a restore declaration would set aside, and the region's restore
+// oldest one still waiting and why (the code of the hub's answer, stored as data), whether a refusal
+// holds anchoring back (after a restore from an older backup, PROTOCOL §6.6) and what a restore
+// declaration would set aside, or keeps it refused for another reason, and the region's restore
 // declarations as the hub holds them. Sequence numbers, times, hub errors and declared reasons only:
 // nothing about any citizen. The answer's types are in status-types.ts.
 
@@ -10,7 +11,7 @@ import { isTongbanError } from '../core/errors.js';
 import type { PublicKeyEntry } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
 import { findDivergence } from './restore.js';
-import type { AnchoringStatus, RestoreView } from './status-types.js';
+import type { AnchoringState, AnchoringStatus, RestoreView } from './status-types.js';
 import { fetchHubRestores, readRestore, type HubRestore } from './verify.js';
 
 export interface StatusContext {
@@ -25,9 +26,16 @@ export interface StatusContext {
   timeoutMs?: number;
 }
 
-/** The code a stored last_error begins with ("E_CONFLICT: hub answered 409 …"), or null. */
-export function errorCodeOf(lastError: string | null): string | null {
-  return lastError ? (/^(E_[A-Z_]+)\b/.exec(lastError)?.[1] ?? null) : null;
+/**
+ * What the code of the waiting checkpoint's last attempt (audit_checkpoint.last_error_code) says:
+ * retried by itself (the hub unreachable; or no code: not sent yet, or a row from before the code was
+ * stored), held (E_CONFLICT: the log went back, an administrator declares the restore), or refused for
+ * a reason someone has to remove first (E_FORBIDDEN: the membership is not approved; E_NOT_TRUSTED,
+ * E_CLOCK_SKEW, …).
+ */
+export function waitingState(errorCode: string | null): Exclude<AnchoringState, 'anchored'> {
+  if (errorCode === null || errorCode === 'E_HUB_UNAVAILABLE') return 'pending';
+  return errorCode === 'E_CONFLICT' ? 'held' : 'refused';
 }
 
 export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStatus> {
@@ -39,17 +47,24 @@ export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStat
       .select((eb) => [eb.fn.countAll<number | string>().as('total'), eb.fn.count<number | string>('countersignature').as('anchored'), eb.fn.max('seq').as('last')])
       .executeTakeFirst(),
     db.selectFrom('audit_checkpoint').select(['seq', 'anchored_at']).where('countersignature', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst(),
-    db.selectFrom('audit_checkpoint').select(['seq', 'created_at', 'last_attempt_at', 'last_error']).where('countersignature', 'is', null).orderBy('seq').limit(1).executeTakeFirst(),
+    db
+      .selectFrom('audit_checkpoint')
+      .select(['seq', 'created_at', 'last_attempt_at', 'last_error', 'last_error_code'])
+      .where('countersignature', 'is', null)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst(),
   ]);
   const total = Number(counts?.total ?? 0);
   const anchored = Number(counts?.anchored ?? 0);
   const headSeq = Number(head?.seq ?? 0);
-  const errorCode = errorCodeOf(oldest?.last_error ?? null);
-  const held = errorCode === 'E_CONFLICT';
+  const errorCode = oldest?.last_error_code ?? null;
+  const state = oldest ? waitingState(errorCode) : 'anchored';
+  const held = state === 'held';
   const hub = await askHub(ctx, held);
   return {
     regionCode: ctx.regionCode,
-    state: !oldest ? 'anchored' : held ? 'held' : 'pending',
+    state,
     held,
     head: { seq: headSeq, at: head?.at ?? null },
     sinceCheckpoint: Math.max(0, headSeq - Number(counts?.last ?? 0)),

@@ -1,16 +1,18 @@
 // GET /api/audit/status: where a node's anchoring stands, for its data administrators and auditors —
 // anchored; held by the hub's refusal after a restore from an older backup, with what a declaration
-// would set aside; anchored again once declared, the declaration listed as the hub holds it; pending
-// while the hub is down, which the answer says instead of failing.
+// would set aside; anchored again once declared, the declaration listed as the hub holds it; refused
+// while the node is suspended; pending while the hub is down, which the answer says instead of failing.
+// The state follows the refusal's code stored as data (audit_checkpoint.last_error_code).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../helpers/engines.js';
 import { approveNode, cleanupAll, staffSession, startHub, startNode, stopAll, type Started } from '../helpers/federation.js';
+import { decideMembership } from '../../src/hub/membership.js';
 import { EVENT_ID_NUMBER, restoreFromBackup, servedEvent as event } from '../helpers/audit.js';
 import type { AnchoringStatus } from '../../src/audit/index.js';
 
 for (const engine of await engines()) {
-  test(`${engine}: GET /api/audit/status — anchored; held by a refusal after a restore, with what a declaration sets aside; anchored again with the declaration listed; pending while the hub is down; administrators and auditors only`, async () => {
+  test(`${engine}: GET /api/audit/status — anchored; held by a refusal after a restore, with what a declaration sets aside; anchored again with the declaration listed; refused while suspended; pending while the hub is down; administrators and auditors only`, async () => {
     let hub: Started | undefined;
     let node: Started | undefined;
     try {
@@ -77,6 +79,13 @@ for (const engine of await engines()) {
       assert.deepEqual(held.divergence, { keepThrough: backup.seq, keepHeadHash: backup.headHash, hubHighest: lost.seq, lost: 1 });
       assert.deepEqual(held.restores, []);
       assert.equal((await status(auditor)).state, 'held');
+      // the state follows the code stored as data, not the words: a row from before the code was
+      // stored (last_error_code null, whatever its text) is not known to be held, only waiting
+      await node.server.store.db.updateTable('audit_checkpoint').set({ last_error_code: null, last_error: `E_CONFLICT: ${held.oldestPending!.lastError}` }).where('seq', '=', rewound.seq).execute();
+      const unknown = await status();
+      assert.deepEqual([unknown.state, unknown.held, unknown.oldestPending?.errorCode, unknown.divergence], ['pending', false, null, undefined]);
+      await node.server.audit.anchorPending(); // the next attempt records the code again
+      assert.equal((await status()).oldestPending?.errorCode, 'E_CONFLICT');
 
       // the administrator declares it: anchoring resumes, and the hub lists the declaration
       const reason = '磁盘故障,恢复了前一天的备份';
@@ -95,9 +104,24 @@ for (const engine of await engines()) {
       assert.deepEqual([r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason, r.receiptVerified], [backup.seq, lost.seq, lost.seq, 1, reason, true]);
       assert.ok(Date.parse(r.declaredAt) <= Date.parse(r.recordedAt));
 
+      // the hub suspends the node: its next checkpoint is refused for that (E_FORBIDDEN), its own state,
+      // not a restore to declare; once reinstated, the waiting checkpoint is anchored on the next round
+      await decideMembership(hub.server.store.db, '320000', 'suspend', 'test', 'inquiry');
+      await node.server.audit.append(event(16));
+      const suspendedAt = (await node.server.audit.checkpointNow())!;
+      assert.match((await node.server.audit.anchorPending()).error ?? '', /^E_FORBIDDEN: hub answered 403/);
+      const refused = await status(auditor);
+      assert.deepEqual([refused.state, refused.held, refused.oldestPending?.seq, refused.oldestPending?.errorCode], ['refused', false, suspendedAt.seq, 'E_FORBIDDEN']);
+      assert.match(refused.oldestPending?.lastError ?? '', /^hub answered 403 E_FORBIDDEN region 320000 is suspended/);
+      assert.equal(refused.divergence, undefined);
+      assert.equal(refused.restores?.length, 1, 'the declarations are still listed');
+      await decideMembership(hub.server.store.db, '320000', 'reinstate', 'test');
+      assert.deepEqual(await node.server.audit.anchorPending(), { anchored: 1, pending: 0 });
+      assert.equal((await status()).state, 'anchored');
+
       // the hub goes down: what waits is retried, and the answer says the hub could not be asked
       await hub.server.close();
-      await node.server.audit.append(event(16));
+      await node.server.audit.append(event(17));
       await node.server.audit.checkpointNow();
       await node.server.audit.anchorPending();
       const started = Date.now();
