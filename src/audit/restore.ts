@@ -35,12 +35,13 @@ export interface RestoreResult {
  * Compares the hub's anchors with this log, from the last checkpoint the log itself holds a
  * countersignature for (the hub anchored it, and the log still has it) onwards.
  */
-export async function findDivergence(ctx: Pick<RestoreContext, 'db' | 'hubUrl' | 'regionCode' | 'timeoutMs'>): Promise<Divergence> {
+export async function findDivergence(ctx: Pick<RestoreContext, 'db' | 'hubUrl' | 'regionCode' | 'timeoutMs'> & { signal?: AbortSignal }): Promise<Divergence> {
   const known = await ctx.db.selectFrom('audit_checkpoint').select(['seq', 'head_hash']).where('countersignature', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let keepThrough = known ? Number(known.seq) : 0;
   let keepHeadHash = known?.head_hash ?? null;
   const after: HubAnchor[] = [];
-  for await (const a of hubAnchorPages(ctx.hubUrl, ctx.regionCode, { after: keepThrough, ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}) })) after.push(a);
+  const limit = { ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  for await (const a of hubAnchorPages(ctx.hubUrl, ctx.regionCode, { after: keepThrough, ...limit })) after.push(a);
   const local = await entryHashes(ctx.db, after.map((a) => a.seq));
   let lost = 0;
   for (const a of after) {

@@ -22,7 +22,7 @@ export interface StatusContext {
   hubUrl: string | undefined;
   /** the hub's keys from the verified member list (receipts are checked against them); undefined until known */
   hubKeys: readonly PublicKeyEntry[] | undefined;
-  /** for each request to the hub (default 5000 ms): a page that waits longer for an unreachable hub helps nobody */
+  /** for the hub's answers, all of them (default 5000 ms): a page that waits longer for an unreachable hub helps nobody */
   timeoutMs?: number;
 }
 
@@ -78,18 +78,26 @@ export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStat
   };
 }
 
-/** The region's restore declarations, and when anchoring is held where the log and the hub's anchors part; the hub being down is an answer too. */
+/**
+ * The region's restore declarations, and when anchoring is held where the log and the hub's anchors
+ * part; the hub being down is an answer too. One round: both asked at once, under one deadline
+ * (`timeoutMs` for the whole answer, the anchors' pages included), and the first failure stops the
+ * other — a page never waits longer than one timeout for a hub that is down or does not answer.
+ */
 async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<AnchoringStatus, 'restores' | 'hubError' | 'divergence'>> {
   if (!ctx.hubUrl) return { restores: null, hubError: 'this server anchors its own log' };
-  const timeoutMs = ctx.timeoutMs ?? 5000;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs ?? 5000), stop.signal]);
   try {
     const [restores, divergence] = await Promise.all([
-      fetchHubRestores(ctx.hubUrl, ctx.regionCode, { timeoutMs }),
-      held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, timeoutMs }) : undefined,
+      fetchHubRestores(ctx.hubUrl, ctx.regionCode, { signal }),
+      held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, signal }) : undefined,
     ]);
     return { restores: restores.map((r) => restoreView(r, ctx.regionCode, ctx.hubKeys)), ...(divergence ? { divergence } : {}) };
   } catch (e) {
     return { restores: null, hubError: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message };
+  } finally {
+    stop.abort();
   }
 }
 

@@ -295,9 +295,18 @@ export async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promis
   return out;
 }
 
+/**
+ * How long a call to the hub may take: its own timeout (default 10 s), or a signal several calls share
+ * — one deadline for all of them, however many pages they read.
+ */
+export interface HubCallLimit {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** GETs a hub endpoint's JSON. Throws E_HUB_UNAVAILABLE when the hub cannot be reached or does not answer 2xx. */
-export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unknown> {
-  const res = await hubFetch(url, {}, timeoutMs);
+export async function hubGetJson(url: string, limit: HubCallLimit = {}): Promise<unknown> {
+  const res = await hubFetch(url, {}, limit);
   if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -308,7 +317,7 @@ export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unkno
  * E_HUB_UNAVAILABLE: worth retrying.
  */
 export async function hubPostJson(url: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
-  const res = await hubFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
+  const res = await hubFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, { timeoutMs });
   const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; detail?: string } };
   if (res.ok) return answer;
   const hubCode = answer.error?.code;
@@ -316,20 +325,24 @@ export async function hubPostJson(url: string, body: unknown, timeoutMs = 10_000
   throw new TongbanError(code, `hub answered ${res.status} ${hubCode ?? ''} ${answer.error?.detail ?? ''}`.trim());
 }
 
-async function hubFetch(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+async function hubFetch(url: string, init: RequestInit, limit: HubCallLimit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return await fetch(url, { ...init, signal: limit.signal ?? AbortSignal.timeout(limit.timeoutMs ?? 10_000) });
   } catch (e) {
     const err = e as { name?: string; cause?: { code?: string }; message?: string };
     throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
   }
 }
 
-/** The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
-export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number; after?: number } = {}): AsyncGenerator<HubAnchor> {
-  let after = opts.after ?? 0;
+/**
+ * The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read
+ * (each page within `timeoutMs`, or all of them before `signal` aborts). Throws E_HUB_UNAVAILABLE.
+ */
+export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: HubCallLimit & { after?: number } = {}): AsyncGenerator<HubAnchor> {
+  const { after: from, ...limit } = opts;
+  let after = from ?? 0;
   for (;;) {
-    const body = (await hubGetJson(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, opts.timeoutMs)) as { anchors: HubAnchor[]; next?: number };
+    const body = (await hubGetJson(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, limit)) as { anchors: HubAnchor[]; next?: number };
     yield* body.anchors;
     if (body.next === undefined || body.anchors.length === 0) return;
     after = body.next;
@@ -337,12 +350,12 @@ export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: 
 }
 
 /** A region's restore declarations as the hub holds them (PROTOCOL §6.6), oldest first; not verified here. Throws E_HUB_UNAVAILABLE. */
-export async function fetchHubRestores(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubRestore[]> {
-  return ((await hubGetJson(`${hubUrl}/api/hub/audit/restores/${regionCode}`, opts.timeoutMs)) as { restores: HubRestore[] }).restores;
+export async function fetchHubRestores(hubUrl: string, regionCode: string, limit: HubCallLimit = {}): Promise<HubRestore[]> {
+  return ((await hubGetJson(`${hubUrl}/api/hub/audit/restores/${regionCode}`, limit)) as { restores: HubRestore[] }).restores;
 }
 
 /** Fetches every anchor the hub holds for a region (a few, in tests and tools; verification streams them). */
-export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubAnchor[]> {
+export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: HubCallLimit = {}): Promise<HubAnchor[]> {
   const out: HubAnchor[] = [];
   for await (const a of hubAnchorPages(hubUrl, regionCode, opts)) out.push(a);
   return out;
