@@ -13,7 +13,7 @@ import { ERRORS, TongbanError, isTongbanError, type ErrorCode } from '../core/er
 import { maskIdNumber } from '../core/mask.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
-import type { PublicKeyEntry } from '../federation/documents.js';
+import type { TrustListPayload } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
 import { isDataRefusal } from '../store/db.js';
 import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
@@ -28,8 +28,8 @@ import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from 
 export interface AnchorTarget {
   /** the hub's base URL */
   hubUrl: () => string | undefined;
-  /** the hub keys a countersignature may be made with (from the verified member list); undefined until known */
-  hubKeys: () => readonly PublicKeyEntry[] | undefined;
+  /** the verified member list: a countersignature is made with one of its hub keys, a restore declaration with one of the region's; undefined until known */
+  trustList: () => Pick<TrustListPayload, 'members' | 'hub'> | undefined;
   timeoutMs?: number;
 }
 
@@ -397,7 +397,7 @@ export class AuditLog {
     const pendingRows = await db.selectFrom('audit_checkpoint').select(['seq', 'document']).where('countersignature', 'is', null).orderBy('seq').execute();
     if (!target || pendingRows.length === 0) return { anchored: 0, pending: pendingRows.length };
     const hubUrl = target.hubUrl();
-    const hubKeys = target.hubKeys();
+    const hubKeys = target.trustList()?.hub.keys;
     if (!hubUrl || !hubKeys?.length) return { anchored: 0, pending: pendingRows.length, error: 'no verified member list yet (hub key unknown)' };
     let anchored = 0;
     for (const row of pendingRows) {
@@ -445,7 +445,7 @@ export class AuditLog {
   async declareRestore(reason: string, actor: AuditEvent['actor']): Promise<RestoreResult & { anchoring: AnchorRound }> {
     const target = this.opts.anchor;
     const hubUrl = target?.hubUrl();
-    const hubKeys = target?.hubKeys();
+    const hubKeys = target?.trustList()?.hub.keys;
     if (!target || !hubUrl || !hubKeys?.length) throw new TongbanError('E_HUB_UNAVAILABLE', 'no verified member list yet (hub key unknown)');
     await this.anchoring?.catch(() => undefined);
     const event = (outcome: AuditEvent['outcome'], detail: Record<string, string | number>, errorCode?: string): AuditEvent => ({
@@ -507,7 +507,7 @@ export class AuditLog {
       regionCode: this.opts.regionCode,
       policy: { everyEntries: this.every, everySeconds: this.seconds },
       hubUrl: this.opts.anchor?.hubUrl(),
-      hubKeys: this.opts.anchor?.hubKeys(),
+      trustList: this.opts.anchor?.trustList(),
       ...opts,
     });
   }

@@ -59,7 +59,17 @@ const StatusView = Type.Object({
         supersededThrough: Type.Integer(),
         superseded: Type.Integer(),
         reason: Type.String(),
-        receiptVerified: Type.Boolean(),
+        declarationDigest: Type.String({ description: "the signed declaration's digest (the receipt's declarationDigest); '' when it is malformed" }),
+        verified: Type.Boolean({ description: "the region's signature on the declaration and the hub's receipt both verify against this node's member list (as tongban audit verify checks them)" }),
+        problem: Type.Optional(
+          Type.Object(
+            {
+              check: Type.Union([Type.Literal('shape'), Type.Literal('region'), Type.Literal('declaration'), Type.Literal('hub-keys'), Type.Literal('receipt')]),
+              reason: Type.String(),
+            },
+            { description: "when not verified, the first check it fails: shape (malformed), region (another region's), declaration (the region's signature), hub-keys (not known yet), receipt (the hub's)" },
+          ),
+        ),
       }),
       { description: "this region's restore declarations as the hub holds them, oldest first; null when the hub could not be asked" },
     ),

@@ -34,12 +34,28 @@ export interface RestoreSummary {
   /** anchors the hub set aside (kept and listed, not deleted) */
   superseded: number;
   reason: string;
+  /** lower-case hex digest of the signed declaration (PROTOCOL §6.6, the receipt's declarationDigest): the one name of it ('' when it is malformed) */
+  declarationDigest: string;
+}
+
+/**
+ * The first check a restore declaration fails (audit verify and the status page use the same rule,
+ * verify.ts readRestore): shape, malformed; region, declared for another region; declaration, the
+ * region's signature does not verify against its keys in the member list; hub-keys, the hub's keys are
+ * not known yet; receipt, the hub's receipt does not verify or does not bind the declaration.
+ */
+export interface RestoreProblem {
+  check: 'shape' | 'region' | 'declaration' | 'hub-keys' | 'receipt';
+  /** what exactly (English, for the operator) */
+  reason: string;
 }
 
 /** One restore declaration of this region, as the hub lists it. */
 export interface RestoreView extends RestoreSummary {
-  /** the hub's receipt verifies against the hub keys this node holds and binds the declaration */
-  receiptVerified: boolean;
+  /** the region's signature and the hub's receipt both verify against the member list this node holds */
+  verified: boolean;
+  /** when not verified: the first check it fails */
+  problem?: RestoreProblem;
 }
 
 export interface AnchoringStatus {

@@ -3,13 +3,15 @@
 // oldest one still waiting and why (the code of the hub's answer, stored as data), whether a refusal
 // holds anchoring back (after a restore from an older backup, PROTOCOL §6.6) and what a restore
 // declaration would set aside, or keeps it refused for another reason, and the region's restore
-// declarations as the hub holds them. Sequence numbers, times, hub errors and declared reasons only:
-// nothing about any citizen. The answer's types are in status-types.ts.
+// declarations as the hub holds them, each checked as `audit verify` checks it (readRestore).
+// Sequence numbers, times, hub errors and declared reasons only: nothing about any citizen. The
+// answer's types are in status-types.ts.
 
 import type { Kysely } from 'kysely';
 import { isTongbanError } from '../core/errors.js';
-import type { PublicKeyEntry } from '../federation/documents.js';
+import type { TrustListPayload } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
+import { keysOfRegion } from './documents.js';
 import { findDivergence } from './restore.js';
 import type { AnchoringState, AnchoringStatus, RestoreView } from './status-types.js';
 import { fetchHubRestores, readRestore, type HubRestore } from './verify.js';
@@ -20,8 +22,8 @@ export interface StatusContext {
   policy: AnchoringStatus['policy'];
   /** the hub's base URL; undefined on the hub itself, which anchors its own log */
   hubUrl: string | undefined;
-  /** the hub's keys from the verified member list (receipts are checked against them); undefined until known */
-  hubKeys: readonly PublicKeyEntry[] | undefined;
+  /** the verified member list: declarations are checked against the region's keys and the hub's; undefined until known */
+  trustList: Pick<TrustListPayload, 'members' | 'hub'> | undefined;
   /** for the hub's answers, all of them (default 5000 ms): a page that waits longer for an unreachable hub helps nobody */
   timeoutMs?: number;
 }
@@ -93,7 +95,7 @@ async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<Anchoring
       fetchHubRestores(ctx.hubUrl, ctx.regionCode, { signal }),
       held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, signal }) : undefined,
     ]);
-    return { restores: restores.map((r) => restoreView(r, ctx.regionCode, ctx.hubKeys)), ...(divergence ? { divergence } : {}) };
+    return { restores: restores.map((r) => restoreView(r, ctx.regionCode, ctx.trustList)), ...(divergence ? { divergence } : {}) };
   } catch (e) {
     return { restores: null, hubError: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message };
   } finally {
@@ -101,7 +103,8 @@ async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<Anchoring
   }
 }
 
-function restoreView(r: HubRestore, regionCode: string, hubKeys: readonly PublicKeyEntry[] | undefined): RestoreView {
-  const { summary, problem } = readRestore(r, regionCode, { hub: hubKeys });
-  return { ...summary, receiptVerified: problem === undefined };
+/** A declaration the hub lists, checked as `audit verify` checks it: the region's signature and the hub's receipt, against the member list this node holds. */
+function restoreView(r: HubRestore, regionCode: string, trustList: StatusContext['trustList']): RestoreView {
+  const { summary, problem } = readRestore(r, regionCode, { region: trustList ? keysOfRegion(trustList, regionCode) : undefined, hub: trustList?.hub.keys });
+  return { ...summary, verified: problem === undefined, ...(problem ? { problem } : {}) };
 }

@@ -97,7 +97,7 @@ for (const engine of await engines()) {
         regionCode: '320000',
         policy: held.policy,
         hubUrl: '',
-        hubKeys: node.server.federation!.current.trustList!.hub.keys,
+        trustList: node.server.federation!.current.trustList!,
       };
       const together = await hubGate(hub.server.url, { together: 2 });
       gates.push(together);
@@ -126,8 +126,32 @@ for (const engine of await engines()) {
       assert.equal(resumed.divergence, undefined);
       assert.equal(resumed.restores?.length, 1);
       const r = resumed.restores![0]!;
-      assert.deepEqual([r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason, r.receiptVerified], [backup.seq, lost.seq, lost.seq, 1, reason, true]);
+      assert.deepEqual([r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason, r.verified, r.problem], [backup.seq, lost.seq, lost.seq, 1, reason, true, undefined]);
       assert.ok(Date.parse(r.declaredAt) <= Date.parse(r.recordedAt));
+      assert.match(r.declarationDigest, /^[0-9a-f]{64}$/);
+
+      // each declaration checked as `audit verify` checks it (readRestore): the region's signature on
+      // it, then the hub's receipt — the first that fails is said. The hub's stored copy is altered here.
+      const hubDb = hub.server.store.db;
+      const stored = await hubDb.selectFrom('hub_audit_restore').select(['id', 'declaration', 'receipt']).executeTakeFirstOrThrow();
+      const storeCopy = (declaration: string, receipt: string) => hubDb.updateTable('hub_audit_restore').set({ declaration, receipt }).where('id', '=', stored.id).execute();
+      const altered = (json: string, change: (doc: { payload: Record<string, unknown> }) => void) => {
+        const doc = JSON.parse(json) as { payload: Record<string, unknown> };
+        change(doc);
+        return JSON.stringify(doc);
+      };
+      await storeCopy(altered(stored.declaration, (d) => (d.payload.reason = '例行维护')), stored.receipt);
+      const unsigned = (await status(auditor)).restores![0]!;
+      assert.deepEqual([unsigned.verified, unsigned.problem?.check, unsigned.reason], [false, 'declaration', '例行维护']);
+      assert.match(unsigned.problem!.reason, /^declaration signature does not verify/);
+      await storeCopy(stored.declaration, altered(stored.receipt, (d) => (d.payload.superseded = 7)));
+      const unreceipted = (await status(auditor)).restores![0]!;
+      assert.deepEqual([unreceipted.verified, unreceipted.problem], [false, { check: 'receipt', reason: 'restore receipt does not verify' }]);
+      await storeCopy(altered(stored.declaration, (d) => (d.payload.reason = '')), stored.receipt);
+      const malformed = (await status(auditor)).restores![0]!;
+      assert.deepEqual([malformed.verified, malformed.problem?.check, malformed.declaredAt, malformed.keepThrough, malformed.supersededFrom], [false, 'shape', '', backup.seq, lost.seq]);
+      await storeCopy(stored.declaration, stored.receipt);
+      assert.equal((await status()).restores![0]!.verified, true);
 
       // the hub suspends the node: its next checkpoint is refused for that (E_FORBIDDEN), its own state,
       // not a restore to declare; once reinstated, the waiting checkpoint is anchored on the next round

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import type { ParseKeys } from 'i18next';
 import { ApiError } from '../../api';
 import { declareRestore, fetchAuditStatus } from '../../audit/api';
-import type { AnchoringState, AnchoringStatus, RestoreDeclared, RestoreView } from '../../audit/api';
+import type { AnchoringState, AnchoringStatus, RestoreDeclared, RestoreProblem, RestoreView } from '../../audit/api';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, Loading, ReasonForm, RefreshFailed, Tag, Tile, Time } from '../../components/ui';
 import { formatDateTime } from '../../format';
@@ -31,6 +31,15 @@ const REFUSED: Partial<Record<string, { body: ParseKeys; todo: ParseKeys }>> = {
   E_FORBIDDEN: { body: 'audit.refusedForbidden', todo: 'audit.refusedForbiddenTodo' },
   E_NOT_TRUSTED: { body: 'audit.refusedNotTrusted', todo: 'audit.refusedNotTrustedTodo' },
   E_CLOCK_SKEW: { body: 'audit.refusedClockSkew', todo: 'audit.refusedClockSkewTodo' },
+};
+
+/** Why a restore declaration does not verify: the first check it fails (verify.ts readRestore). */
+const PROBLEM: Record<RestoreProblem['check'], ParseKeys> = {
+  shape: 'audit.problemShape',
+  region: 'audit.problemRegion',
+  declaration: 'audit.problemDeclaration',
+  'hub-keys': 'audit.problemHubKeys',
+  receipt: 'audit.problemReceipt',
 };
 
 /** "第 12 条" / "第 12–40 条" (seq 12 / seq 12–40). */
@@ -249,7 +258,7 @@ function DeclareRestore({ s, onDeclared }: { s: AnchoringStatus; onDeclared: (r:
 function Restores({ s }: { s: AnchoringStatus }) {
   const { t } = useTranslation();
   const range = useRange();
-  const col = { declaredAt: t('audit.colDeclaredAt'), lost: t('audit.colLost'), reason: t('audit.colReason'), receipt: t('audit.colReceipt') };
+  const col = { declaredAt: t('audit.colDeclaredAt'), lost: t('audit.colLost'), reason: t('audit.colReason'), verified: t('audit.colVerified') };
   let body: ReactNode;
   if (s.restores === null) {
     body = (
@@ -264,10 +273,10 @@ function Restores({ s }: { s: AnchoringStatus }) {
       <CardTable
         testId="restores-table"
         className="restores-table"
-        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.lost }, { label: col.reason }, { label: col.receipt, className: 'col-status' }]}
+        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.lost }, { label: col.reason }, { label: col.verified, className: 'col-verify' }]}
       >
         {[...s.restores].reverse().map((r: RestoreView) => (
-          <tr key={`${r.declaredAt}-${r.keepThrough}`} data-testid="restore-row" data-keep-through={r.keepThrough} data-superseded={r.superseded}>
+          <tr key={`${r.declarationDigest}-${r.supersededFrom}`} data-testid="restore-row" data-keep-through={r.keepThrough} data-superseded={r.superseded} data-verified={String(r.verified)}>
             <td data-label={col.declaredAt}>
               <Time value={r.declaredAt} />
               <span className="block muted small">
@@ -283,8 +292,23 @@ function Restores({ s }: { s: AnchoringStatus }) {
             <td data-label={col.reason} className="break" data-testid="restore-reason">
               {r.reason}
             </td>
-            <td data-label={col.receipt}>
-              {r.receiptVerified ? <Tag tone="ok">{t('audit.receiptVerified')}</Tag> : <Tag tone="error">{t('audit.receiptNotVerified')}</Tag>}
+            <td data-label={col.verified} data-testid="restore-verified">
+              {r.verified ? (
+                <>
+                  <Tag tone="ok">{t('audit.verified')}</Tag>
+                  <span className="block muted small">{t('audit.verifiedHint')}</span>
+                </>
+              ) : (
+                <>
+                  <Tag tone="error">{t('audit.notVerified')}</Tag>
+                  {r.problem && (
+                    <span className="block small" data-testid="restore-problem" data-check={r.problem.check}>
+                      {t(PROBLEM[r.problem.check])}
+                      <span className="block muted break">{r.problem.reason}</span>
+                    </span>
+                  )}
+                </>
+              )}
             </td>
           </tr>
         ))}
