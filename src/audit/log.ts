@@ -19,7 +19,7 @@ import { isDataRefusal } from '../store/db.js';
 import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
-import { declareRestore, type RestoreResult } from './restore.js';
+import { RESTORE_DECLARED, declareRestore, type RestoreResult } from './restore.js';
 import { hubPostJson } from './verify.js';
 import { anchoringStatus } from './status.js';
 import type { AnchoringStatus } from './status-types.js';
@@ -440,7 +440,8 @@ export class AuditLog {
   /**
    * After a restore from an older backup (the hub refuses this log's checkpoints: it anchors entries
    * the log no longer holds): declares the lost history to the hub (restore.ts), records the
-   * declaration in this log, and anchors what waited. Who declares it, and why, is in the entry.
+   * declaration in this log, and anchors what waited. Who declares it, and why, is in the entry, with
+   * the declaration's digest.
    */
   async declareRestore(reason: string, actor: AuditEvent['actor']): Promise<RestoreResult & { anchoring: AnchorRound }> {
     const target = this.opts.anchor;
@@ -450,7 +451,7 @@ export class AuditLog {
     await this.anchoring?.catch(() => undefined);
     const event = (outcome: AuditEvent['outcome'], detail: Record<string, string | number>, errorCode?: string): AuditEvent => ({
       category: 'security',
-      action: 'audit.restore-declared',
+      action: RESTORE_DECLARED,
       actor,
       outcome,
       ...(errorCode ? { errorCode } : {}),
@@ -467,7 +468,10 @@ export class AuditLog {
       throw e;
     }
     const r = result.receipt.payload;
-    await this.append(event('ok', { keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough, superseded: r.superseded }));
+    // the declaration's digest names it: the status page finds who declared each one by it
+    await this.append(
+      event('ok', { keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough, superseded: r.superseded, declarationDigest: r.declarationDigest }),
+    );
     this.opts.logger?.warn({ keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough }, 'restore declared: the hub set the lost history aside; anchoring resumes');
     return { ...result, anchoring: await this.anchorPending() };
   }

@@ -15,6 +15,9 @@ import type { Divergence } from './status-types.js';
 
 export type { Divergence };
 
+/** The action of the entry a node's log records a restore declaration with: who declared it, why, the range, and the declaration's digest (entries written before the digest was recorded lack it). */
+export const RESTORE_DECLARED = 'audit.restore-declared';
+
 export interface RestoreContext {
   db: Kysely<TongbanDB>;
   signer: Signer;

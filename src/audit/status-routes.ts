@@ -60,6 +60,19 @@ const StatusView = Type.Object({
         superseded: Type.Integer(),
         reason: Type.String(),
         declarationDigest: Type.String({ description: "the signed declaration's digest (the receipt's declarationDigest); '' when it is malformed" }),
+        declaredBy: Nullable(
+          Type.Object(
+            {
+              actorType: Type.String(),
+              id: Type.String({ description: "the staff member's login name" }),
+              name: Nullable(Type.String({ description: "their name from this node's accounts; null when the account is gone" })),
+              department: Nullable(Type.String({ description: 'their department as the entry records it' })),
+              seq: Type.Integer({ description: "the entry in this node's log" }),
+              at: Type.String(),
+            },
+            { description: "who declared it, from this node's own log (its audit.restore-declared entry); null when the log holds no record of it" },
+          ),
+        ),
         verified: Type.Boolean({ description: "the region's signature on the declaration and the hub's receipt both verify against this node's member list (as tongban audit verify checks them)" }),
         problem: Type.Optional(
           Type.Object(

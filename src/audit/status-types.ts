@@ -50,8 +50,24 @@ export interface RestoreProblem {
   reason: string;
 }
 
+/** Who declared a restore, as this node's own log records it (its audit.restore-declared entry). */
+export interface RestoreDeclarer {
+  /** the actor's type and id (a member of staff: user and their login name) */
+  actorType: string;
+  id: string;
+  /** the staff member's name from this node's accounts; null when the account is gone, or not a person */
+  name: string | null;
+  /** the department the entry records (as it was when they declared) */
+  department: string | null;
+  /** the entry: where `tongban audit tail` shows it */
+  seq: number;
+  at: string;
+}
+
 /** One restore declaration of this region, as the hub lists it. */
 export interface RestoreView extends RestoreSummary {
+  /** who declared it, from this node's log; null when the log holds no record of it (a later restore from an older backup lost it too, or it is malformed) */
+  declaredBy: RestoreDeclarer | null;
   /** the region's signature and the hub's receipt both verify against the member list this node holds */
   verified: boolean;
   /** when not verified: the first check it fails */

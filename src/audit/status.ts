@@ -3,17 +3,17 @@
 // oldest one still waiting and why (the code of the hub's answer, stored as data), whether a refusal
 // holds anchoring back (after a restore from an older backup, PROTOCOL §6.6) and what a restore
 // declaration would set aside, or keeps it refused for another reason, and the region's restore
-// declarations as the hub holds them, each checked as `audit verify` checks it (readRestore).
-// Sequence numbers, times, hub errors and declared reasons only: nothing about any citizen. The
-// answer's types are in status-types.ts.
+// declarations as the hub holds them, each checked as `audit verify` checks it (readRestore), with who
+// declared it from this node's own log. Sequence numbers, times, hub errors, declared reasons and the
+// declaring staff member: nothing about any citizen. The answer's types are in status-types.ts.
 
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { isTongbanError } from '../core/errors.js';
 import type { TrustListPayload } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
 import { keysOfRegion } from './documents.js';
-import { findDivergence } from './restore.js';
-import type { AnchoringState, AnchoringStatus, RestoreView } from './status-types.js';
+import { RESTORE_DECLARED, findDivergence } from './restore.js';
+import type { AnchoringState, AnchoringStatus, RestoreDeclarer, RestoreSummary, RestoreView } from './status-types.js';
 import { fetchHubRestores, readRestore, type HubRestore } from './verify.js';
 
 export interface StatusContext {
@@ -63,7 +63,8 @@ export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStat
   const errorCode = oldest?.last_error_code ?? null;
   const state = oldest ? waitingState(errorCode) : 'anchored';
   const held = state === 'held';
-  const hub = await askHub(ctx, held);
+  const { restores, ...hub } = await askHub(ctx, held);
+  const declarerOf = restores?.length ? await declarers(db) : undefined;
   return {
     regionCode: ctx.regionCode,
     state,
@@ -76,6 +77,7 @@ export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStat
     oldestPending: oldest
       ? { seq: Number(oldest.seq), createdAt: oldest.created_at, lastAttemptAt: oldest.last_attempt_at, lastError: oldest.last_error, errorCode }
       : null,
+    restores: restores?.map((r) => restoreView(r, ctx, declarerOf)) ?? null,
     ...hub,
   };
 }
@@ -86,7 +88,7 @@ export async function anchoringStatus(ctx: StatusContext): Promise<AnchoringStat
  * (`timeoutMs` for the whole answer, the anchors' pages included), and the first failure stops the
  * other — a page never waits longer than one timeout for a hub that is down or does not answer.
  */
-async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<AnchoringStatus, 'restores' | 'hubError' | 'divergence'>> {
+async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<AnchoringStatus, 'hubError' | 'divergence'> & { restores: HubRestore[] | null }> {
   if (!ctx.hubUrl) return { restores: null, hubError: 'this server anchors its own log' };
   const stop = new AbortController();
   const signal = AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs ?? 5000), stop.signal]);
@@ -95,7 +97,7 @@ async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<Anchoring
       fetchHubRestores(ctx.hubUrl, ctx.regionCode, { signal }),
       held ? findDivergence({ db: ctx.db, hubUrl: ctx.hubUrl, regionCode: ctx.regionCode, signal }) : undefined,
     ]);
-    return { restores: restores.map((r) => restoreView(r, ctx.regionCode, ctx.trustList)), ...(divergence ? { divergence } : {}) };
+    return { restores, ...(divergence ? { divergence } : {}) };
   } catch (e) {
     return { restores: null, hubError: isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message };
   } finally {
@@ -103,8 +105,45 @@ async function askHub(ctx: StatusContext, held: boolean): Promise<Pick<Anchoring
   }
 }
 
-/** A declaration the hub lists, checked as `audit verify` checks it: the region's signature and the hub's receipt, against the member list this node holds. */
-function restoreView(r: HubRestore, regionCode: string, trustList: StatusContext['trustList']): RestoreView {
+/**
+ * A declaration the hub lists, checked as `audit verify` checks it (the region's signature and the
+ * hub's receipt, against the member list this node holds), with who declared it from this log.
+ */
+function restoreView(r: HubRestore, { regionCode, trustList }: StatusContext, declarerOf: DeclarerOf | undefined): RestoreView {
   const { summary, problem } = readRestore(r, regionCode, { region: trustList ? keysOfRegion(trustList, regionCode) : undefined, hub: trustList?.hub.keys });
-  return { ...summary, verified: problem === undefined, ...(problem ? { problem } : {}) };
+  return { ...summary, declaredBy: declarerOf?.(summary) ?? null, verified: problem === undefined, ...(problem ? { problem } : {}) };
+}
+
+type DeclarerOf = (declaration: RestoreSummary) => RestoreDeclarer | null;
+
+/**
+ * Who declared each restore, from this log's audit.restore-declared entries (a partial index holds
+ * just those, migration 012) and the staff accounts: the entry that names the declaration's digest,
+ * or — written before the digest was recorded — the one that records the same range.
+ */
+async function declarers(db: Kysely<TongbanDB>): Promise<DeclarerOf> {
+  const rows = await restoreDeclaredEntries(db).execute();
+  const records = rows.map((r) => ({
+    detail: JSON.parse(r.detail ?? '{}') as Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough', number> & { declarationDigest: string }>,
+    declarer: { actorType: r.actor_type, id: r.actor_id, name: r.name, department: r.actor_department, seq: Number(r.seq), at: r.at },
+  }));
+  return (s) => {
+    if (!s.declarationDigest) return null;
+    const named = records.find((r) => r.detail.declarationDigest === s.declarationDigest);
+    const sameRange = () =>
+      records.find((r) => r.detail.declarationDigest === undefined && r.detail.keepThrough === s.keepThrough && r.detail.supersededFrom === s.supersededFrom && r.detail.supersededThrough === s.supersededThrough);
+    return (named ?? sameRange())?.declarer ?? null;
+  };
+}
+
+/** This log's records of the restores it declared, oldest first, each with the declaring account's name. */
+export function restoreDeclaredEntries(db: Kysely<TongbanDB>) {
+  return db
+    .selectFrom('audit_entry')
+    .leftJoin('app_user', (j) => j.onRef('app_user.id', '=', 'audit_entry.actor_id').on('audit_entry.actor_type', '=', 'user'))
+    .select(['audit_entry.seq', 'audit_entry.at', 'audit_entry.actor_type', 'audit_entry.actor_id', 'audit_entry.actor_department', 'audit_entry.detail', 'app_user.name'])
+    // a literal, not a parameter: SQLite uses a partial index only for the very term it was made with
+    .where(sql.ref('audit_entry.action'), '=', sql.lit(RESTORE_DECLARED))
+    .where('audit_entry.outcome', '=', 'ok')
+    .orderBy('audit_entry.seq');
 }

@@ -116,6 +116,7 @@ for (const engine of await engines()) {
       const reason = '磁盘故障,恢复了前一天的备份';
       const asAuditor = await fetch(`${node.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie: auditor, 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
       assert.equal(asAuditor.status, 403, 'an auditor sees, an administrator declares');
+      await node.server.store.db.updateTable('app_user').set({ name: '赵敏' }).where('id', '=', 'js-admin').execute();
       const declared = await fetch(`${node.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify({ reason }) });
       assert.equal(declared.status, 200, await declared.clone().text());
       const resumed = await status();
@@ -129,6 +130,16 @@ for (const engine of await engines()) {
       assert.deepEqual([r.keepThrough, r.supersededFrom, r.supersededThrough, r.superseded, r.reason, r.verified, r.problem], [backup.seq, lost.seq, lost.seq, 1, reason, true, undefined]);
       assert.ok(Date.parse(r.declaredAt) <= Date.parse(r.recordedAt));
       assert.match(r.declarationDigest, /^[0-9a-f]{64}$/);
+      // who declared it: the node's own log records the declaration's digest with the actor, and the
+      // account gives the name
+      const entry = (await node.server.audit.tail(20)).find((e) => e.action === 'audit.restore-declared' && e.outcome === 'ok')!;
+      assert.equal(JSON.parse(entry.detail!).declarationDigest, r.declarationDigest);
+      assert.deepEqual(r.declaredBy, { actorType: 'user', id: 'js-admin', name: '赵敏', department: '江苏大数据中心', seq: entry.seq, at: entry.at });
+      // an entry written before the digest was recorded is found by the range it records
+      const { declarationDigest: _digest, ...undigested } = JSON.parse(entry.detail!) as Record<string, unknown>;
+      await node.server.store.db.updateTable('audit_entry').set({ detail: JSON.stringify(undigested) }).where('seq', '=', entry.seq).execute();
+      assert.deepEqual((await status()).restores![0]!.declaredBy, r.declaredBy);
+      await node.server.store.db.updateTable('audit_entry').set({ detail: entry.detail }).where('seq', '=', entry.seq).execute();
 
       // each declaration checked as `audit verify` checks it (readRestore): the region's signature on
       // it, then the hub's receipt — the first that fails is said. The hub's stored copy is altered here.
@@ -142,7 +153,7 @@ for (const engine of await engines()) {
       };
       await storeCopy(altered(stored.declaration, (d) => (d.payload.reason = '例行维护')), stored.receipt);
       const unsigned = (await status(auditor)).restores![0]!;
-      assert.deepEqual([unsigned.verified, unsigned.problem?.check, unsigned.reason], [false, 'declaration', '例行维护']);
+      assert.deepEqual([unsigned.verified, unsigned.problem?.check, unsigned.reason, unsigned.declaredBy], [false, 'declaration', '例行维护', null], 'not what this node declared');
       assert.match(unsigned.problem!.reason, /^declaration signature does not verify/);
       await storeCopy(stored.declaration, altered(stored.receipt, (d) => (d.payload.superseded = 7)));
       const unreceipted = (await status(auditor)).restores![0]!;

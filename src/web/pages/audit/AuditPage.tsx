@@ -255,10 +255,22 @@ function DeclareRestore({ s, onDeclared }: { s: AnchoringStatus; onDeclared: (r:
   );
 }
 
+/** Who declared a restore, from this node's log: the staff member's name and department. */
+function Declarer({ by }: { by: RestoreView['declaredBy'] }) {
+  const { t } = useTranslation();
+  if (!by) return <span className="muted">{t('audit.declarerNotRecorded')}</span>;
+  return (
+    <>
+      <span className="strong">{by.name ?? t('audit.declarerNoAccount', { id: by.id })}</span>
+      {by.department && <span className="block muted small">{by.department}</span>}
+    </>
+  );
+}
+
 function Restores({ s }: { s: AnchoringStatus }) {
   const { t } = useTranslation();
   const range = useRange();
-  const col = { declaredAt: t('audit.colDeclaredAt'), lost: t('audit.colLost'), reason: t('audit.colReason'), verified: t('audit.colVerified') };
+  const col = { declaredAt: t('audit.colDeclaredAt'), declaredBy: t('audit.colDeclaredBy'), lost: t('audit.colLost'), reason: t('audit.colReason'), verified: t('audit.colVerified') };
   let body: ReactNode;
   if (s.restores === null) {
     body = (
@@ -273,7 +285,7 @@ function Restores({ s }: { s: AnchoringStatus }) {
       <CardTable
         testId="restores-table"
         className="restores-table"
-        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.lost }, { label: col.reason }, { label: col.verified, className: 'col-verify' }]}
+        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.declaredBy, className: 'col-declarer' }, { label: col.lost }, { label: col.reason }, { label: col.verified, className: 'col-verify' }]}
       >
         {[...s.restores].reverse().map((r: RestoreView) => (
           <tr key={`${r.declarationDigest}-${r.supersededFrom}`} data-testid="restore-row" data-keep-through={r.keepThrough} data-superseded={r.superseded} data-verified={String(r.verified)}>
@@ -282,6 +294,9 @@ function Restores({ s }: { s: AnchoringStatus }) {
               <span className="block muted small">
                 {t('audit.recordedAt')} <Time value={r.recordedAt} />
               </span>
+            </td>
+            <td data-label={col.declaredBy} data-testid="restore-declarer">
+              <Declarer by={r.declaredBy} />
             </td>
             <td data-label={col.lost}>
               <span className="strong" data-testid="restore-range">
