@@ -124,7 +124,7 @@ type DeclarerOf = (declaration: RestoreSummary) => RestoreDeclarer | null;
 async function declarers(db: Kysely<TongbanDB>): Promise<DeclarerOf> {
   const rows = await restoreDeclaredEntries(db).execute();
   const records = rows.map((r) => ({
-    detail: JSON.parse(r.detail ?? '{}') as Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough', number> & { declarationDigest: string }>,
+    detail: detailOf(r.detail),
     declarer: { actorType: r.actor_type, id: r.actor_id, name: r.name, department: r.actor_department, seq: Number(r.seq), at: r.at },
   }));
   return (s) => {
@@ -134,6 +134,16 @@ async function declarers(db: Kysely<TongbanDB>): Promise<DeclarerOf> {
       records.find((r) => r.detail.declarationDigest === undefined && r.detail.keepThrough === s.keepThrough && r.detail.supersededFrom === s.supersededFrom && r.detail.supersededThrough === s.supersededThrough);
     return (named ?? sameRange())?.declarer ?? null;
   };
+}
+
+/** What a restore-declared entry records; nothing when its detail does not read (the log was tampered with: `audit verify` says where). */
+function detailOf(text: string | null): Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough', number> & { declarationDigest: string }> {
+  try {
+    const detail: unknown = JSON.parse(text ?? '{}');
+    return detail !== null && typeof detail === 'object' ? detail : {};
+  } catch {
+    return {};
+  }
 }
 
 /** This log's records of the restores it declared, oldest first, each with the declaring account's name. */

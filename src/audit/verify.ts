@@ -253,7 +253,7 @@ function checkRestore(r: HubRestore, regionCode: string, regionKeys: PublicKeyEn
  * and the hub's receipt signed by a hub key and binding it.
  */
 export function readRestore(r: HubRestore, regionCode: string, keys: { region?: readonly PublicKeyEntry[]; hub: readonly PublicKeyEntry[] | undefined }): { summary: RestoreSummary; problem?: RestoreProblem } {
-  const receipt = (r.receipt as { payload?: Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough' | 'superseded', number> & { recordedAt: string; declarationDigest: string }> } | null)?.payload ?? {};
+  const receipt = (r.receipt as { payload?: Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough' | 'superseded', number> & { recordedAt: string }> } | null)?.payload ?? {};
   let declaration: RestoreDeclaration;
   try {
     declaration = checkRestoreShape(r.declaration);

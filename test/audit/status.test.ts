@@ -139,6 +139,9 @@ for (const engine of await engines()) {
       const { declarationDigest: _digest, ...undigested } = JSON.parse(entry.detail!) as Record<string, unknown>;
       await node.server.store.db.updateTable('audit_entry').set({ detail: JSON.stringify(undigested) }).where('seq', '=', entry.seq).execute();
       assert.deepEqual((await status()).restores![0]!.declaredBy, r.declaredBy);
+      // an entry whose detail does not read (the log tampered with: audit verify names it) names nobody, and the page still answers
+      await node.server.store.db.updateTable('audit_entry').set({ detail: '{"keepThrough":' }).where('seq', '=', entry.seq).execute();
+      assert.equal((await status()).restores![0]!.declaredBy, null);
       await node.server.store.db.updateTable('audit_entry').set({ detail: entry.detail }).where('seq', '=', entry.seq).execute();
 
       // each declaration checked as `audit verify` checks it (readRestore): the region's signature on
