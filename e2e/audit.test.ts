@@ -3,9 +3,10 @@
 // backup (the node stopped, the audit rows after a checkpoint deleted, the node started again) and the
 // hub refuses its next checkpoint (red: anchoring held). The auditor sees that, with no form, also on a
 // phone; the administrator reads it in English too, declares the restore with a reason (refused
-// without one), and the page turns green and lists the declaration, as it does for the auditor. With
-// the hub down it turns yellow (retried). A clerk has no entry and is turned away. Screenshots in
-// test-results/ (audit-*).
+// without one), and the page turns green and lists the declaration with who declared it and both its
+// signatures verified, as it does for the auditor. Suspended by the hub, the node is red for that
+// (refused, with what to do); with the hub down it turns yellow (retried). A clerk has no entry and is
+// turned away. Screenshots in test-results/ (audit-*).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -14,6 +15,7 @@ import { activeTabInView, noHorizontalOverflow, recordFailures, screenshot, sign
 import { approveNode, cleanupAll, startHub, startNode, stopAll, type Started } from '../test/helpers/federation.js';
 import { restoreFromBackup, servedEvent as event } from '../test/helpers/audit.js';
 import { createUser, type UserRole } from '../src/identity/index.js';
+import { decideMembership } from '../src/hub/membership.js';
 
 const PASSWORD = 'correct-horse-battery-42';
 
@@ -21,7 +23,7 @@ async function pageState(page: Page, state: string): Promise<void> {
   await page.waitForFunction(`document.querySelector('[data-testid="page-audit"]')?.getAttribute('data-state') === '${state}'`, null, { timeout: 20_000 });
 }
 
-test('审计与存证: anchored (green); restored from an older backup, the hub refuses (red: held); the auditor sees it without the form, the administrator declares the restore with a reason and the page turns green with the declaration listed; zh-CN and en, desktop and phone', async () => {
+test('审计与存证: anchored (green); restored from an older backup, the hub refuses (red: held); the auditor sees it without the form, the administrator declares the restore with a reason and the page turns green with the declaration listed, its declarer named and its signatures verified; suspended (red: refused); zh-CN and en, desktop and phone', async () => {
   let hub: Started | undefined;
   let node: Started | undefined;
   let browser: Browser | undefined;
@@ -133,8 +135,11 @@ test('审计与存证: anchored (green); restored from an older backup, the hub 
     assert.equal(await row.count(), 1);
     assert.equal(await text(page, 'restore-range'), `第 ${lost.seq} 条`, 'the anchor set aside');
     assert.equal(await text(page, 'restore-reason'), reason);
-    assert.match(await row.innerText(), /已验证/);
     assert.match(await row.innerText(), /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}/);
+    // who declared it (the node's own log, the account's name), and both signatures checked as audit verify checks them
+    assert.equal(await text(page, 'restore-declarer'), '赵敏\n江苏省大数据管理中心');
+    assert.equal(await row.getAttribute('data-verified'), 'true');
+    assert.equal(await text(page, 'restore-verified'), '已验证\n本地区的签名与枢纽回执均有效');
     await screenshot(page, 'audit-declared-zh-CN.png');
     // recorded in the node's log with who declared it and why
     const declared = (await node.server.audit.tail(20)).find((e) => e.action === 'audit.restore-declared')!;
@@ -144,6 +149,21 @@ test('审计与存证: anchored (green); restored from an older backup, the hub 
     await auditor.getByTestId('refresh').click();
     await pageState(auditor, 'anchored');
     assert.equal(await text(auditor, 'restore-reason'), reason);
+    assert.equal(await text(auditor, 'restore-declarer'), '赵敏\n江苏省大数据管理中心');
+    // a receipt that no longer verifies (the hub's stored copy altered here) is marked, with why
+    const hubDb = hub.server.store.db;
+    const stored = await hubDb.selectFrom('hub_audit_restore').select(['id', 'receipt']).executeTakeFirstOrThrow();
+    const altered = JSON.parse(stored.receipt) as { payload: { superseded: number } };
+    altered.payload.superseded = 7;
+    await hubDb.updateTable('hub_audit_restore').set({ receipt: JSON.stringify(altered) }).where('id', '=', stored.id).execute();
+    await auditor.getByTestId('refresh').click();
+    await auditor.waitForFunction(`document.querySelector('[data-testid="restore-row"]')?.getAttribute('data-verified') === 'false'`);
+    assert.equal(await text(auditor, 'restore-verified'), '未通过验证\n枢纽回执无法验证\nrestore receipt does not verify');
+    assert.equal(await auditor.getByTestId('restore-problem').getAttribute('data-check'), 'receipt');
+    await screenshot(auditor, 'audit-not-verified-zh-CN.png');
+    await hubDb.updateTable('hub_audit_restore').set({ receipt: stored.receipt }).where('id', '=', stored.id).execute();
+    await auditor.getByTestId('refresh').click();
+    await auditor.waitForFunction(`document.querySelector('[data-testid="restore-row"]')?.getAttribute('data-verified') === 'true'`);
     await phone.reload();
     await pageState(phone, 'anchored');
     await noHorizontalOverflow(phone);
@@ -151,17 +171,37 @@ test('审计与存证: anchored (green); restored from an older backup, the hub 
     await switchLang(phone, 'en');
     assert.match(await text(phone, 'audit-state'), /^The hub vouches for this audit log/);
     assert.match(await text(phone, 'audit-restores'), new RegExp(`seq ${lost.seq}[\\s\\S]*1 anchor; kept up to seq ${backup.seq}`));
+    assert.match(await text(phone, 'restore-verified'), /^Verified\s+the region's signature and the hub's receipt both verify$/);
     await noHorizontalOverflow(phone);
     await screenshot(phone, 'audit-declared-390-en.png');
 
+    /** A new checkpoint, whose anchoring meets `code`; the auditor's page, refreshed, is in `state` for that code. */
+    const nextCheckpointMeets = async (i: number, code: string, state: string) => {
+      await node!.server.audit.append(event(i));
+      await node!.server.audit.checkpointNow();
+      assert.match((await node!.server.audit.anchorPending()).error ?? '', new RegExp(`^${code}`));
+      await auditor.getByTestId('refresh').click();
+      await pageState(auditor, state);
+      assert.equal(await auditor.getByTestId('audit-state').getAttribute('data-code'), code);
+    };
+
+    // the hub suspends the node: red again, but not for a restore — the membership, and what to do about it
+    await decideMembership(hub.server.store.db, '320000', 'suspend', 'test', '核查中');
+    await nextCheckpointMeets(16, 'E_FORBIDDEN', 'refused');
+    assert.match(await text(auditor, 'audit-state'), /^存证受阻:枢纽拒绝为本节点存证[\s\S]*本节点的成员资格目前未获批准或已被暂停[\s\S]*1 个检查点在本地等待,每轮重试/);
+    assert.match(await text(auditor, 'refused-todo'), /^处理办法: 请联系国家枢纽运维方/);
+    assert.match(await text(auditor, 'tile-pending'), /待存证检查点\s+1\s+被枢纽拒绝,待处理/);
+    assert.match(await text(auditor, 'audit-last-error'), /^E_FORBIDDEN\s+hub answered 403 E_FORBIDDEN region 320000 is suspended/);
+    assert.equal(await auditor.getByTestId('declare-restore').count(), 0);
+    await screenshot(auditor, 'audit-refused-zh-CN.png');
+    await decideMembership(hub.server.store.db, '320000', 'reinstate', 'test');
+    assert.equal((await node.server.audit.anchorPending()).pending, 0);
+    await auditor.getByTestId('refresh').click();
+    await pageState(auditor, 'anchored');
+
     // the hub goes down: yellow, the waiting checkpoint is retried, and the declarations cannot be asked for
     await hub.server.close();
-    await node.server.audit.append(event(16));
-    await node.server.audit.checkpointNow();
-    assert.match((await node.server.audit.anchorPending()).error ?? '', /^E_HUB_UNAVAILABLE/);
-    await auditor.getByTestId('refresh').click();
-    await pageState(auditor, 'pending');
-    assert.equal(await auditor.getByTestId('audit-state').getAttribute('data-code'), 'E_HUB_UNAVAILABLE');
+    await nextCheckpointMeets(17, 'E_HUB_UNAVAILABLE', 'pending');
     assert.match(await text(auditor, 'audit-state'), /^1 个检查点等待枢纽存证[\s\S]*暂时无法连接国家枢纽\(最近一次尝试:\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\),将自动重试。[\s\S]*无需操作/);
     assert.match(await text(auditor, 'tile-pending'), /待存证检查点\s+1\s+将自动重试/);
     assert.match(await text(auditor, 'restores-unavailable'), /^暂时无法向国家枢纽查询恢复声明:E_HUB_UNAVAILABLE/);

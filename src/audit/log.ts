@@ -9,17 +9,17 @@
 
 import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { TongbanError, isTongbanError } from '../core/errors.js';
+import { ERRORS, TongbanError, isTongbanError, type ErrorCode } from '../core/errors.js';
 import { maskIdNumber } from '../core/mask.js';
 import { nowIso } from '../core/time.js';
 import type { Signer } from '../core/signed-document.js';
-import type { PublicKeyEntry } from '../federation/documents.js';
+import type { TrustListPayload } from '../federation/documents.js';
 import type { TongbanDB } from '../store/schema.js';
 import { isDataRefusal } from '../store/db.js';
 import { ENTRY_FIELDS, chainEntries, type AuditAlgorithm, type AuditEntryRecord } from './chain.js';
 import { prepareQuery, prepareRows, type Param } from '../store/prepared.js';
 import { anchorProblem, buildCheckpoint, type Checkpoint } from './documents.js';
-import { declareRestore, type RestoreResult } from './restore.js';
+import { RESTORE_DECLARED, declareRestore, type RestoreResult } from './restore.js';
 import { hubPostJson } from './verify.js';
 import { anchoringStatus } from './status.js';
 import type { AnchoringStatus } from './status-types.js';
@@ -28,8 +28,8 @@ import { prepareEntry, subjectRefOf, type AuditEvent, type PreparedEntry } from 
 export interface AnchorTarget {
   /** the hub's base URL */
   hubUrl: () => string | undefined;
-  /** the hub keys a countersignature may be made with (from the verified member list); undefined until known */
-  hubKeys: () => readonly PublicKeyEntry[] | undefined;
+  /** the verified member list: a countersignature is made with one of its hub keys, a restore declaration with one of the region's; undefined until known */
+  trustList: () => Pick<TrustListPayload, 'members' | 'hub'> | undefined;
   timeoutMs?: number;
 }
 
@@ -63,7 +63,10 @@ export interface CheckpointInfo {
   createdAt: string;
   anchored: boolean;
   anchoredAt: string | null;
+  /** what the last failed attempt to anchor it met */
   lastError: string | null;
+  /** its code: the hub's refusal, or E_HUB_UNAVAILABLE */
+  lastErrorCode: string | null;
   document: Checkpoint;
 }
 
@@ -358,12 +361,23 @@ export class AuditLog {
     // another replica may have checkpointed the same seq a moment ago: keep theirs
     await db
       .insertInto('audit_checkpoint')
-      .values({ seq, head_hash: last.hash, entry_count: seq, created_at: createdAt, document: JSON.stringify(doc), countersignature: null, anchored_at: null, last_attempt_at: null, last_error: null })
+      .values({
+        seq,
+        head_hash: last.hash,
+        entry_count: seq,
+        created_at: createdAt,
+        document: JSON.stringify(doc),
+        countersignature: null,
+        anchored_at: null,
+        last_attempt_at: null,
+        last_error: null,
+        last_error_code: null,
+      })
       .onConflict((oc) => oc.column('seq').doNothing())
       .execute();
     this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq ?? 0, seq);
     this.opts.logger?.debug({ seq }, 'audit checkpoint');
-    return { seq, headHash: last.hash, createdAt, anchored: false, anchoredAt: null, lastError: null, document: doc };
+    return { seq, headHash: last.hash, createdAt, anchored: false, anchoredAt: null, lastError: null, lastErrorCode: null, document: doc };
   }
 
   /**
@@ -383,7 +397,7 @@ export class AuditLog {
     const pendingRows = await db.selectFrom('audit_checkpoint').select(['seq', 'document']).where('countersignature', 'is', null).orderBy('seq').execute();
     if (!target || pendingRows.length === 0) return { anchored: 0, pending: pendingRows.length };
     const hubUrl = target.hubUrl();
-    const hubKeys = target.hubKeys();
+    const hubKeys = target.trustList()?.hub.keys;
     if (!hubUrl || !hubKeys?.length) return { anchored: 0, pending: pendingRows.length, error: 'no verified member list yet (hub key unknown)' };
     let anchored = 0;
     for (const row of pendingRows) {
@@ -403,14 +417,17 @@ export class AuditLog {
         if (problem) throw new TongbanError('E_SIGNATURE', problem);
         await db
           .updateTable('audit_checkpoint')
-          .set({ countersignature: JSON.stringify(anchor), anchored_at: at, last_attempt_at: at, last_error: null })
+          .set({ countersignature: JSON.stringify(anchor), anchored_at: at, last_attempt_at: at, last_error: null, last_error_code: null })
           .where('seq', '=', Number(row.seq))
           .execute();
         anchored++;
       } catch (e) {
-        error = isTongbanError(e) ? `${e.code}: ${e.detail ?? ''}`.trim() : (e as Error).message;
-        await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: error }).where('seq', '=', Number(row.seq)).execute();
-        if (!isTongbanError(e) || e.code !== 'E_CONFLICT') this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
+        // the code as data (the status page's state follows it), the words beside it
+        const code: ErrorCode = isTongbanError(e) ? e.code : 'E_INTERNAL';
+        const detail = isTongbanError(e) ? (e.detail ?? ERRORS[code].en) : (e as Error).message;
+        error = `${code}: ${detail}`;
+        await db.updateTable('audit_checkpoint').set({ last_attempt_at: at, last_error: detail, last_error_code: code }).where('seq', '=', Number(row.seq)).execute();
+        if (code !== 'E_CONFLICT') this.opts.logger?.warn({ seq: Number(row.seq), err: error }, 'audit checkpoint not anchored; will retry');
         // a conflict does not pass by itself (a log restored behind the hub's anchors): later
         // checkpoints wait behind this one until an operator acts
         else this.opts.logger?.error({ seq: Number(row.seq), err: error }, 'the hub refused an audit checkpoint; anchoring is held until this is resolved (docs/OPERATIONS.md, "Backups")');
@@ -423,17 +440,18 @@ export class AuditLog {
   /**
    * After a restore from an older backup (the hub refuses this log's checkpoints: it anchors entries
    * the log no longer holds): declares the lost history to the hub (restore.ts), records the
-   * declaration in this log, and anchors what waited. Who declares it, and why, is in the entry.
+   * declaration in this log, and anchors what waited. Who declares it, and why, is in the entry, with
+   * the declaration's digest.
    */
   async declareRestore(reason: string, actor: AuditEvent['actor']): Promise<RestoreResult & { anchoring: AnchorRound }> {
     const target = this.opts.anchor;
     const hubUrl = target?.hubUrl();
-    const hubKeys = target?.hubKeys();
+    const hubKeys = target?.trustList()?.hub.keys;
     if (!target || !hubUrl || !hubKeys?.length) throw new TongbanError('E_HUB_UNAVAILABLE', 'no verified member list yet (hub key unknown)');
     await this.anchoring?.catch(() => undefined);
     const event = (outcome: AuditEvent['outcome'], detail: Record<string, string | number>, errorCode?: string): AuditEvent => ({
       category: 'security',
-      action: 'audit.restore-declared',
+      action: RESTORE_DECLARED,
       actor,
       outcome,
       ...(errorCode ? { errorCode } : {}),
@@ -450,7 +468,10 @@ export class AuditLog {
       throw e;
     }
     const r = result.receipt.payload;
-    await this.append(event('ok', { keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough, superseded: r.superseded }));
+    // the declaration's digest names it: the status page finds who declared each one by it
+    await this.append(
+      event('ok', { keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough, superseded: r.superseded, declarationDigest: r.declarationDigest }),
+    );
     this.opts.logger?.warn({ keepThrough: r.keepThrough, supersededFrom: r.supersededFrom, supersededThrough: r.supersededThrough }, 'restore declared: the hub set the lost history aside; anchoring resumes');
     return { ...result, anchoring: await this.anchorPending() };
   }
@@ -478,6 +499,7 @@ export class AuditLog {
       anchored: r.countersignature !== null,
       anchoredAt: r.anchored_at,
       lastError: r.last_error,
+      lastErrorCode: r.last_error_code,
       document: JSON.parse(r.document) as Checkpoint,
     }));
   }
@@ -489,7 +511,7 @@ export class AuditLog {
       regionCode: this.opts.regionCode,
       policy: { everyEntries: this.every, everySeconds: this.seconds },
       hubUrl: this.opts.anchor?.hubUrl(),
-      hubKeys: this.opts.anchor?.hubKeys(),
+      trustList: this.opts.anchor?.trustList(),
       ...opts,
     });
   }

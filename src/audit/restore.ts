@@ -15,6 +15,9 @@ import type { Divergence } from './status-types.js';
 
 export type { Divergence };
 
+/** The action of the entry a node's log records a restore declaration with: who declared it, why, the range, and the declaration's digest (entries written before the digest was recorded lack it). */
+export const RESTORE_DECLARED = 'audit.restore-declared';
+
 export interface RestoreContext {
   db: Kysely<TongbanDB>;
   signer: Signer;
@@ -35,12 +38,13 @@ export interface RestoreResult {
  * Compares the hub's anchors with this log, from the last checkpoint the log itself holds a
  * countersignature for (the hub anchored it, and the log still has it) onwards.
  */
-export async function findDivergence(ctx: Pick<RestoreContext, 'db' | 'hubUrl' | 'regionCode' | 'timeoutMs'>): Promise<Divergence> {
+export async function findDivergence(ctx: Pick<RestoreContext, 'db' | 'hubUrl' | 'regionCode' | 'timeoutMs'> & { signal?: AbortSignal }): Promise<Divergence> {
   const known = await ctx.db.selectFrom('audit_checkpoint').select(['seq', 'head_hash']).where('countersignature', 'is not', null).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let keepThrough = known ? Number(known.seq) : 0;
   let keepHeadHash = known?.head_hash ?? null;
   const after: HubAnchor[] = [];
-  for await (const a of hubAnchorPages(ctx.hubUrl, ctx.regionCode, { after: keepThrough, ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}) })) after.push(a);
+  const limit = { ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  for await (const a of hubAnchorPages(ctx.hubUrl, ctx.regionCode, { after: keepThrough, ...limit })) after.push(a);
   const local = await entryHashes(ctx.db, after.map((a) => a.seq));
   let lost = 0;
   for (const a of after) {

@@ -30,7 +30,10 @@ export interface AuditCheckpointTable {
   countersignature: string | null;
   anchored_at: string | null;
   last_attempt_at: string | null;
+  /** what the last failed attempt to anchor it met, in words (the hub's answer) */
   last_error: string | null;
+  /** its code (migration 011): the hub's refusal, or E_HUB_UNAVAILABLE; null when none was recorded */
+  last_error_code: string | null;
 }
 
 /** Hub: the checkpoints members have anchored. One head per (region_code, seq), forever. */

@@ -15,8 +15,9 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const StatusView = Type.Object({
   regionCode: Type.String(),
-  state: Type.Union([Type.Literal('anchored'), Type.Literal('pending'), Type.Literal('held')], {
-    description: 'anchored: every checkpoint countersigned; pending: some wait and are retried; held: the hub refused one (E_CONFLICT) and the rest wait behind it',
+  state: Type.Union([Type.Literal('anchored'), Type.Literal('pending'), Type.Literal('held'), Type.Literal('refused')], {
+    description:
+      'anchored: every checkpoint countersigned; pending: some wait and are retried (the hub unreachable, or not sent yet); held: the hub refused one because the log went back (E_CONFLICT) and the rest wait behind it until a restore is declared; refused: the hub refused one for another reason (errorCode: E_FORBIDDEN while the membership is not approved, E_NOT_TRUSTED, E_CLOCK_SKEW…), retried until that is put right',
   }),
   held: Type.Boolean({ description: 'a refusal holds anchoring back until an administrator declares the restore' }),
   head: Type.Object({ seq: Type.Integer(), at: Nullable(Type.String()) }, { description: 'the last entry of the log' }),
@@ -29,8 +30,12 @@ const StatusView = Type.Object({
       seq: Type.Integer(),
       createdAt: Type.String(),
       lastAttemptAt: Nullable(Type.String()),
-      lastError: Nullable(Type.String()),
-      errorCode: Nullable(Type.String({ description: 'E_HUB_UNAVAILABLE: the hub could not be reached, retried; E_CONFLICT: refused, anchoring is held' })),
+      lastError: Nullable(Type.String({ description: "what the last attempt met: the hub's answer" })),
+      errorCode: Nullable(
+        Type.String({
+          description: 'the code of that answer: E_HUB_UNAVAILABLE (unreachable, retried: pending); E_CONFLICT (the log went back: held); any other (refused); null: not sent yet, or not recorded (pending)',
+        }),
+      ),
     }),
   ),
   divergence: Type.Optional(
@@ -54,7 +59,30 @@ const StatusView = Type.Object({
         supersededThrough: Type.Integer(),
         superseded: Type.Integer(),
         reason: Type.String(),
-        receiptVerified: Type.Boolean(),
+        declarationDigest: Type.String({ description: "the signed declaration's digest (the receipt's declarationDigest); '' when it is malformed" }),
+        declaredBy: Nullable(
+          Type.Object(
+            {
+              actorType: Type.String(),
+              id: Type.String({ description: "the staff member's login name" }),
+              name: Nullable(Type.String({ description: "their name from this node's accounts; null when the account is gone" })),
+              department: Nullable(Type.String({ description: 'their department as the entry records it' })),
+              seq: Type.Integer({ description: "the entry in this node's log" }),
+              at: Type.String(),
+            },
+            { description: "who declared it, from this node's own log (its audit.restore-declared entry); null when the log holds no record of it" },
+          ),
+        ),
+        verified: Type.Boolean({ description: "the region's signature on the declaration and the hub's receipt both verify against this node's member list (as tongban audit verify checks them)" }),
+        problem: Type.Optional(
+          Type.Object(
+            {
+              check: Type.Union([Type.Literal('shape'), Type.Literal('region'), Type.Literal('declaration'), Type.Literal('hub-keys'), Type.Literal('receipt')]),
+              reason: Type.String(),
+            },
+            { description: "when not verified, the first check it fails: shape (malformed), region (another region's), declaration (the region's signature), hub-keys (not known yet), receipt (the hub's)" },
+          ),
+        ),
       }),
       { description: "this region's restore declarations as the hub holds them, oldest first; null when the hub could not be asked" },
     ),

@@ -7,9 +7,20 @@ import { ERRORS, TongbanError, type ErrorCode } from '../core/errors.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { PublicKeyEntry, TrustListPayload } from '../federation/documents.js';
 import { ChainVerifier, firstOf, isAuditAlgorithm, type AuditAlgorithm, type ChainProblem } from './chain.js';
-import { anchorProblem, checkCheckpointShape, checkRestoreShape, memberSignatureProblem, keysOfRegion, restoreReceiptProblem, type Anchor, type Checkpoint } from './documents.js';
+import {
+  anchorProblem,
+  checkCheckpointShape,
+  checkRestoreShape,
+  memberSignatureProblem,
+  keysOfRegion,
+  restoreDigest,
+  restoreReceiptProblem,
+  type Anchor,
+  type Checkpoint,
+  type RestoreDeclaration,
+} from './documents.js';
 import { normaliseEntry } from './log.js';
-import type { RestoreSummary } from './status-types.js';
+import type { RestoreProblem, RestoreSummary } from './status-types.js';
 
 /** One anchor as the hub serves it (GET /api/hub/audit/anchors/{regionCode}). */
 export interface HubAnchor {
@@ -27,7 +38,7 @@ export interface HubRestore {
   superseded: Array<{ seq: number; headHash: string; receivedAt: string }>;
 }
 
-export type { RestoreSummary };
+export type { RestoreProblem, RestoreSummary };
 
 export interface VerifyOptions {
   /** the region whose log this is (the hub: 000000) */
@@ -227,28 +238,40 @@ export async function verifyAuditLog(db: Kysely<TongbanDB>, opts: VerifyOptions)
 
 /** A restore declaration the hub served: signed by the region, receipted by the hub. A bad one is a problem at its first superseded seq. */
 function checkRestore(r: HubRestore, regionCode: string, regionKeys: PublicKeyEntry[], hubKeys: readonly PublicKeyEntry[], problems: ChainProblem[]): RestoreSummary | undefined {
-  let read: ReturnType<typeof readRestore>;
-  try {
-    read = readRestore(r, regionCode, { region: regionKeys, hub: hubKeys });
-  } catch (e) {
-    problems.push({ seq: r.superseded[0]?.seq ?? 0, reason: `restore declaration: ${(e as Error).message}` });
-    return undefined;
-  }
-  if (read.problem === undefined) return read.summary;
-  problems.push({ seq: read.summary.keepThrough + 1, reason: `restore declaration after seq ${read.summary.keepThrough}: ${read.problem}` });
+  const { summary, problem } = readRestore(r, regionCode, { region: regionKeys, hub: hubKeys });
+  if (problem === undefined) return summary;
+  if (problem.check === 'shape') problems.push({ seq: r.superseded[0]?.seq ?? 0, reason: `restore declaration: ${problem.reason}` });
+  else problems.push({ seq: summary.keepThrough + 1, reason: `restore declaration after seq ${summary.keepThrough}: ${problem.reason}` });
   return undefined;
 }
 
 /**
  * A restore declaration as the hub serves it: what it declares (from the declaration, and the range
- * the hub's receipt says it set aside), and why it does not check out — for another region, the
- * region's signature (when its keys are given), the hub's receipt. Throws E_INVALID_REQUEST when the
- * declaration itself is malformed.
+ * the hub's receipt says it set aside), and the first check it fails — the one rule for `audit
+ * verify` and the console's status page: a well-formed declaration (else what the summary has comes
+ * from the receipt alone), for this region, signed by one of the region's keys (when they are given),
+ * and the hub's receipt signed by a hub key and binding it.
  */
-export function readRestore(r: HubRestore, regionCode: string, keys: { region?: readonly PublicKeyEntry[]; hub: readonly PublicKeyEntry[] | undefined }): { summary: RestoreSummary; problem?: string } {
-  const declaration = checkRestoreShape(r.declaration);
+export function readRestore(r: HubRestore, regionCode: string, keys: { region?: readonly PublicKeyEntry[]; hub: readonly PublicKeyEntry[] | undefined }): { summary: RestoreSummary; problem?: RestoreProblem } {
+  const receipt = (r.receipt as { payload?: Partial<Record<'keepThrough' | 'supersededFrom' | 'supersededThrough' | 'superseded', number> & { recordedAt: string }> } | null)?.payload ?? {};
+  let declaration: RestoreDeclaration;
+  try {
+    declaration = checkRestoreShape(r.declaration);
+  } catch (e) {
+    const keepThrough = receipt.keepThrough ?? 0;
+    const summary: RestoreSummary = {
+      declaredAt: '',
+      recordedAt: receipt.recordedAt ?? '',
+      keepThrough,
+      supersededFrom: receipt.supersededFrom ?? keepThrough + 1,
+      supersededThrough: receipt.supersededThrough ?? 0,
+      superseded: receipt.superseded ?? r.superseded.length,
+      reason: '',
+      declarationDigest: '',
+    };
+    return { summary, problem: { check: 'shape', reason: (e as Error).message } };
+  }
   const d = declaration.payload;
-  const receipt = (r.receipt as { payload?: Partial<Record<'supersededFrom' | 'supersededThrough' | 'superseded', number> & { recordedAt: string }> } | null)?.payload ?? {};
   const summary: RestoreSummary = {
     declaredAt: d.at,
     recordedAt: receipt.recordedAt ?? '',
@@ -257,11 +280,16 @@ export function readRestore(r: HubRestore, regionCode: string, keys: { region?: 
     supersededThrough: receipt.supersededThrough ?? d.supersededThrough,
     superseded: receipt.superseded ?? r.superseded.length,
     reason: d.reason,
+    declarationDigest: restoreDigest(declaration),
   };
-  const problem =
-    (d.regionCode !== regionCode ? `for region ${d.regionCode}` : undefined) ??
-    (keys.region ? prefixed('declaration ', memberSignatureProblem(declaration, keys.region)) : undefined) ??
-    (keys.hub ? restoreReceiptProblem(r.receipt, declaration, keys.hub) : 'the hub keys are not known yet');
+  const problem = ((): RestoreProblem | undefined => {
+    if (d.regionCode !== regionCode) return { check: 'region', reason: `for region ${d.regionCode}` };
+    const signature = keys.region ? memberSignatureProblem(declaration, keys.region) : undefined;
+    if (signature !== undefined) return { check: 'declaration', reason: `declaration ${signature}` };
+    if (!keys.hub) return { check: 'hub-keys', reason: 'the hub keys are not known yet' };
+    const receiptProblem = restoreReceiptProblem(r.receipt, declaration, keys.hub);
+    return receiptProblem === undefined ? undefined : { check: 'receipt', reason: receiptProblem };
+  })();
   return { summary, ...(problem === undefined ? {} : { problem }) };
 }
 
@@ -295,9 +323,18 @@ export async function entryHashes(db: Kysely<TongbanDB>, seqs: number[]): Promis
   return out;
 }
 
+/**
+ * How long a call to the hub may take: its own timeout (default 10 s), or a signal several calls share
+ * — one deadline for all of them, however many pages they read.
+ */
+export interface HubCallLimit {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /** GETs a hub endpoint's JSON. Throws E_HUB_UNAVAILABLE when the hub cannot be reached or does not answer 2xx. */
-export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unknown> {
-  const res = await hubFetch(url, {}, timeoutMs);
+export async function hubGetJson(url: string, limit: HubCallLimit = {}): Promise<unknown> {
+  const res = await hubFetch(url, {}, limit);
   if (!res.ok) throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -308,7 +345,7 @@ export async function hubGetJson(url: string, timeoutMs = 10_000): Promise<unkno
  * E_HUB_UNAVAILABLE: worth retrying.
  */
 export async function hubPostJson(url: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
-  const res = await hubFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, timeoutMs);
+  const res = await hubFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, { timeoutMs });
   const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; detail?: string } };
   if (res.ok) return answer;
   const hubCode = answer.error?.code;
@@ -316,20 +353,24 @@ export async function hubPostJson(url: string, body: unknown, timeoutMs = 10_000
   throw new TongbanError(code, `hub answered ${res.status} ${hubCode ?? ''} ${answer.error?.detail ?? ''}`.trim());
 }
 
-async function hubFetch(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+async function hubFetch(url: string, init: RequestInit, limit: HubCallLimit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    return await fetch(url, { ...init, signal: limit.signal ?? AbortSignal.timeout(limit.timeoutMs ?? 10_000) });
   } catch (e) {
     const err = e as { name?: string; cause?: { code?: string }; message?: string };
     throw new TongbanError('E_HUB_UNAVAILABLE', `${url}: ${err.name === 'TimeoutError' ? 'timed out' : (err.cause?.code ?? err.message)}`);
   }
 }
 
-/** The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read. Throws E_HUB_UNAVAILABLE. */
-export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: { timeoutMs?: number; after?: number } = {}): AsyncGenerator<HubAnchor> {
-  let after = opts.after ?? 0;
+/**
+ * The anchors the hub holds for a region (after a seq), fetched a page at a time as they are read
+ * (each page within `timeoutMs`, or all of them before `signal` aborts). Throws E_HUB_UNAVAILABLE.
+ */
+export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: HubCallLimit & { after?: number } = {}): AsyncGenerator<HubAnchor> {
+  const { after: from, ...limit } = opts;
+  let after = from ?? 0;
   for (;;) {
-    const body = (await hubGetJson(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, opts.timeoutMs)) as { anchors: HubAnchor[]; next?: number };
+    const body = (await hubGetJson(`${hubUrl}/api/hub/audit/anchors/${regionCode}?after=${after}`, limit)) as { anchors: HubAnchor[]; next?: number };
     yield* body.anchors;
     if (body.next === undefined || body.anchors.length === 0) return;
     after = body.next;
@@ -337,12 +378,12 @@ export async function* hubAnchorPages(hubUrl: string, regionCode: string, opts: 
 }
 
 /** A region's restore declarations as the hub holds them (PROTOCOL §6.6), oldest first; not verified here. Throws E_HUB_UNAVAILABLE. */
-export async function fetchHubRestores(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubRestore[]> {
-  return ((await hubGetJson(`${hubUrl}/api/hub/audit/restores/${regionCode}`, opts.timeoutMs)) as { restores: HubRestore[] }).restores;
+export async function fetchHubRestores(hubUrl: string, regionCode: string, limit: HubCallLimit = {}): Promise<HubRestore[]> {
+  return ((await hubGetJson(`${hubUrl}/api/hub/audit/restores/${regionCode}`, limit)) as { restores: HubRestore[] }).restores;
 }
 
 /** Fetches every anchor the hub holds for a region (a few, in tests and tools; verification streams them). */
-export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: { timeoutMs?: number } = {}): Promise<HubAnchor[]> {
+export async function fetchHubAnchors(hubUrl: string, regionCode: string, opts: HubCallLimit = {}): Promise<HubAnchor[]> {
   const out: HubAnchor[] = [];
   for await (const a of hubAnchorPages(hubUrl, regionCode, opts)) out.push(a);
   return out;

@@ -96,7 +96,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       ...(cfg.role === 'node'
         ? {
             subjectKey: loadOrCreateSubjectKey(cfg.dataDir),
-            anchor: { hubUrl: () => cfg.hub?.url, hubKeys: () => federation?.current.trustList?.hub.keys },
+            anchor: { hubUrl: () => cfg.hub?.url, trustList: () => federation?.current.trustList ?? undefined },
           }
         : {}),
     });

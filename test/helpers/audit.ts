@@ -1,5 +1,7 @@
 // Audit-log fixtures shared by the audit tests and the console's browser test: an exchange event
-// about a citizen, and a node whose database is restored from an older backup.
+// about a citizen, a node whose database is restored from an older backup, and a gate in front of the
+// hub that sees how a node asks it.
+import { createServer } from 'node:http';
 import type { AuditEvent } from '../../src/audit/index.js';
 import { openDatabase, type Engine } from '../../src/store/db.js';
 import type { TongbanDB } from '../../src/store/schema.js';
@@ -36,4 +38,50 @@ export async function restoreFromBackup(engine: Engine, hub: { url: string; keyI
   const restored = await startNode(engine, hub, node.config.region, { database, dataDir, suite: node.config.suite, port: node.server.port });
   await restored.server.federation!.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
   return restored;
+}
+
+export interface HubGate {
+  url: string;
+  /** the path and query of every request it received, in order */
+  paths: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * An address in front of a real hub that records every request and either passes them on once
+ * `together` of them are waiting at the same time (a caller asking one after the other waits for an
+ * answer that never comes), then every later one at once; or never answers at all: a hub that hangs.
+ */
+export async function hubGate(hubUrl: string, mode: { together: number } | 'hang'): Promise<HubGate> {
+  const paths: string[] = [];
+  const waiting: Array<() => Promise<void>> = [];
+  let open = false;
+  const server = createServer((req, res) => {
+    paths.push(req.url ?? '');
+    if (mode === 'hang') return;
+    const forward = async () => {
+      try {
+        const upstream = await fetch(`${hubUrl}${req.url}`);
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+      } catch {
+        res.writeHead(502).end();
+      }
+    };
+    if (open) return void forward();
+    waiting.push(forward);
+    if (waiting.length >= mode.together) {
+      open = true;
+      for (const go of waiting.splice(0)) void go();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    paths,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { engines, freshDatabase } from '../helpers/engines.js';
 import { openDatabase, migrateToLatest, parseDatabaseUrl, type TongbanDB } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { restoreDeclaredEntries } from '../../src/audit/status.js';
 
 for (const engine of await engines()) {
   test(`${engine}: migrations create every table and a second run is a no-op`, async () => {
@@ -42,6 +43,15 @@ for (const engine of await engines()) {
       } else {
         const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'audit_checkpoint_pending' and schemaname = current_schema()`.execute(store.db);
         assert.match(idx.rows[0]?.indexdef ?? '', /WHERE \(countersignature IS NULL\)/);
+      }
+      // the status page finds the restore declarations in the log through a partial index, not the whole log
+      if (engine === 'sqlite') {
+        const { sql: text, parameters } = restoreDeclaredEntries(store.db).compile();
+        const plan = await store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, [...parameters]));
+        assert.match(plan.rows.map((r) => r.detail).join(' | '), /SCAN audit_entry USING INDEX audit_entry_restore_declared/);
+      } else {
+        const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'audit_entry_restore_declared' and schemaname = current_schema()`.execute(store.db);
+        assert.match(idx.rows[0]?.indexdef ?? '', /WHERE \(\(action\)::text = 'audit\.restore-declared'::text\)/);
       }
       const count = await sql<{ n: number }>`select count(*) as n from tongban_migration`.execute(store.db);
       assert.equal(Number(count.rows[0]!.n), Object.keys(MIGRATIONS).length);

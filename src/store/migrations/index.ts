@@ -11,6 +11,8 @@ import { pendingCheckpointsMigration } from '../../audit/migration-pending-check
 import { conversationLeasesMigration } from '../../exchange/migration-conversation-leases.js';
 import { memberChangesMigration } from '../../hub/migration-member-changes.js';
 import { auditRestoresMigration } from '../../audit/migration-restores.js';
+import { checkpointErrorCodeMigration } from '../../audit/migration-error-code.js';
+import { restoreDeclaredIndexMigration } from '../../audit/migration-restore-declared.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -23,4 +25,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_exchange_conversation_leases': conversationLeasesMigration,
   '009_hub_member_changes': memberChangesMigration,
   '010_hub_audit_restores': auditRestoresMigration,
+  '011_audit_checkpoint_error_code': checkpointErrorCodeMigration,
+  '012_audit_restore_declared_index': restoreDeclaredIndexMigration,
 };

@@ -5,7 +5,7 @@
 import { call, formatError, isRecord } from '../api';
 
 // the server's own types (types only: nothing of the server reaches the bundle)
-export type { AnchoringState, AnchoringStatus, RestoreView } from '../../audit/status-types.js';
+export type { AnchoringState, AnchoringStatus, RestoreProblem, RestoreView } from '../../audit/status-types.js';
 import type { AnchoringStatus } from '../../audit/status-types.js';
 
 export interface RestoreDeclared {

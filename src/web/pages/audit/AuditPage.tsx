@@ -3,13 +3,16 @@
 // is anchored; yellow while some wait (the hub unreachable: retried); red when the hub refused one
 // because the log went back below what it anchored (a restore from an older backup) — then, for
 // administrators, the restore declaration (POST /api/admin/audit/restore) with its reason and
-// consequence. The region's declarations as the hub lists them, for both roles. Refreshes every 15 s.
+// consequence; red too when the hub refused one for another reason (E_FORBIDDEN: the membership is not
+// approved; …), with what to do. The region's declarations as the hub lists them, for both roles.
+// Refreshes every 15 s.
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ParseKeys } from 'i18next';
 import { ApiError } from '../../api';
 import { declareRestore, fetchAuditStatus } from '../../audit/api';
-import type { AnchoringState, AnchoringStatus, RestoreDeclared, RestoreView } from '../../audit/api';
+import type { AnchoringState, AnchoringStatus, RestoreDeclared, RestoreProblem, RestoreView } from '../../audit/api';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, Loading, ReasonForm, RefreshFailed, Tag, Tile, Time } from '../../components/ui';
 import { formatDateTime } from '../../format';
@@ -21,7 +24,23 @@ import { PageHeader } from '../shared';
 export const AUDIT_POLL_MS = 15_000;
 const MAX_REASON = 500;
 
-const STATE_TONE: Record<AnchoringState, 'ok' | 'warn' | 'error'> = { anchored: 'ok', pending: 'warn', held: 'error' };
+const STATE_TONE: Record<AnchoringState, 'ok' | 'warn' | 'error'> = { anchored: 'ok', pending: 'warn', held: 'error', refused: 'error' };
+
+/** For a refusal other than E_CONFLICT (state refused): what it means and what to do, by the hub's code. */
+const REFUSED: Partial<Record<string, { body: ParseKeys; todo: ParseKeys }>> = {
+  E_FORBIDDEN: { body: 'audit.refusedForbidden', todo: 'audit.refusedForbiddenTodo' },
+  E_NOT_TRUSTED: { body: 'audit.refusedNotTrusted', todo: 'audit.refusedNotTrustedTodo' },
+  E_CLOCK_SKEW: { body: 'audit.refusedClockSkew', todo: 'audit.refusedClockSkewTodo' },
+};
+
+/** Why a restore declaration does not verify: the first check it fails (verify.ts readRestore). */
+const PROBLEM: Record<RestoreProblem['check'], ParseKeys> = {
+  shape: 'audit.problemShape',
+  region: 'audit.problemRegion',
+  declaration: 'audit.problemDeclaration',
+  'hub-keys': 'audit.problemHubKeys',
+  receipt: 'audit.problemReceipt',
+};
 
 /** "第 12 条" / "第 12–40 条" (seq 12 / seq 12–40). */
 function useRange(): (from: number, to: number) => string {
@@ -49,13 +68,25 @@ function StateBanner({ s, isAdmin }: { s: AnchoringStatus; isAdmin: boolean }) {
     const body =
       p.errorCode === 'E_HUB_UNAVAILABLE'
         ? t('audit.pendingUnreachable', { time: when(p.lastAttemptAt) })
-        : p.errorCode
-          ? t('audit.pendingRefused', { code: p.errorCode })
+        : p.lastAttemptAt
+          ? t('audit.pendingRetried', { time: when(p.lastAttemptAt) })
           : t('audit.pendingNotSent', { seconds: s.policy.everySeconds });
     return (
       <Banner tone="warn" testId="audit-state" attrs={{ ...attrs, 'data-code': p.errorCode ?? '' }} title={t('audit.pendingTitle', { count: s.checkpoints.pending })}>
         <p>{body}</p>
         <p>{t('audit.pendingSafe')}</p>
+      </Banner>
+    );
+  }
+  if (s.state === 'refused') {
+    const known = REFUSED[p.errorCode ?? ''];
+    return (
+      <Banner tone="error" testId="audit-state" attrs={{ ...attrs, 'data-code': p.errorCode ?? '' }} title={t('audit.refusedTitle')}>
+        <p>{known ? t(known.body) : t('audit.refusedOther', { code: p.errorCode })}</p>
+        <p>{t('audit.refusedGoesOn', { count: s.checkpoints.pending })}</p>
+        <p data-testid="refused-todo">
+          <span className="strong">{t('audit.whatToDo')}</span> {known ? t(known.todo) : t('audit.refusedOtherTodo')}
+        </p>
       </Banner>
     );
   }
@@ -78,7 +109,12 @@ function Tiles({ s }: { s: AnchoringStatus }) {
   const { t } = useTranslation();
   const lang = useLang();
   const c = s.checkpoints;
-  const pendingSub: Record<AnchoringState, string> = { anchored: t('audit.tilePendingNone'), pending: t('audit.tilePendingRetry'), held: t('audit.tilePendingHeld') };
+  const pendingSub: Record<AnchoringState, string> = {
+    anchored: t('audit.tilePendingNone'),
+    pending: t('audit.tilePendingRetry'),
+    held: t('audit.tilePendingHeld'),
+    refused: t('audit.tilePendingRefused'),
+  };
   return (
     <div className="tiles" data-testid="audit-tiles">
       <Tile testId="tile-entries" label={t('audit.tileEntries')} tone="info" value={s.head.seq.toLocaleString(lang)} sub={s.head.at ? <>{t('audit.tileEntriesLast')} <Time value={s.head.at} relative /></> : undefined} />
@@ -136,7 +172,7 @@ function Details({ s }: { s: AnchoringStatus }) {
         label: t('audit.lastError'),
         value: (
           <span className="break" data-testid="audit-last-error">
-            {p.errorCode && <code className="error-code">{p.errorCode}</code>} {p.lastError.replace(/^E_[A-Z_]+:\s*/, '')}
+            {p.errorCode && <code className="error-code">{p.errorCode}</code>} {p.lastError}
           </span>
         ),
       });
@@ -219,10 +255,22 @@ function DeclareRestore({ s, onDeclared }: { s: AnchoringStatus; onDeclared: (r:
   );
 }
 
+/** Who declared a restore, from this node's log: the staff member's name and department. */
+function Declarer({ by }: { by: RestoreView['declaredBy'] }) {
+  const { t } = useTranslation();
+  if (!by) return <span className="muted">{t('audit.declarerNotRecorded')}</span>;
+  return (
+    <>
+      <span className="strong">{by.name ?? t('audit.declarerNoAccount', { id: by.id })}</span>
+      {by.department && <span className="block muted small">{by.department}</span>}
+    </>
+  );
+}
+
 function Restores({ s }: { s: AnchoringStatus }) {
   const { t } = useTranslation();
   const range = useRange();
-  const col = { declaredAt: t('audit.colDeclaredAt'), lost: t('audit.colLost'), reason: t('audit.colReason'), receipt: t('audit.colReceipt') };
+  const col = { declaredAt: t('audit.colDeclaredAt'), declaredBy: t('audit.colDeclaredBy'), lost: t('audit.colLost'), reason: t('audit.colReason'), verified: t('audit.colVerified') };
   let body: ReactNode;
   if (s.restores === null) {
     body = (
@@ -237,15 +285,18 @@ function Restores({ s }: { s: AnchoringStatus }) {
       <CardTable
         testId="restores-table"
         className="restores-table"
-        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.lost }, { label: col.reason }, { label: col.receipt, className: 'col-status' }]}
+        columns={[{ label: col.declaredAt, className: 'col-when' }, { label: col.declaredBy, className: 'col-declarer' }, { label: col.lost }, { label: col.reason }, { label: col.verified, className: 'col-verify' }]}
       >
         {[...s.restores].reverse().map((r: RestoreView) => (
-          <tr key={`${r.declaredAt}-${r.keepThrough}`} data-testid="restore-row" data-keep-through={r.keepThrough} data-superseded={r.superseded}>
+          <tr key={`${r.declarationDigest}-${r.supersededFrom}`} data-testid="restore-row" data-keep-through={r.keepThrough} data-superseded={r.superseded} data-verified={String(r.verified)}>
             <td data-label={col.declaredAt}>
               <Time value={r.declaredAt} />
               <span className="block muted small">
                 {t('audit.recordedAt')} <Time value={r.recordedAt} />
               </span>
+            </td>
+            <td data-label={col.declaredBy} data-testid="restore-declarer">
+              <Declarer by={r.declaredBy} />
             </td>
             <td data-label={col.lost}>
               <span className="strong" data-testid="restore-range">
@@ -256,8 +307,23 @@ function Restores({ s }: { s: AnchoringStatus }) {
             <td data-label={col.reason} className="break" data-testid="restore-reason">
               {r.reason}
             </td>
-            <td data-label={col.receipt}>
-              {r.receiptVerified ? <Tag tone="ok">{t('audit.receiptVerified')}</Tag> : <Tag tone="error">{t('audit.receiptNotVerified')}</Tag>}
+            <td data-label={col.verified} data-testid="restore-verified">
+              {r.verified ? (
+                <>
+                  <Tag tone="ok">{t('audit.verified')}</Tag>
+                  <span className="block muted small">{t('audit.verifiedHint')}</span>
+                </>
+              ) : (
+                <>
+                  <Tag tone="error">{t('audit.notVerified')}</Tag>
+                  {r.problem && (
+                    <span className="block small" data-testid="restore-problem" data-check={r.problem.check}>
+                      {t(PROBLEM[r.problem.check])}
+                      <span className="block muted break">{r.problem.reason}</span>
+                    </span>
+                  )}
+                </>
+              )}
             </td>
           </tr>
         ))}
