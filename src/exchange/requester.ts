@@ -16,7 +16,7 @@ import {
   assertResponseShape, buildRequestPayload,
   type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
-import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
+import { messageHash, responseBinding, verifySeal, type BatchSigner } from './seal.js';
 import { isUnknownKey, trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
@@ -162,7 +162,7 @@ export class Requester {
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', p.inReplyTo).executeTakeFirst();
     if (!row || row.target_region !== p.from) throw new TongbanError('E_NOT_FOUND', `no exchange ${p.inReplyTo} with ${p.from}`);
     const request = JSON.parse(row.request) as SignedRequest;
-    const bound = p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request.payload) === p.requestHash;
+    const { bound } = responseBinding(p, request.payload);
     if (!bound) throw new TongbanError('E_SIGNATURE', 'delivery is not bound to the request it names');
     const outcome = this.outcomeOf(doc, { ...seal, requestHashMatches: bound });
     // applied before: its inbox row, or the answer it left on the request (inbox rows are purged in time)
@@ -265,11 +265,9 @@ export class Requester {
     const p = doc.payload;
     const responseBytes = canonicalBytes(p);
     const seal = await this.checkSeal(request.to, doc, responseBytes);
-    const alg = p.requestHash?.split(':')[0];
-    const expected = alg === ownHash.split(':')[0] ? ownHash : alg ? messageHashWithAlg(alg, request, requestBytes) : undefined;
-    const bound = p.inReplyTo === request.messageId && p.requestHash !== null && expected === p.requestHash;
+    const { bound, addressed } = responseBinding(p, request, requestBytes, ownHash);
     const full = { ...seal, requestHashMatches: bound };
-    if (!seal.verified || !bound || p.from !== request.to || p.to !== request.from) {
+    if (!seal.verified || !bound || !addressed) {
       const reason = !seal.verified ? seal.reason : !bound ? 'the answer is not bound to this request' : 'the answer is addressed wrongly';
       return { status: 'failed', response: doc, seal: { ...full, verified: false, reason }, error: errorInfo(new TongbanError('E_SIGNATURE', reason)) };
     }
