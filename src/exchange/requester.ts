@@ -11,7 +11,7 @@ import { idNumberProblemText, validateIdNumber, validateUscc } from '../core/ids
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { ExchangeRequestTable } from './schema.js';
-import type { TrustListPayload } from '../federation/documents.js';
+import type { TrustList, TrustListPayload } from '../federation/documents.js';
 import {
   assertResponseShape, buildRequestPayload,
   type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
@@ -21,6 +21,7 @@ import { isUnknownKey, trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import type { PeerHttp } from './http.js';
+import { buildEvidence, evidenceRefusal, verifyEvidence, type EvidencePackage } from './evidence.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
 
 export type Route = 'direct' | 'relay';
@@ -85,6 +86,8 @@ export interface RequesterOptions {
   timeoutMs: number;
   /** fetches the member list again now (rate-limited), for keys rotated since the last refresh */
   refreshTrust?: () => Promise<boolean>;
+  /** the member list this node holds, verbatim as the hub signed it, and the hub key id it pins (for evidence packages) */
+  memberList: () => Promise<{ document: TrustList; hubKeyId: string } | undefined>;
 }
 
 export class Requester {
@@ -224,6 +227,47 @@ export class Requester {
   async view(messageId: string): Promise<ExchangeView | undefined> {
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', messageId).executeTakeFirst();
     return row ? this.toView(row) : undefined;
+  }
+
+  /**
+   * The evidence package (存证包) of a completed exchange, for `reader` when `mayRead` lets them read it
+   * (E_NOT_FOUND otherwise): the signed request and sealed response as stored, with the member list this
+   * node holds. Checked as anyone will check it before it is handed out; the export is an access to
+   * personal data and is audited (exchange.evidence.exported, with the package's digest).
+   */
+  async evidence(messageId: string, reader: ExchangeUser, mayRead: (ownerId: string) => boolean): Promise<EvidencePackage> {
+    const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+    if (!row || !mayRead(row.user_id)) throw new TongbanError('E_NOT_FOUND', `exchange ${messageId}`);
+    const response = row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
+    if (row.status !== 'completed' || response?.payload.status !== 'ok' || !row.completed_at) {
+      throw new TongbanError('E_CONFLICT', `exchange ${messageId} is ${row.status}: only a completed exchange, with the provider's sealed record, has an evidence package`);
+    }
+    const held = await this.o.memberList();
+    if (!held) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list to put in the package');
+    const request = JSON.parse(row.request) as SignedRequest;
+    const pkg = buildEvidence({ request, response, memberList: held.document, hubKeyId: held.hubKeyId, route: row.route as Route, receivedAt: row.completed_at });
+    const report = verifyEvidence(pkg, { hubKeyId: held.hubKeyId });
+    if (report.failure) {
+      this.o.logger.error({ messageId, check: report.failure.check }, 'an evidence package this node built does not verify; not handed out');
+      throw evidenceRefusal(report.failure);
+    }
+    const p = request.payload;
+    await this.o.audit.append({
+      category: 'exchange',
+      action: 'exchange.evidence.exported',
+      actor: { type: 'user', id: reader.id, regionCode: this.o.self.code, department: reader.department },
+      outcome: 'ok',
+      messageId,
+      counterparty: p.to,
+      subject: { idNumber: p.subject.id },
+      purpose: p.purpose,
+      resource: p.resource,
+      fields: p.fields,
+      requestHash: row.request_hash,
+      responseHash: messageHash(this.o.signer.suiteName, response.payload),
+      detail: { evidenceHash: messageHash(this.o.signer.suiteName, pkg), exportedAt: pkg.exportedAt, ...(reader.id !== row.user_id ? { requestedBy: row.user_id } : {}) },
+    });
+    return pkg;
   }
 
   async list(userId: string, limit: number): Promise<ExchangeView[]> {

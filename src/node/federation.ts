@@ -209,6 +209,17 @@ export class NodeFederation extends EventEmitter {
     this.update({ trustList: payload, source: 'hub' });
   }
 
+  /**
+   * The member list this node holds, verbatim as the hub signed it (its cache), and the hub key id it
+   * pins — what an evidence package carries so that anyone can check it offline. Undefined before the
+   * first list was accepted.
+   */
+  async heldMemberList(): Promise<{ document: TrustList; hubKeyId: string } | undefined> {
+    const row = await this.opts.db.selectFrom('trust_list_cache').select('document').where('slot', '=', 'current').executeTakeFirst();
+    const hubKeyId = await pinnedHubKeyId(this.opts.db, this.opts.hub.keyId);
+    return row && hubKeyId ? { document: JSON.parse(row.document) as TrustList, hubKeyId } : undefined;
+  }
+
   /** Verifies a fetched list against the pinned hub key and the cached version, then caches it. */
   private async accept(doc: TrustList): Promise<TrustListPayload> {
     let anchor = await pinnedHubKeyId(this.opts.db, this.opts.hub.keyId);
