@@ -233,7 +233,7 @@ export class Requester {
    * The evidence package (存证包) of a completed exchange, for `reader` when `mayRead` lets them read it
    * (E_NOT_FOUND otherwise): the signed request and sealed response as stored, with the member list this
    * node holds. Checked as anyone will check it before it is handed out; the export is an access to
-   * personal data and is audited (exchange.evidence.exported, with the package's digest).
+   * personal data and is audited (exchange.evidence.exported, the package's digest as its responseHash).
    */
   async evidence(messageId: string, reader: ExchangeUser, mayRead: (ownerId: string) => boolean): Promise<EvidencePackage> {
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', messageId).executeTakeFirst();
@@ -264,8 +264,10 @@ export class Requester {
       resource: p.resource,
       fields: p.fields,
       requestHash: row.request_hash,
-      responseHash: messageHash(this.o.signer.suiteName, response.payload),
-      detail: { evidenceHash: messageHash(this.o.signer.suiteName, pkg), exportedAt: pkg.exportedAt, ...(reader.id !== row.user_id ? { requestedBy: row.user_id } : {}) },
+      // what this export answered with: the package's digest, which the verifier prints, ties a file to its
+      // export (kept in the hash column: a detail string is masked, and a hex digest can hold 18 digits)
+      responseHash: messageHash(this.o.signer.suiteName, pkg),
+      detail: { exportedAt: pkg.exportedAt, ...(reader.id !== row.user_id ? { requestedBy: row.user_id } : {}) },
     });
     return pkg;
   }

@@ -102,7 +102,8 @@ for (const { engine, suite, route } of scenarios) {
       assert.equal(entries.length, 2, 'two exports, two entries');
       const entry = entries[1]!;
       assert.deepEqual([entry.category, entry.actor_type, entry.actor_id, entry.outcome, entry.counterparty, entry.subject_masked], ['exchange', 'user', 'sh-clerk', 'ok', '340000', maskIdNumber(f.citizen.idNumber)]);
-      assert.equal(JSON.parse(entry.detail!).evidenceHash, messageHash(suite, pkg), 'the entry names the very file handed out');
+      assert.equal(entry.response_hash, messageHash(suite, pkg), 'the entry names the very file handed out');
+      assert.equal(entry.request_hash, row.request_hash);
       assert.ok(!JSON.stringify(entries).includes(f.citizen.idNumber), 'no ID number in clear in the audit log');
 
       // the CLI: 0 with the hub key given, 2 when it only takes the package's word for it, 1 naming a failure
