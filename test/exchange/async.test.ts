@@ -13,6 +13,7 @@ import { suiteFor } from '../../src/core/crypto/index.js';
 import { BatchSigner } from '../../src/exchange/seal.js';
 import { canonicalBytes } from '../../src/core/jcs.js';
 import type { SealedResponse } from '../../src/exchange/envelope.js';
+import { verifyEvidence } from '../../src/exchange/evidence.js';
 
 /** A clerk's request for the slow source's record: answered 202, its id. */
 async function askArchive(f: ExchangeFixture): Promise<string> {
@@ -297,6 +298,11 @@ for (const engine of await engines()) {
       assert.equal(done.body.exchange.status, 'completed');
       assert.equal(done.body.exchange.result.seal.verified, true);
       assert.equal(done.body.exchange.result.seal.keyId, rotated.newKeyId);
+      // its evidence package verifies: the new key sealed a payload made before the key was added
+      const evidence = await f.clerk(`/api/exchange/requests/${id}/evidence`);
+      assert.equal(evidence.status, 200, JSON.stringify(evidence.body));
+      const report = verifyEvidence(evidence.body, { hubKeyId: f.hub.server.identity.keyId });
+      assert.equal(report.ok, true, JSON.stringify(report.failure));
     } finally {
       await f.close();
     }
