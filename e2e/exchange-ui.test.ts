@@ -3,11 +3,12 @@
 // the clerk; sensitive fields unticked, and not sent without the applicant's authorisation or a legal
 // basis), the record, its provenance and the verified seal, a refusal with its code and the way back to
 // the form filled in as it was sent, the recent list, a request on a legal basis (法定依据), sign-out.
+// The evidence package (存证包) downloaded from the result page verifies offline against the hub's key.
 // The 办理事项 suggestions put first the items whose materials 上海's 实施清单 reads from the chosen resource.
 // With 贵州 offline the recent list still names the resource of an exchange with it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,6 +18,7 @@ import { startDemo, type RunningDemo } from '../src/sim/demo.js';
 import { sampleMigrants } from '../src/sim/registries/index.js';
 import { makeIdNumber } from '../src/core/ids/index.js';
 import { nationalCodeOf } from '../src/sim/demo-items.js';
+import { verifyEvidence, type EvidencePackage } from '../src/exchange/evidence.js';
 
 
 async function fillRequest(page: Page, idNumber: string, caseId: string): Promise<void> {
@@ -199,12 +201,25 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.match(await text(page, 'exchange-latency'), /\d+(\.\d+)? m?s/);
     assert.equal(await page.getByTestId('exchange-status').getAttribute('data-status'), 'completed');
     assert.ok(!(await page.content()).includes(migrant.idNumber), 'the page shows the ID number masked only');
+    // the evidence package (存证包): downloaded from the page, it verifies offline against the hub's key
+    assert.match(await text(page, 'evidence-card'), /存证包/);
+    assert.match(await text(page, 'download-evidence'), /^下载存证包$/);
+    assert.equal(await text(page, 'evidence-command'), `tongban exchange verify-evidence tongban-evidence-${messageId}.json --hub-key-id <枢纽密钥标识>`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-evidence').click()]);
+    assert.equal(download.suggestedFilename(), `tongban-evidence-${messageId}.json`);
+    const evidence = JSON.parse(readFileSync((await download.path())!, 'utf8')) as EvidencePackage;
+    const verified = verifyEvidence(evidence, { hubKeyId: demo.hub.identity.keyId });
+    assert.equal(verified.ok, true, JSON.stringify(verified.failure));
+    assert.equal(evidence.summary.messageId, messageId);
+    assert.equal(evidence.response.payload.record!.name, migrant.name);
+    assert.equal(new URL(page.url()).pathname, `/exchange/${messageId}`, 'the page stays where it is');
     await screenshot(page, 'exchange-result-zh-CN.png');
 
     // the same result in English: field labels from the resource's English names, regions in English
     await switchLang(page, 'en');
     assert.match(await text(page, 'record-row-name'), new RegExp(`Name\\s+${migrant.name}`));
     assert.match(await text(page, 'seal-status'), /Verified/);
+    assert.match(await text(page, 'download-evidence'), /^Download evidence$/);
     assert.match(await text(page, 'exchange-status'), /Anhui/);
     assert.match(await text(page, 'summary-target'), /^Anhui\s+340000$/);
     assert.match(await text(page, 'seal-signer'), /^Anhui\s+340000$/);
@@ -233,6 +248,7 @@ test('上海\'s clerk signs in and fetches an 安徽 citizen\'s household record
     assert.match(await text(page, 'exchange-error'), /未找到该数据主体的记录/);
     await page.getByTestId('advice').waitFor();
     await page.getByTestId('edit-and-retry').waitFor();
+    assert.equal(await page.getByTestId('download-evidence').count(), 0, 'a refusal has no evidence package');
     await screenshot(page, 'exchange-refused-zh-CN.png');
     const refusedUrl = page.url();
     assert.ok(!refusedUrl.includes(unknown), 'no ID number in the URL');

@@ -5,9 +5,11 @@
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { ServerConfig } from '../config/index.js';
-import { getMeta, type TongbanDB } from '../store/index.js';
+import type { TongbanDB } from '../store/index.js';
+import { pinnedHubKeyId } from '../node/federation.js';
 import { suiteFor } from '../core/crypto/index.js';
 import { TongbanError } from '../core/errors.js';
+import { shanghaiTime } from '../core/time.js';
 import { verifyTrustList, type PublicKeyEntry, type TrustListPayload } from '../federation/documents.js';
 import { printTable } from '../cli/members.js';
 import { readTail } from './log.js';
@@ -32,7 +34,7 @@ interface Inputs {
 
 async function nodeInputs(db: Kysely<TongbanDB>, cfg: ServerConfig, offline: boolean): Promise<Inputs> {
   const notes: string[] = [];
-  const pinned = cfg.hub?.keyId ?? (await getMeta(db, 'hub.key_id'));
+  const pinned = await pinnedHubKeyId(db, cfg.hub?.keyId);
   let list: TrustListPayload | undefined;
   const cached = await db.selectFrom('trust_list_cache').select('document').where('slot', '=', 'current').executeTakeFirst();
   if (cached && pinned) {
@@ -116,7 +118,7 @@ function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] 
   for (const x of r.restores ?? []) {
     const range = x.supersededFrom === x.supersededThrough ? `seq ${x.supersededFrom}` : `seq ${x.supersededFrom}–${x.supersededThrough}`;
     lines.push(
-      `⚠ restore declared ${SHANGHAI.format(new Date(x.declaredAt))}: this log lost the history after seq ${x.keepThrough}; the hub set aside ${plural(x.superseded, 'anchor')} of it (${range}) — reason: ${x.reason}`,
+      `⚠ restore declared ${shanghaiTime(x.declaredAt)}: this log lost the history after seq ${x.keepThrough}; the hub set aside ${plural(x.superseded, 'anchor')} of it (${range}) — reason: ${x.reason}`,
     );
   }
   for (const n of inputs.notes) lines.push(`  note: ${n}`);
@@ -126,8 +128,6 @@ function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
-
-const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description("auditors: verify a server's hash-chained audit log and its hub anchors, or show its latest entries");
@@ -185,7 +185,7 @@ export function registerAuditCommands(program: Command): void {
             const purpose = r.purpose ? (JSON.parse(r.purpose) as { serviceItem: string; caseId: string }) : undefined;
             const actor = [r.actor_type, r.actor_id, r.actor_region, r.actor_department].filter(Boolean).join(' ');
             return [
-              String(r.seq), SHANGHAI.format(new Date(r.at)), r.action, actor, r.error_code ? `${r.outcome} ${r.error_code}` : r.outcome,
+              String(r.seq), shanghaiTime(r.at), r.action, actor, r.error_code ? `${r.outcome} ${r.error_code}` : r.outcome,
               r.counterparty ?? '', r.subject_masked ?? '', purpose ? `${purpose.serviceItem} / ${purpose.caseId}` : '', r.message_id ?? '',
             ];
           }),

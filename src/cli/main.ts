@@ -16,6 +16,7 @@ import { runDemoCommand } from './demo.js';
 import { registerCryptoCommands } from './crypto.js';
 import { registerOutboxCommands } from './outbox.js';
 import { registerValidateCommand } from './validate.js';
+import { registerExchangeCommands } from '../exchange/cli.js';
 import { runUntilSignal } from './signals.js';
 
 const program = new Command();
@@ -63,6 +64,7 @@ registerAuditCommands(program);
 registerCryptoCommands(program);
 registerOutboxCommands(program);
 registerValidateCommand(program);
+registerExchangeCommands(program);
 registerUserCommands(program, printTable);
 registerCatalogCommands(program, printTable);
 

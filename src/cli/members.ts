@@ -29,8 +29,13 @@ function printMembers(members: MemberView[], json: boolean): void {
   printTable(head, rows);
 }
 
+/** Columns a string takes in a terminal: Chinese characters and full-width forms take two. */
+export function displayWidth(s: string): number {
+  return [...s].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+}
+
 export function printTable(head: string[], rows: string[][]): void {
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
+  const width = displayWidth;
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ');
   console.log(line(head));

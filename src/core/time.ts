@@ -22,3 +22,10 @@ export function parseProtocolTime(value: unknown): number | undefined {
   if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== value.slice(0, 19)) return undefined;
   return ms;
 }
+
+const SHANGHAI = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A stored time as people here read it, for command-line output: `2026-11-24 18:52:00` in Asia/Shanghai (UTC+8). */
+export function shanghaiTime(at: string | number | Date): string {
+  return SHANGHAI.format(new Date(at));
+}

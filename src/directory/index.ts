@@ -17,8 +17,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Signer } from '../core/signed-document.js';
 import type { TongbanDB } from '../store/schema.js';
-import { getMeta } from '../store/meta.js';
-import type { NodeFederation } from '../node/federation.js';
+import { pinnedHubKeyId, type NodeFederation } from '../node/federation.js';
 import type { PublishedSet } from './entry.js';
 import { DirectoryPublisher, DirectorySync } from './node.js';
 
@@ -55,7 +54,7 @@ export function createNodeDirectory(o: NodeDirectoryOptions): NodeDirectory {
     db: o.db,
     federation: o.federation,
     hubUrl: o.hub.url,
-    pinnedKeyId: async () => o.hub.keyId ?? (await getMeta(o.db, 'hub.key_id')),
+    pinnedKeyId: () => pinnedHubKeyId(o.db, o.hub.keyId),
     logger: o.logger,
     ...(o.refreshSeconds !== undefined ? { refreshSeconds: o.refreshSeconds } : {}),
   });

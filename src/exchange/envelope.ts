@@ -4,7 +4,7 @@
 
 import { uuidv7 } from '../core/uuid7.js';
 import AjvModule from 'ajv';
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { TongbanError, ERRORS, MAX_ERROR_FIELDS, type ErrorCode } from '../core/errors.js';
 import type { SealBlock } from './seal.js';
 import { PURPOSE_LIMITS } from '../core/purpose.js';
@@ -16,9 +16,9 @@ export const EXCHANGE_FORMAT = 1;
 /** Largest exchange message accepted (bytes). */
 export const EXCHANGE_BODY_LIMIT = 256 * 1024;
 
-const RegionCode = Type.String({ pattern: '^[0-9]{6}$' });
-const MessageId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
-const IsoTime = Type.String({ pattern: ISO_UTC_PATTERN });
+export const RegionCode = Type.String({ pattern: '^[0-9]{6}$' });
+export const MessageId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+export const IsoTime = Type.String({ pattern: ISO_UTC_PATTERN });
 const FieldName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Closed = { additionalProperties: false } as const;
@@ -153,10 +153,8 @@ export interface SealedResponse {
 // A validator that never coerces, defaults or strips: what is checked is exactly what was signed.
 const Ajv = AjvModule.default ?? AjvModule;
 const ajv = new Ajv({ allErrors: false, strict: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
-const checkRequest = ajv.compile(RequestSchema);
-const checkResponse = ajv.compile(ResponseSchema);
 
-function describe(errors: typeof checkRequest.errors): string {
+function describe(errors: ReturnType<typeof ajv.compile>['errors']): string {
   const e = errors?.[0];
   if (!e) return 'invalid';
   const where = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(message)';
@@ -164,15 +162,26 @@ function describe(errors: typeof checkRequest.errors): string {
   return `${where}: ${e.message ?? e.keyword}`;
 }
 
+/** A check against a schema, as exchange documents are checked: the first problem in words (where, what), or undefined. */
+export function shapeCheck(schema: TSchema): (doc: unknown) => string | undefined {
+  const check = ajv.compile(schema);
+  return (doc) => (check(doc) ? undefined : describe(check.errors));
+}
+
+const requestProblem = shapeCheck(RequestSchema);
+const responseProblem = shapeCheck(ResponseSchema);
+
 export function assertRequestShape(doc: unknown): SignedRequest {
-  if (!checkRequest(doc)) throw new TongbanError('E_INVALID_REQUEST', describe(checkRequest.errors));
+  const problem = requestProblem(doc);
+  if (problem !== undefined) throw new TongbanError('E_INVALID_REQUEST', problem);
   const p = (doc as SignedRequest).payload;
   refuseImpossibleTimes('', { 'payload.createdAt': p.createdAt, 'payload.authorisation.grantedAt': p.authorisation?.grantedAt });
   return doc as SignedRequest;
 }
 
 export function assertResponseShape(doc: unknown): SealedResponse {
-  if (!checkResponse(doc)) throw new TongbanError('E_INVALID_REQUEST', `response ${describe(checkResponse.errors)}`);
+  const problem = responseProblem(doc);
+  if (problem !== undefined) throw new TongbanError('E_INVALID_REQUEST', `response ${problem}`);
   const p = (doc as SealedResponse).payload;
   refuseImpossibleTimes('response ', { 'payload.createdAt': p.createdAt, 'payload.provenance.dataTime': p.provenance?.dataTime, 'payload.provenance.retrievedAt': p.provenance?.retrievedAt });
   return doc as SealedResponse;

@@ -11,16 +11,17 @@ import { idNumberProblemText, validateIdNumber, validateUscc } from '../core/ids
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
 import type { ExchangeRequestTable } from './schema.js';
-import type { TrustListPayload } from '../federation/documents.js';
+import type { TrustList, TrustListPayload } from '../federation/documents.js';
 import {
   assertResponseShape, buildRequestPayload,
   type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
-import { messageHash, messageHashWithAlg, verifySeal, type BatchSigner } from './seal.js';
+import { messageHash, responseBinding, verifySeal, type BatchSigner } from './seal.js';
 import { isUnknownKey, trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import type { PeerHttp } from './http.js';
+import { buildEvidence, evidenceRefusal, verifyEvidence, type EvidencePackage } from './evidence.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
 
 export type Route = 'direct' | 'relay';
@@ -85,6 +86,8 @@ export interface RequesterOptions {
   timeoutMs: number;
   /** fetches the member list again now (rate-limited), for keys rotated since the last refresh */
   refreshTrust?: () => Promise<boolean>;
+  /** the member list this node holds, verbatim as the hub signed it, and the hub key id it pins (for evidence packages) */
+  memberList: () => Promise<{ document: TrustList; hubKeyId: string } | undefined>;
 }
 
 export class Requester {
@@ -162,7 +165,7 @@ export class Requester {
     const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', p.inReplyTo).executeTakeFirst();
     if (!row || row.target_region !== p.from) throw new TongbanError('E_NOT_FOUND', `no exchange ${p.inReplyTo} with ${p.from}`);
     const request = JSON.parse(row.request) as SignedRequest;
-    const bound = p.requestHash !== null && messageHashWithAlg(p.requestHash.split(':')[0]!, request.payload) === p.requestHash;
+    const { bound } = responseBinding(p, request.payload);
     if (!bound) throw new TongbanError('E_SIGNATURE', 'delivery is not bound to the request it names');
     const outcome = this.outcomeOf(doc, { ...seal, requestHashMatches: bound });
     // applied before: its inbox row, or the answer it left on the request (inbox rows are purged in time)
@@ -226,6 +229,49 @@ export class Requester {
     return row ? this.toView(row) : undefined;
   }
 
+  /**
+   * The evidence package (存证包) of a completed exchange, for `reader` when `mayRead` lets them read it
+   * (E_NOT_FOUND otherwise): the signed request and sealed response as stored, with the member list this
+   * node holds. Checked as anyone will check it before it is handed out; the export is an access to
+   * personal data and is audited (exchange.evidence.exported, the package's digest as its responseHash).
+   */
+  async evidence(messageId: string, reader: ExchangeUser, mayRead: (ownerId: string) => boolean): Promise<EvidencePackage> {
+    const row = await this.o.db.selectFrom('exchange_request').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+    if (!row || !mayRead(row.user_id)) throw new TongbanError('E_NOT_FOUND', `exchange ${messageId}`);
+    const response = row.response ? (JSON.parse(row.response) as SealedResponse) : undefined;
+    if (row.status !== 'completed' || response?.payload.status !== 'ok' || !row.completed_at) {
+      throw new TongbanError('E_CONFLICT', `exchange ${messageId} is ${row.status}: only a completed exchange, with the provider's sealed record, has an evidence package`);
+    }
+    const held = await this.o.memberList();
+    if (!held) throw new TongbanError('E_TRUST_LIST_EXPIRED', 'this node holds no member list to put in the package');
+    const request = JSON.parse(row.request) as SignedRequest;
+    const pkg = buildEvidence({ request, response, memberList: held.document, hubKeyId: held.hubKeyId, route: row.route as Route, receivedAt: row.completed_at });
+    const report = verifyEvidence(pkg, { hubKeyId: held.hubKeyId });
+    if (report.failure) {
+      this.o.logger.error({ messageId, check: report.failure.check }, 'an evidence package this node built does not verify; not handed out');
+      throw evidenceRefusal(report.failure);
+    }
+    const p = request.payload;
+    await this.o.audit.append({
+      category: 'exchange',
+      action: 'exchange.evidence.exported',
+      actor: { type: 'user', id: reader.id, regionCode: this.o.self.code, department: reader.department },
+      outcome: 'ok',
+      messageId,
+      counterparty: p.to,
+      subject: { idNumber: p.subject.id },
+      purpose: p.purpose,
+      resource: p.resource,
+      fields: p.fields,
+      requestHash: row.request_hash,
+      // what this export answered with: the package's digest, which the verifier prints, ties a file to its
+      // export (kept in the hash column: a detail string is masked, and a hex digest can hold 18 digits)
+      responseHash: messageHash(this.o.signer.suiteName, pkg),
+      detail: { exportedAt: pkg.exportedAt, ...(reader.id !== row.user_id ? { requestedBy: row.user_id } : {}) },
+    });
+    return pkg;
+  }
+
   async list(userId: string, limit: number): Promise<ExchangeView[]> {
     const rows = await this.o.db.selectFrom('exchange_request').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(limit).execute();
     return rows.map((r) => this.toView(r));
@@ -265,11 +311,9 @@ export class Requester {
     const p = doc.payload;
     const responseBytes = canonicalBytes(p);
     const seal = await this.checkSeal(request.to, doc, responseBytes);
-    const alg = p.requestHash?.split(':')[0];
-    const expected = alg === ownHash.split(':')[0] ? ownHash : alg ? messageHashWithAlg(alg, request, requestBytes) : undefined;
-    const bound = p.inReplyTo === request.messageId && p.requestHash !== null && expected === p.requestHash;
+    const { bound, addressed } = responseBinding(p, request, requestBytes, ownHash);
     const full = { ...seal, requestHashMatches: bound };
-    if (!seal.verified || !bound || p.from !== request.to || p.to !== request.from) {
+    if (!seal.verified || !bound || !addressed) {
       const reason = !seal.verified ? seal.reason : !bound ? 'the answer is not bound to this request' : 'the answer is addressed wrongly';
       return { status: 'failed', response: doc, seal: { ...full, verified: false, reason }, error: errorInfo(new TongbanError('E_SIGNATURE', reason)) };
     }

@@ -7,7 +7,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { TongbanError } from '../core/errors.js';
 import { errorResponses, type App } from '../http/app.js';
-import { currentUser, requireUser } from '../identity/index.js';
+import { currentUser, requireUser, type SessionUser } from '../identity/index.js';
+import { evidenceFileName } from './evidence.js';
 import { EXCHANGE_BODY_LIMIT, RequestSchema, ResponseSchema } from './envelope.js';
 import type { ExchangeService } from './service.js';
 import { PURPOSE_LIMITS } from '../core/purpose.js';
@@ -195,25 +196,6 @@ export async function exchangeRoutes(app: App, svc: ExchangeService): Promise<vo
     );
 
     clerk.get(
-      '/api/exchange/requests/:messageId',
-      {
-        schema: {
-          tags: ['exchange (clerk)'],
-          summary: 'One of your exchanges, with the verified record, provenance and seal',
-          params: Type.Object({ messageId: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }),
-          response: { 200: Type.Object({ exchange: ExchangeViewSchema }), ...errorResponses(401, 403, 404) },
-        },
-        serializerCompiler: rawJson,
-      },
-      async (req) => {
-        const view = await svc.requester.view(req.params.messageId);
-        const user = currentUser(req);
-        if (!view || (view.user.id !== user.id && !user.roles.includes('auditor'))) throw new TongbanError('E_NOT_FOUND', `exchange ${req.params.messageId}`);
-        return { exchange: view };
-      },
-    );
-
-    clerk.get(
       '/api/exchange/requests',
       {
         schema: {
@@ -225,6 +207,55 @@ export async function exchangeRoutes(app: App, svc: ExchangeService): Promise<vo
         serializerCompiler: rawJson,
       },
       async (req) => ({ exchanges: await svc.requester.list(currentUser(req).id, req.query.limit ?? 20) }),
+    );
+  });
+
+  // ---- one exchange: its clerk, or an auditor ------------------------------------------------
+  await app.register(async (instance) => {
+    const reader = instance.withTypeProvider<TypeBoxTypeProvider>();
+    reader.addHook('preHandler', requireUser('clerk', 'auditor'));
+    const params = Type.Object({ messageId: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+    /** Who may read an exchange: the clerk who made it, or an auditor. Anyone else is told it does not exist. */
+    const mayRead = (user: SessionUser) => (ownerId: string) => ownerId === user.id || user.roles.includes('auditor');
+
+    reader.get(
+      '/api/exchange/requests/:messageId',
+      {
+        schema: {
+          tags: ['exchange (clerk)'],
+          summary: 'One of your exchanges (an auditor: any), with the verified record, provenance and seal',
+          params,
+          response: { 200: Type.Object({ exchange: ExchangeViewSchema }), ...errorResponses(401, 403, 404) },
+        },
+        serializerCompiler: rawJson,
+      },
+      async (req) => {
+        const view = await svc.requester.view(req.params.messageId);
+        if (!view || !mayRead(currentUser(req))(view.user.id)) throw new TongbanError('E_NOT_FOUND', `exchange ${req.params.messageId}`);
+        return { exchange: view };
+      },
+    );
+
+    reader.get(
+      '/api/exchange/requests/:messageId/evidence',
+      {
+        schema: {
+          tags: ['exchange (clerk)'],
+          summary:
+            "The evidence package (存证包) of a completed exchange, as an attachment: the signed request and sealed response as stored, the member list this node holds and the hub key id it pins — checkable offline with `tongban exchange verify-evidence` (docs/PROTOCOL.md §5.8). Audited as exchange.evidence.exported. 409 E_CONFLICT for a pending or failed exchange",
+          params,
+          response: { 200: Type.Object({}, { additionalProperties: true, description: 'tongban.exchange-evidence, format version 1' }), ...errorResponses(401, 403, 404, 409, 503) },
+        },
+      },
+      async (req, reply) => {
+        const user = currentUser(req);
+        const pkg = await svc.requester.evidence(req.params.messageId, user, mayRead(user));
+        return (reply as FastifyReply)
+          .header('content-disposition', `attachment; filename="${evidenceFileName(pkg.summary.messageId)}"`)
+          .header('cache-control', 'no-store')
+          .type('application/json; charset=utf-8')
+          .send(`${JSON.stringify(pkg, null, 2)}\n`);
+      },
     );
   });
 

@@ -10,6 +10,7 @@ import { allInclusionProofs, leafHash, rootFromProof } from '../core/merkle.js';
 import { suiteFor, type SuiteName } from '../core/crypto/index.js';
 import { signatureBytes, type Signer } from '../core/signed-document.js';
 import { BoundedCache } from '../core/crypto/cache.js';
+import type { RequestPayload, ResponsePayload } from './envelope.js';
 
 export interface BatchInfo {
   /** messages in the batch */
@@ -140,4 +141,25 @@ export function messageHash(suiteName: SuiteName, payload: unknown, bytes: Buffe
 export function messageHashWithAlg(alg: string, payload: unknown, bytes?: Buffer): string | undefined {
   const name: SuiteName | undefined = alg === 'sm3' ? 'sm2-sm3' : alg === 'sha256' ? 'ed25519' : undefined;
   return name ? messageHash(name, payload, bytes) : undefined;
+}
+
+/**
+ * How a response stands to the request it answers: `bound` when it names the request (`inReplyTo`) and
+ * carries its hash, computed with the algorithm the response names (the provider's suite); `addressed`
+ * when it goes from the request's addressee back to its sender. A requester shows a record only when
+ * both hold — on a direct answer, on a delivery into its inbox, and in an evidence package checked later.
+ * `knownHash` is the request's hash when the caller has it already (`<alg>:<hex>`, any algorithm).
+ */
+export function responseBinding(
+  response: Pick<ResponsePayload, 'inReplyTo' | 'requestHash' | 'from' | 'to'>,
+  request: RequestPayload,
+  requestBytes?: Buffer,
+  knownHash?: string,
+): { bound: boolean; addressed: boolean } {
+  const alg = response.requestHash?.split(':')[0];
+  const expected = alg === undefined ? undefined : knownHash?.startsWith(`${alg}:`) ? knownHash : messageHashWithAlg(alg, request, requestBytes);
+  return {
+    bound: response.inReplyTo === request.messageId && response.requestHash !== null && expected === response.requestHash,
+    addressed: response.from === request.to && response.to === request.from,
+  };
 }

@@ -122,6 +122,7 @@ export class ExchangeService {
       routeFor: (code) => this.routeFor(code),
       timeoutMs: cfg.exchange.requestTimeoutMs,
       refreshTrust: () => o.federation.refreshSoon(),
+      memberList: () => o.federation.heldMemberList(),
     });
   }
 

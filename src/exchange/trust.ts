@@ -1,7 +1,9 @@
 // Who may sign exchange messages: active members of the current, unexpired member list, with
-// active keys. One index per list version, so every lookup on the hot path is a map read.
+// active keys (signingKey); and which key signed what is checked later, retired keys included
+// (keyAt). One index per list version, so every lookup on the hot path is a map read.
 
 import { TongbanError } from '../core/errors.js';
+import { parseProtocolTime } from '../core/time.js';
 import { isExpired, type TrustListMember, type TrustListMemberKey, type TrustListPayload } from '../federation/documents.js';
 
 export class TrustIndex {
@@ -25,15 +27,46 @@ export class TrustIndex {
    */
   signingKey(regionCode: string, keyId: string, suite: string, now = new Date()): TrustListMemberKey {
     if (isExpired(this.list, now)) throw new TongbanError('E_TRUST_LIST_EXPIRED', `member list version ${this.list.version} expired at ${this.list.expiresAt}`);
+    const member = this.listed(regionCode);
+    if (member.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `region ${regionCode} is ${member.status}`);
+    const key = this.keyOf(regionCode, keyId);
+    if (key.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} of region ${regionCode} is retired`);
+    return ofSuite(key, suite);
+  }
+
+  /**
+   * The key a member signed with at `at` (a protocol time), for what is checked long after it was signed
+   * (an evidence package): a key of that region on the list, of that suite, and not retired by then —
+   * active, or retired after `at`. Neither the list's expiry nor the member's status now matters: what a
+   * key signed while it was in force stays verifiable. Throws E_NOT_TRUSTED naming what is wrong.
+   */
+  keyAt(regionCode: string, keyId: string, suite: string, at: string): TrustListMemberKey {
+    this.listed(regionCode);
+    const key = ofSuite(this.keyOf(regionCode, keyId), suite);
+    if (key.status !== 'active') {
+      const retired = parseProtocolTime(key.retiredAt);
+      if (retired === undefined) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} of region ${regionCode} is retired, and the list does not say since when`);
+      if (!(retired > (parseProtocolTime(at) ?? Infinity))) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} of region ${regionCode} was retired at ${key.retiredAt}, before it signed at ${at}`);
+    }
+    return key;
+  }
+
+  private listed(regionCode: string): TrustListMember {
     const member = this.members.get(regionCode);
     if (!member) throw new TongbanError('E_NOT_TRUSTED', `region ${regionCode} is not a federation member`);
-    if (member.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `region ${regionCode} is ${member.status}`);
+    return member;
+  }
+
+  private keyOf(regionCode: string, keyId: string): TrustListMemberKey {
     const entry = this.keys.get(keyId);
     if (!entry || entry.member.regionCode !== regionCode) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId}${UNKNOWN_KEY}${regionCode}`);
-    if (entry.key.status !== 'active') throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} of region ${regionCode} is retired`);
-    if (entry.key.suite !== suite) throw new TongbanError('E_NOT_TRUSTED', `key ${keyId} is a ${entry.key.suite} key, not ${suite}`);
     return entry.key;
   }
+}
+
+function ofSuite(key: TrustListMemberKey, suite: string): TrustListMemberKey {
+  if (key.suite !== suite) throw new TongbanError('E_NOT_TRUSTED', `key ${key.keyId} is a ${key.suite} key, not ${suite}`);
+  return key;
 }
 
 const UNKNOWN_KEY = ' is not a key of region ';

@@ -209,9 +209,20 @@ export class NodeFederation extends EventEmitter {
     this.update({ trustList: payload, source: 'hub' });
   }
 
+  /**
+   * The member list this node holds, verbatim as the hub signed it (its cache), and the hub key id it
+   * pins — what an evidence package carries so that anyone can check it offline. Undefined before the
+   * first list was accepted.
+   */
+  async heldMemberList(): Promise<{ document: TrustList; hubKeyId: string } | undefined> {
+    const row = await this.opts.db.selectFrom('trust_list_cache').select('document').where('slot', '=', 'current').executeTakeFirst();
+    const hubKeyId = await pinnedHubKeyId(this.opts.db, this.opts.hub.keyId);
+    return row && hubKeyId ? { document: JSON.parse(row.document) as TrustList, hubKeyId } : undefined;
+  }
+
   /** Verifies a fetched list against the pinned hub key and the cached version, then caches it. */
   private async accept(doc: TrustList): Promise<TrustListPayload> {
-    let anchor = this.opts.hub.keyId ?? (await getMeta(this.opts.db, 'hub.key_id'));
+    let anchor = await pinnedHubKeyId(this.opts.db, this.opts.hub.keyId);
     if (!anchor) {
       // Trust on first use: pin the key that signed the first list. Operators should pin hub.keyId.
       anchor = doc?.signature?.keyId;
@@ -246,7 +257,7 @@ export class NodeFederation extends EventEmitter {
     const row = await this.opts.db.selectFrom('trust_list_cache').selectAll().where('slot', '=', 'current').executeTakeFirst();
     let trustList: TrustListPayload | null = null;
     if (row) {
-      const anchor = this.opts.hub.keyId ?? (await getMeta(this.opts.db, 'hub.key_id'));
+      const anchor = await pinnedHubKeyId(this.opts.db, this.opts.hub.keyId);
       try {
         if (!anchor) throw new Error('no pinned hub key');
         trustList = verifyTrustList(JSON.parse(row.document), { keyId: anchor });
@@ -303,6 +314,11 @@ export class NodeFederation extends EventEmitter {
       throw new TongbanError('E_HUB_UNAVAILABLE', `${this.opts.hub.url}: ${describeFetchError(e)}`);
     }
   }
+}
+
+/** The hub key id a node pins: `hub.keyId` from its configuration, else the key it pinned on first use. */
+export async function pinnedHubKeyId(db: Kysely<TongbanDB>, configured: string | undefined): Promise<string | undefined> {
+  return configured ?? (await getMeta(db, 'hub.key_id'));
 }
 
 function describeFetchError(e: unknown): string {

@@ -25,7 +25,7 @@ import { resumeKeyRotation } from '../node/key-rotation.js';
 import { currentTrustList } from '../hub/trust-list.js';
 import { HUB_IDENTITY } from '../config/index.js';
 import { isExpired } from '../federation/documents.js';
-import { NodeFederation } from '../node/federation.js';
+import { NodeFederation, pinnedHubKeyId } from '../node/federation.js';
 import { nodeRoutes } from '../node/routes.js';
 import { identityRoutes } from '../identity/routes.js';
 import { assertPortsFree } from './ports.js';
@@ -250,7 +250,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     logger.info({ url: publicUrl, keyId: identity.keyId }, `${cfg.role} listening`);
     if (federation) {
       // a key rotation interrupted by a crash is finished (or abandoned) before the node signs anything
-      const hubKeyId = cfg.hub?.keyId ?? (await getMeta(store.db, 'hub.key_id'));
+      const hubKeyId = await pinnedHubKeyId(store.db, cfg.hub?.keyId);
       await resumeKeyRotation({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(hubKeyId ? { hubKeyId } : {}), logger });
       await federation.start();
     }

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { engines } from '../helpers/engines.js';
-import { exchangeFixture, purpose } from '../helpers/exchange.js';
-import type { SourceRecord } from '../../src/adapters/index.js';
+import { exchangeFixture, purpose, slowSource } from '../helpers/exchange.js';
 import type { ExchangeFixture } from '../helpers/exchange.js';
 import { failInserts } from '../helpers/faults.js';
 import { rotateNodeKey } from '../../src/node/key-rotation.js';
@@ -14,25 +13,7 @@ import { suiteFor } from '../../src/core/crypto/index.js';
 import { BatchSigner } from '../../src/exchange/seal.js';
 import { canonicalBytes } from '../../src/core/jcs.js';
 import type { SealedResponse } from '../../src/exchange/envelope.js';
-
-/** Registers a slow 安徽 source: a read waits until release(); after it, reads answer at once until hold(). */
-function slowSource(f: ExchangeFixture): { release: (r: SourceRecord) => void; hold: () => void } {
-  const deferred = () => {
-    let resolve!: (r: SourceRecord) => void;
-    const promise = new Promise<SourceRecord>((r) => (resolve = r));
-    return { promise, resolve };
-  };
-  let gate = deferred();
-  f.ah.server.exchange!.resources.register({
-    def: {
-      id: 'archive.household', name: { zh: '历史户籍档案', en: 'Archived household records' }, department: '安徽省档案馆', sourceSystem: '档案数字化系统',
-      subjectType: 'citizen', sharing: 'conditional',
-      fields: [{ name: 'archiveNo', label: { zh: '档号', en: 'Archive number' }, type: 'string', sensitivity: 'general' }],
-    },
-    adapter: { fetch: () => gate.promise },
-  });
-  return { release: (r) => gate.resolve(r), hold: () => void (gate = deferred()) };
-}
+import { verifyEvidence } from '../../src/exchange/evidence.js';
 
 /** A clerk's request for the slow source's record: answered 202, its id. */
 async function askArchive(f: ExchangeFixture): Promise<string> {
@@ -317,6 +298,11 @@ for (const engine of await engines()) {
       assert.equal(done.body.exchange.status, 'completed');
       assert.equal(done.body.exchange.result.seal.verified, true);
       assert.equal(done.body.exchange.result.seal.keyId, rotated.newKeyId);
+      // its evidence package verifies: the new key sealed a payload made before the key was added
+      const evidence = await f.clerk(`/api/exchange/requests/${id}/evidence`);
+      assert.equal(evidence.status, 200, JSON.stringify(evidence.body));
+      const report = verifyEvidence(evidence.body, { hubKeyId: f.hub.server.identity.keyId });
+      assert.equal(report.ok, true, JSON.stringify(report.failure));
     } finally {
       await f.close();
     }

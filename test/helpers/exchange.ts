@@ -8,6 +8,7 @@ import { createUser } from '../../src/identity/index.js';
 import { seedRegistries } from '../../src/sim/registries/index.js';
 import { openDatabase } from '../../src/store/db.js';
 import type { RegistryDB } from '../../src/sim/registries/index.js';
+import type { SourceRecord } from '../../src/adapters/index.js';
 import { freshDatabase, type TestDatabase } from './engines.js';
 import { cleanupAll, startHub, startNode, stopAll, type Started } from './federation.js';
 
@@ -107,3 +108,22 @@ export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): P
 }
 
 export const purpose = { serviceItem: '户口迁移(夫妻投靠)', caseId: 'SH-2026-000123' };
+
+/** Registers a slow 安徽 source: a read waits until release(); after it, reads answer at once until hold(). */
+export function slowSource(f: ExchangeFixture): { release: (r: SourceRecord) => void; hold: () => void } {
+  const deferred = () => {
+    let resolve!: (r: SourceRecord) => void;
+    const promise = new Promise<SourceRecord>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+  let gate = deferred();
+  f.ah.server.exchange!.resources.register({
+    def: {
+      id: 'archive.household', name: { zh: '历史户籍档案', en: 'Archived household records' }, department: '安徽省档案馆', sourceSystem: '档案数字化系统',
+      subjectType: 'citizen', sharing: 'conditional',
+      fields: [{ name: 'archiveNo', label: { zh: '档号', en: 'Archive number' }, type: 'string', sensitivity: 'general' }],
+    },
+    adapter: { fetch: () => gate.promise },
+  });
+  return { release: (r) => gate.resolve(r), hold: () => void (gate = deferred()) };
+}

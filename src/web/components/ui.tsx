@@ -23,6 +23,7 @@ export function Tag({ tone, children, dot = true, title }: { tone: Tone; childre
 
 export function Card({
   title,
+  icon,
   actions,
   children,
   className,
@@ -30,6 +31,8 @@ export function Card({
   flush,
 }: {
   title: ReactNode;
+  /** an icon before the title */
+  icon?: IconName;
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
@@ -39,7 +42,11 @@ export function Card({
   return (
     <section className={`card${className ? ` ${className}` : ''}`} data-testid={testId}>
       <header className="card__head">
-        <h2 className="card__title">{title}</h2>
+        <h2 className="card__title">
+          {icon && <Icon name={icon} size={16} className="card__title-icon" />}
+          {icon && ' '}
+          {title}
+        </h2>
         {actions && <div className="card__actions">{actions}</div>}
       </header>
       <div className={flush ? 'card__body card__body--flush' : 'card__body'}>{children}</div>

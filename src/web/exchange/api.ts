@@ -5,6 +5,7 @@
 //   GET  /api/exchange/service-items
 //   POST /api/exchange/requests            → 200 completed|failed, 202 pending
 //   GET  /api/exchange/requests/:messageId
+//   GET  /api/exchange/requests/:messageId/evidence  → the evidence package (存证包), an attachment
 //   GET  /api/exchange/requests?limit=20
 import { call, formatError, isRecord } from '../api';
 
@@ -153,6 +154,11 @@ export async function fetchExchange(messageId: string, signal?: AbortSignal): Pr
   const { body } = await call(path, { signal });
   if (!isRecord(body) || !isExchangeView(body.exchange)) throw formatError(path, 'unexpected shape');
   return body.exchange;
+}
+
+/** Where a completed exchange's evidence package is downloaded (a link: the browser saves the attachment), and its file name. */
+export function evidenceDownload(messageId: string): { href: string; fileName: string } {
+  return { href: `/api/exchange/requests/${encodeURIComponent(messageId)}/evidence`, fileName: `tongban-evidence-${messageId}.json` };
 }
 
 export async function fetchRecentExchanges(signal?: AbortSignal, limit = 20): Promise<ExchangeView[]> {

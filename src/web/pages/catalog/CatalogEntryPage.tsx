@@ -277,12 +277,8 @@ export function CatalogEntryPage() {
 
       {e.working && e.published && (
         <Card
-          title={
-            <>
-              <Icon name="eye" size={16} className="card__title-icon" />
-              {t('review.diffTitle', { from: e.published.version, to: e.working.version })}
-            </>
-          }
+          title={t('review.diffTitle', { from: e.published.version, to: e.working.version })}
+          icon="eye"
           flush
           testId="review-card"
         >

@@ -1,7 +1,8 @@
 // 调阅结果 / Result of one exchange: the record as a labelled table, and beside it where it came from
-// (department, source system, data time) and whether the provider's seal verifies and is bound to
-// this request. A pending exchange (slow source) is polled every 2 s until it completes or fails;
-// a refusal shows its vocabulary code with the message in both languages.
+// (department, source system, data time), whether the provider's seal verifies and is bound to this
+// request, and the evidence package (存证包) to take away. A pending exchange (slow source) is polled
+// every 2 s until it completes or fails; a refusal shows its vocabulary code with the message in both
+// languages.
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +11,7 @@ import { Link, useLocation, useParams } from 'react-router';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, DescList, ErrorPanel, Loading, Tag, Time } from '../../components/ui';
 import { useRegionName } from '../../catalog/labels';
-import { fetchExchange } from '../../exchange/api';
+import { evidenceDownload, fetchExchange } from '../../exchange/api';
 import type { ExchangeView, FieldDef } from '../../exchange/api';
 import { draftOfView, focusForError, readDraft } from '../../exchange/draft';
 import type { ExchangeDraft, ExchangeFormState } from '../../exchange/draft';
@@ -153,15 +154,7 @@ function ProvenancePanel({ x }: { x: ExchangeView }) {
   const p = r.provenance;
   const s = r.seal;
   return (
-    <Card
-      title={
-        <>
-          <Icon name="seal" size={16} className="card__title-icon" /> {t('result.provenanceTitle')}
-        </>
-      }
-      testId="provenance-panel"
-      className="provenance"
-    >
+    <Card title={t('result.provenanceTitle')} icon="seal" testId="provenance-panel" className="provenance">
       <h3 className="subhead">{t('result.source')}</h3>
       <DescList
         items={[
@@ -226,6 +219,30 @@ function ProvenancePanel({ x }: { x: ExchangeView }) {
       />
       <h3 className="subhead">{t('result.transportTitle')}</h3>
       <DescList items={transportItems(x, t, lang)} />
+    </Card>
+  );
+}
+
+/**
+ * The evidence package (存证包) of a completed exchange: a link the browser saves (the server sends it as
+ * an attachment), and how whoever receives it verifies it offline.
+ */
+function EvidenceCard({ x }: { x: ExchangeView }) {
+  const { t } = useTranslation();
+  const { href, fileName } = evidenceDownload(x.messageId);
+  return (
+    <Card title={t('result.evidence.title')} icon="audit" testId="evidence-card" className="evidence-card">
+      <p className="prose">{t('result.evidence.body')}</p>
+      <div className="evidence-card__actions">
+        <a className="btn btn--primary" href={href} download={fileName} data-testid="download-evidence">
+          <Icon name="download" size={15} /> {t('result.evidence.download')}
+        </a>
+      </div>
+      <p className="small muted evidence-card__hint">{t('result.evidence.verifyHint')}</p>
+      <code className="evidence-card__cmd" data-testid="evidence-command">
+        tongban exchange verify-evidence {fileName} <span className="evidence-card__arg">--hub-key-id &lt;{t('result.evidence.hubKeyId')}&gt;</span>
+      </code>
+      <p className="small muted evidence-card__hint">{t('result.evidence.logged')}</p>
     </Card>
   );
 }
@@ -358,11 +375,8 @@ export function ExchangeResultPage() {
           <div className="result-layout__main">
             {x.status === 'completed' && x.result && (
               <Card
-                title={
-                  <>
-                    <Icon name="document" size={16} className="card__title-icon" /> {t('result.recordTitle')}
-                  </>
-                }
+                title={t('result.recordTitle')}
+                icon="document"
                 actions={<span className="muted small">{t('result.fieldCount', { n: Object.keys(x.result.record).length })}</span>}
                 flush
                 testId="record-card"
@@ -383,6 +397,7 @@ export function ExchangeResultPage() {
           </div>
           <div className="result-layout__side">
             {x.status === 'completed' && x.result && <ProvenancePanel x={x} />}
+            {x.status === 'completed' && x.result && <EvidenceCard x={x} />}
             {x.status === 'pending' && (
               <Card title={t('result.provenanceTitle')} testId="provenance-panel" className="provenance">
                 <p className="muted">{t('result.provenancePending')}</p>
