@@ -13,9 +13,29 @@ export function maskIdNumber(id: string): string {
   return id.slice(0, 4) + '*'.repeat(id.length - 8) + id.slice(-4);
 }
 
-/** Masks anything in free text that looks like an 18-digit ID number or a mobile number. */
+/**
+ * Masks anything in free text that looks like an 18-digit ID number or a mobile number — except digits
+ * inside a run of 32 or more hex characters: that is a digest or a key id (SM3/SHA-256 hex, a key id's
+ * fingerprint), which holds 11 or 18 digits in a row often enough (~0.3 % of SHA-256 digests) that
+ * masking them would corrupt what an audit entry or a log line records.
+ */
 export function maskPersonalData(text: string): string {
-  return text.replace(ID18, (_m, a: string, b: string) => `${a}${'*'.repeat(10)}${b}`).replace(PHONE, '$1****$2');
+  return text
+    .replace(ID18, (m: string, a: string, b: string, at: number) => (insideDigest(text, at, m) ? m : `${a}${'*'.repeat(10)}${b}`))
+    .replace(PHONE, (m: string, a: string, b: string, at: number, masked: string) => (insideDigest(masked, at, m) ? m : `${a}****${b}`));
+}
+
+const DIGEST_MIN_HEX = 32;
+const isHex = (c: string | undefined) => c !== undefined && /[0-9A-Fa-f]/.test(c);
+
+/** Whether `match`, found at `at` in `text`, lies within a run of at least 32 hex characters. */
+function insideDigest(text: string, at: number, match: string): boolean {
+  if (!/^[0-9]+$/.test(match)) return false; // an ID ending in X is no part of a hex digest
+  let start = at;
+  let end = at + match.length;
+  while (isHex(text[start - 1])) start--;
+  while (isHex(text[end])) end++;
+  return end - start >= DIGEST_MIN_HEX;
 }
 
 /** Names: keep the surname only. 张三丰 → 张** */

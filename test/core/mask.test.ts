@@ -29,6 +29,15 @@ test('maskPersonalData: longer digit runs are not taken for an ID number or a ph
   for (const s of ['order 1101011990030745181', 'seq 12345678901234567890', 'n=213812345678']) assert.equal(maskPersonalData(s), s);
 });
 
+test('maskPersonalData: digits inside a digest or key id (32+ hex characters) are not personal data', () => {
+  const digest = `ab${ID}cdef0123456789abcdef0123456789abcdef0123456789ab`; // 70 hex characters holding ID-like digits
+  const withPhone = `9f${'e'.repeat(10)}13812345678${'c'.repeat(20)}`; // a phone-like run inside 43 hex characters
+  for (const s of [digest, `sha256:${digest}`, withPhone, `keyId sm2-sm3:${withPhone.slice(0, 32)}`]) assert.equal(maskPersonalData(s), s, s);
+  // shorter hex runs around an ID are still masked: a percent escape, a word before it
+  assert.equal(maskPersonalData(`%3A${ID}`), `%3A${MASKED}`);
+  assert.equal(maskPersonalData(`abcdef${ID}abcd`), `abcdef${MASKED}abcd`);
+});
+
 test('maskIdNumber and maskName keep what DESIGN.md shows', () => {
   assert.equal(maskIdNumber(ID), MASKED);
   assert.equal(maskIdNumber('123'), '***');
