@@ -123,7 +123,7 @@ export async function ensureDemoUsers(
   for (const u of users) {
     const existing = await getUser(db, u.id);
     if (!existing) {
-      await createUser(db, { id: u.id, name: u.name, department: u.department, regionCode: region.code, roles: u.roles, password: u.password }, ctx);
+      await createUser(db, { server: 'node', id: u.id, name: u.name, department: u.department, regionCode: region.code, roles: u.roles, password: u.password }, ctx);
     } else if (added.has(u.id)) {
       await resetPassword(db, u.id, u.password, ctx);
     }

@@ -169,7 +169,7 @@ for (const engine of await engines()) {
 
       // an administrator declares the loss, with the reason: the hub sets the lost history's anchors
       // aside (kept, listed with the declaration) and anchors this log's waiting checkpoints
-      await createUser(node.server.store.db, { id: 'js-admin', name: '赵敏', department: '江苏省大数据管理中心', regionCode: '320000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
+      await createUser(node.server.store.db, { server: 'node', id: 'js-admin', name: '赵敏', department: '江苏省大数据管理中心', regionCode: '320000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
       const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'js-admin', password: 'admin-password-77' }) });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
       const declare = (body: unknown) => fetch(`${node!.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });

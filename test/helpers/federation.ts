@@ -73,7 +73,7 @@ export async function approveNode(hub: Started, node: Started): Promise<void> {
 /** Creates a staff account on the node and signs it in: the session cookie. */
 export async function staffSession(node: Started, id: string, roles: UserRole[], password = 'correct-horse-battery-42'): Promise<string> {
   const region = node.config.region;
-  await createUser(node.server.store.db, { id, name: id, department: `${region.name}大数据中心`, regionCode: region.code, roles, password }, { actor: 'test' });
+  await createUser(node.server.store.db, { server: 'node', id, name: id, department: `${region.name}大数据中心`, regionCode: region.code, roles, password }, { actor: 'test' });
   const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: id, password }) });
   if (login.status !== 200) throw new Error(`sign-in ${id}: ${login.status} ${await login.text()}`);
   return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
