@@ -11,6 +11,7 @@ import { pendingCheckpointsMigration } from '../../audit/migration-pending-check
 import { conversationLeasesMigration } from '../../exchange/migration-conversation-leases.js';
 import { memberChangesMigration } from '../../hub/migration-member-changes.js';
 import { auditRestoresMigration } from '../../audit/migration-restores.js';
+import { memberEventDataMigration } from '../../hub/migration-member-event-data.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_exchange_conversation_leases': conversationLeasesMigration,
   '009_hub_member_changes': memberChangesMigration,
   '010_hub_audit_restores': auditRestoresMigration,
+  '011_hub_member_event_data': memberEventDataMigration,
 };
