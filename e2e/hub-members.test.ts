@@ -275,16 +275,16 @@ test("the hub operator's membership page: a named operator signs in, sees what a
     await noHorizontalOverflow(p);
     await screenshot(p, 'hub-members-suspend-phone-en.png');
 
-    // the account is disabled (tongban users disable): its sessions end, the page asks to sign in again
-    await disableUser(db, OPERATOR.id, { actor: 'test' });
-    await p.getByTestId('refresh').click();
-    await p.getByTestId('session-ended').waitFor();
-    await p.waitForURL(/\/login\?next=%2Fmembers%2F310000$/);
-    // and signing out on the desktop ends that session too
+    // signing out on the desktop ends that session: the page asks to sign in again
     await page.getByTestId('sign-out').click();
     await page.waitForURL(/\/login$/);
     await page.goto(`${hubUrl}/members`);
     await page.getByTestId('login-form').waitFor();
+    // the account is disabled (tongban users disable): its other sessions end, the phone's page asks to sign in again
+    await disableUser(db, OPERATOR.id, { actor: 'test' });
+    await p.getByTestId('refresh').click();
+    await p.getByTestId('session-ended').waitFor();
+    await p.waitForURL(/\/login\?next=%2Fmembers%2F310000$/);
     assert.deepEqual(errors, []);
   } finally {
     await browser?.close();
