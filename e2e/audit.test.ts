@@ -38,7 +38,7 @@ test('审计与存证: anchored (green); restored from an older backup, the hub 
       ['js-clerk', '孙丽', 'clerk'],
     ];
     for (const [id, name, role] of users) {
-      await createUser(node.server.store.db, { id, name, department: '江苏省大数据管理中心', regionCode: '320000', roles: [role], password: PASSWORD }, { actor: 'test' });
+      await createUser(node.server.store.db, { server: 'node', id, name, department: '江苏省大数据管理中心', regionCode: '320000', roles: [role], password: PASSWORD }, { actor: 'test' });
     }
     for (let i = 1; i <= 5; i++) await node.server.audit.append(event(i));
     const backup = (await node.server.audit.checkpointNow())!;

@@ -83,8 +83,8 @@ test('data portal: search the federation, an item guide with 免提交 materials
     assert.deepEqual(failures, [], 'the portal and the sign-in page load without failures');
     await quiet.close();
 
-    // the hub's pages ask only for what the hub serves: not who is signed in (it keeps no staff accounts)
-    // nor the state of a node's copy of the directory (/api/directory/status): no 404, nothing failed
+    // the hub's pages ask only for what the hub serves (who is signed in: its operators; not the state of
+    // a node's copy of the directory, /api/directory/status): no 404, nothing failed
     const atHub = await visitor.newPage();
     const hubFailures = recordFailures(atHub);
     const hubUrl = demo.hub.url;
@@ -93,7 +93,7 @@ test('data portal: search the federation, an item guide with 免提交 materials
       ['/federation', 'members-table'],
       [`/portal?q=${encodeURIComponent('户口')}`, 'hits'],
       [`/portal/items/310000/${ITEM_CODE}`, 'materials'],
-      ['/login', 'no-accounts'],
+      ['/login', 'login-form'],
     ];
     for (const [path, testId] of hubPages) {
       await atHub.goto(`${hubUrl}${path}`);

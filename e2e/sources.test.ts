@@ -228,7 +228,7 @@ test('数据源状态 with problems: a source that is down (breaker open), an ad
     assert.equal(refused.status, 'failed');
     assert.equal(refused.error.code, 'E_SOURCE_UNAVAILABLE');
 
-    await createUser(ah.store.db, { id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', regionCode: '340000', roles: ['admin'], password: 'correct-horse-43' }, { actor: 'e2e' });
+    await createUser(ah.store.db, { server: 'node', id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', regionCode: '340000', roles: ['admin'], password: 'correct-horse-43' }, { actor: 'e2e' });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const errors: string[] = [];

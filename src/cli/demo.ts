@@ -98,13 +98,18 @@ Tour:
   • ${sh.url}/federation — 上海 node's view of the federation: five members, signed member list, online status
   • ${demo.hub.url}/federation — the hub's view, with pending requests
   • ${sh.url}/api/docs — the API, generated from the route schemas (OpenAPI 3.1 at /api/openapi.json)
-  • Hub operator: node dist/cli/main.js members list -c ${dataRel}/hub/hub.yaml (API token in ${dataRel}/hub/operator.token)
+  • Hub operator on the command line: node dist/cli/main.js members list -c ${dataRel}/hub/hub.yaml (scripts use the bootstrap token in ${dataRel}/hub/operator.token)
   • Logs (JSON, no personal data): ${dataRel}/<code>/server.log; data: ${dataRel}/<code>/node.db, registries.db`);
   const shUsers = demo.users['310000'] ?? [];
   const clerk = shUsers.find((u) => u.roles.includes('clerk'));
   const admin = shUsers.find((u) => u.roles.includes('admin'));
   const approver = shUsers.find((u) => u.roles.includes('approver'));
+  const auditor = shUsers.find((u) => u.roles.includes('auditor'));
+  const operator = demo.users[demo.hub.config.region.code]?.find((u) => u.roles.includes('operator'));
   const account = (u: { id: string; password: string; name: string; department: string }) => `user ${u.id}, password ${u.password} (${u.name}, ${u.department})`;
+  if (operator) {
+    console.log(`  • Be the hub operator: 成员管理 at ${demo.hub.url}/members — ${account(operator)}; every decision is recorded under that name`);
+  }
   console.log(`  • ${sh.url}/portal — 数据门户: search the federation's catalogue; an item's 办事指南 lists the 免提交 materials and which region's department supplies them`);
   if (clerk) {
     console.log(`  • Sign in as 上海's window clerk at ${sh.url}/login — ${account(clerk)}
@@ -115,7 +120,8 @@ Tour:
     data administrator ${account(admin)}
     reviewer (审核人) ${account(approver)}`);
   }
-  console.log(`  • Every node's demo accounts (a clerk, an administrator and a reviewer) are in ${dataRel}/<code>/demo-users.json`);
+  if (auditor) console.log(`  • 审计与存证 at ${sh.url}/audit as 上海's auditor (监督员, no administrator's form) — ${account(auditor)}`);
+  console.log(`  • Every node's demo accounts (a clerk, an administrator, a reviewer and an auditor) are in ${dataRel}/<code>/demo-users.json, the hub operator's in ${dataRel}/hub/demo-users.json`);
   try {
     // someone to look up from 上海's workbench: a 居住证 holder whose household registration is in 安徽
     const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { hukouProvince: '340000', limit: 1 });

@@ -72,7 +72,10 @@ async function runServerCommand(role: Role, configPath: string): Promise<void> {
   const cfg = loadConfig(configPath, role);
   const server = await startServer(cfg);
   const stopped = runUntilSignal([server]);
-  if (server.newOperatorToken) console.error(`operator token written to ${cfg.dataDir}/operator.token (owner-only); keep it secret`);
+  if (server.newOperatorToken) {
+    console.error(`operator token written to ${cfg.dataDir}/operator.token (owner-only; for scripts and first setup); keep it secret`);
+    console.error(`give each hub operator an account of their own: tongban users add <id> -c ${configPath} --name … --department … --role operator`);
+  }
   // last line of start-up: supervisors and tests wait for it
   console.error(`${role === 'hub' ? '国家枢纽 hub' : `${cfg.region.name} ${cfg.region.code} node`} listening on ${server.url}  (key ${server.identity.keyId})`);
   await stopped;

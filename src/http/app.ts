@@ -95,7 +95,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       info: { title: opts.title, description: opts.description, version: packageVersion() },
       components: {
         securitySchemes: {
-          operatorToken: { type: 'http', scheme: 'bearer', description: 'hub operator token (data/operator.token)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'tb_session', description: 'a signed-in account (POST /api/session)' },
+          operatorToken: { type: 'http', scheme: 'bearer', description: "the hub's bootstrap operator token (data/operator.token)" },
           metricsToken: { type: 'http', scheme: 'bearer', description: 'metrics token (data/metrics.token)' },
         },
       },

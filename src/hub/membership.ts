@@ -8,6 +8,7 @@ import type { TongbanDB, HubMemberTable } from '../store/schema.js';
 import { verifyJoinRequest, verifyKeyRotationProof, type JoinRequestPayload } from '../federation/documents.js';
 import { verifyDocument } from '../core/signed-document.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
+import { appendEvent, changeOf, userActor } from './history.js';
 
 export type MemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -85,7 +86,7 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
         .where('region_code', '=', p.regionCode)
         .execute();
       await insertKey(tx, p, at);
-      await appendEvent(tx, p.regionCode, at, 'requested', `node:${p.key.keyId}`, 'new request after rejection');
+      await appendEvent(tx, p.regionCode, at, 'requested', `node:${p.key.keyId}`, { kind: 'after-rejection' });
       return { status: 'pending', regionCode: p.regionCode, keyId: p.key.keyId, changed: true };
     }
     if (!key || key.status !== 'active') {
@@ -98,7 +99,7 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
     if (status === 'pending') {
       if (!differs) return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: false };
       await tx.updateTable('hub_member').set({ endpoint: p.endpoint, name: p.name, updated_at: at }).where('region_code', '=', p.regionCode).execute();
-      await appendEvent(tx, p.regionCode, at, 'updated', actor, describeChange(member, p));
+      await appendEvent(tx, p.regionCode, at, 'updated', actor, changeOf(member, p));
       return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: true };
     }
     // approved: a change waits for the operator; asking again for the approved values withdraws it
@@ -112,7 +113,7 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
       .set({ pending_endpoint: asked?.endpoint ?? null, pending_name: asked?.name ?? null, pending_since: asked ? at : null, updated_at: at })
       .where('region_code', '=', p.regionCode)
       .execute();
-    await appendEvent(tx, p.regionCode, at, asked ? 'change-requested' : 'change-withdrawn', actor, asked ? describeChange(member, p) : null);
+    await appendEvent(tx, p.regionCode, at, asked ? 'change-requested' : 'change-withdrawn', actor, asked ? changeOf(member, p) : null);
     return { status, regionCode: p.regionCode, keyId: p.key.keyId, changed: true, ...(asked ? { changePending: true } : {}) };
   });
 }
@@ -120,13 +121,6 @@ export async function handleJoinRequest(db: Kysely<TongbanDB>, doc: unknown, pol
 /** A member row's waiting endpoint/name change: the three columns are set together or not at all. */
 function pendingChangeOf(r: Pick<HubMemberTable, 'pending_endpoint' | 'pending_name' | 'pending_since'>): { endpoint: string; name: string; since: string } | undefined {
   return r.pending_endpoint !== null && r.pending_name !== null && r.pending_since !== null ? { endpoint: r.pending_endpoint, name: r.pending_name, since: r.pending_since } : undefined;
-}
-
-function describeChange(was: { endpoint: string; name: string }, now: { endpoint: string; name: string }): string {
-  const parts: string[] = [];
-  if (was.endpoint !== now.endpoint) parts.push(`endpoint ${was.endpoint} → ${now.endpoint}`);
-  if (was.name !== now.name) parts.push(`name ${was.name} → ${now.name}`);
-  return parts.join('; ');
 }
 
 async function insertPending(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: string): Promise<void> {
@@ -156,8 +150,22 @@ async function insertKey(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: 
     .execute();
 }
 
-async function appendEvent(tx: Kysely<TongbanDB>, regionCode: string, at: string, action: string, actor: string, detail: string | null) {
-  await tx.insertInto('hub_member_event').values({ region_code: regionCode, at, action, actor, detail }).execute();
+/**
+ * Who takes a decision: a hub operator's account, by name (recorded as `user:<id>`, and in the audit
+ * log as that user with their department), or a label — `operator-token` (the bootstrap token),
+ * `cli:<os user>`, `demo` — recorded as is (in the audit log as an operator).
+ */
+export type DecisionActor = string | { userId: string; department: string };
+
+/** The actor of a decision taken with the hub's bootstrap operator token. */
+export const OPERATOR_TOKEN_ACTOR = 'operator-token';
+
+function actorLabel(a: DecisionActor): string {
+  return typeof a === 'string' ? a : userActor(a.userId);
+}
+
+function auditActor(a: DecisionActor): AuditEvent['actor'] {
+  return typeof a === 'string' ? { type: 'operator', id: a } : { type: 'user', id: a.userId, department: a.department };
 }
 
 export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate' | 'revoke' | 'approve-change' | 'reject-change';
@@ -193,15 +201,16 @@ export async function decideMembership(
   db: Kysely<TongbanDB>,
   regionCode: string,
   decision: Decision,
-  actor: string,
+  decidedBy: DecisionActor,
   reason?: string,
   now = new Date(),
   hooks: { audit?: AuditSink } = {},
 ): Promise<MemberView> {
+  const actor = actorLabel(decidedBy);
   const event = (outcome: 'ok' | 'refused', errorCode?: string): AuditEvent => ({
     category: 'membership',
     action: `member.${TRANSITIONS[decision].event}`,
-    actor: { type: 'operator', id: actor },
+    actor: auditActor(decidedBy),
     outcome,
     counterparty: regionCode,
     ...(errorCode ? { errorCode } : {}),
@@ -242,7 +251,7 @@ async function applyDecision(tx: Kysely<TongbanDB>, regionCode: string, decision
     .executeTakeFirst();
   // a concurrent decision changed it first
   if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode} changed meanwhile; try again`);
-  await appendEvent(tx, regionCode, at, rule.event, actor, reason ?? null);
+  await appendEvent(tx, regionCode, at, rule.event, actor, reason ? { kind: 'reason', reason } : null);
 }
 
 /** Approves or rejects an approved member's pending endpoint/name change, inside the caller's transaction. */
@@ -266,8 +275,7 @@ async function applyChangeDecision(
     .executeTakeFirst();
   // the member asked for something else meanwhile: the operator decides on what is there now
   if (Number(updated.numUpdatedRows) !== 1) throw new TongbanError('E_CONFLICT', `region ${regionCode}'s change was replaced meanwhile; look again`);
-  const what = describeChange(member, pending);
-  await appendEvent(tx, regionCode, at, TRANSITIONS[decision].event, actor, reason ? `${what} (${reason})` : what);
+  await appendEvent(tx, regionCode, at, TRANSITIONS[decision].event, actor, changeOf(member, pending, reason));
 }
 
 export async function listMembers(db: Kysely<TongbanDB>, status?: MemberStatus): Promise<MemberView[]> {
@@ -280,10 +288,6 @@ export async function listMembers(db: Kysely<TongbanDB>, status?: MemberStatus):
 
 export async function getMember(db: Kysely<TongbanDB>, regionCode: string): Promise<MemberView | undefined> {
   return (await listMembers(db)).find((m) => m.regionCode === regionCode);
-}
-
-export async function memberHistory(db: Kysely<TongbanDB>, regionCode: string) {
-  return db.selectFrom('hub_member_event').selectAll().where('region_code', '=', regionCode).orderBy('id').execute();
 }
 
 function toView(r: HubMemberTable, keys: Array<{ key_id: string; suite: string; status: string; added_at: string }>): MemberView {
@@ -332,7 +336,7 @@ export async function rotateMemberKey(db: Kysely<TongbanDB>, doc: unknown, now =
       .values({ key_id: p.newKey.keyId, region_code: p.regionCode, suite: p.newKey.suite, public_key_pem: p.newKey.publicKey, status: 'active', added_at: at, retired_at: null })
       .execute();
     await tx.updateTable('hub_member').set({ suite: p.newKey.suite, updated_at: at }).where('region_code', '=', p.regionCode).execute();
-    await appendEvent(tx, p.regionCode, at, 'key-rotated', `node:${p.oldKeyId}`, `${p.oldKeyId} → ${p.newKey.keyId}`);
+    await appendEvent(tx, p.regionCode, at, 'key-rotated', `node:${p.oldKeyId}`, { kind: 'key-rotation', oldKeyId: p.oldKeyId, newKeyId: p.newKey.keyId });
   });
   await hooks.audit?.append({
     category: 'membership',

@@ -1,5 +1,6 @@
 // Hub HTTP surface: the join endpoint nodes call, the signed member list they fetch, and the
-// operator's membership API (bearer operator token).
+// operator's membership API — for a signed-in hub operator (an account with the role operator: its
+// decisions are recorded under the person's name), or the bootstrap operator token (scripts, first setup).
 
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
@@ -7,9 +8,25 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { TongbanError } from '../core/errors.js';
 import { requireBearerToken } from '../keys/index.js';
+import { requireUser } from '../identity/routes.js';
 import type { TongbanDB } from '../store/schema.js';
 import { errorResponses, type App } from '../http/app.js';
-import { allowedDecisions, DECISIONS, DECISIONS_WITH_REASON, rotateMemberKey, decideMembership, getMember, handleJoinRequest, listMembers, memberHistory, type JoinPolicy, type MemberStatus, type MemberView as Member } from './membership.js';
+import {
+  allowedDecisions,
+  DECISIONS,
+  DECISIONS_WITH_REASON,
+  OPERATOR_TOKEN_ACTOR,
+  rotateMemberKey,
+  decideMembership,
+  getMember,
+  handleJoinRequest,
+  listMembers,
+  type DecisionActor,
+  type JoinPolicy,
+  type MemberStatus,
+  type MemberView as Member,
+} from './membership.js';
+import { memberHistory } from './history.js';
 import { currentTrustList, type TrustListContext } from './trust-list.js';
 import { memberSummary, trustListSummary } from '../federation/documents.js';
 import { FederationMembersSchema, InfoSchema, KeyRotationSchema, SignedDocumentSchema } from '../federation/api-schemas.js';
@@ -49,12 +66,36 @@ function operatorView(m: Member) {
   return { ...m, decisions: allowedDecisions(m).map((decision) => ({ decision, reasonRequired: DECISIONS_WITH_REASON.includes(decision) })) };
 }
 
+const ValueChange = Type.Object({ from: Type.String(), to: Type.String() });
+/** src/hub/history.ts MemberEventDetail */
+const EventDetail = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('reason'), reason: Type.String({ description: "the operator's reason, verbatim" }) }),
+    Type.Object({ kind: Type.Literal('change'), endpoint: Type.Optional(ValueChange), name: Type.Optional(ValueChange), reason: Type.Optional(Type.String()) }),
+    Type.Object({ kind: Type.Literal('after-rejection') }),
+    Type.Object({ kind: Type.Literal('key-rotation'), oldKeyId: Type.String(), newKeyId: Type.String() }),
+  ],
+  { description: 'the facts of the event, structured, for a client to say in its own language; null on events recorded before the hub kept them so' },
+);
+const HistoryEntry = Type.Object({
+  at: Type.String(),
+  action: Type.String(),
+  actor: Type.String({ description: 'node:<keyId>, user:<id> (a hub operator\'s account), operator-token, cli:<os user>, or a label (operator-api: the token, before accounts)' }),
+  actorName: Type.Union([Type.String(), Type.Null()], { description: "the operator's name when the actor is an account (user:<id>)" }),
+  actorDepartment: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()], { description: 'the facts in English words (on older events, the text recorded then)' }),
+  data: Type.Union([EventDetail, Type.Null()]),
+});
+
 const JoinAnswer = Type.Object({
   status: Type.String(),
   regionCode: Type.String(),
   keyId: Type.String(),
   changePending: Type.Optional(Type.Boolean({ description: 'an approved member asked for a new endpoint or name; it waits for the operator' })),
 });
+
+/** a signed-in hub operator (the tb_session cookie), or the bootstrap operator token */
+const OPERATOR_SECURITY: Array<Record<string, string[]>> = [{ session: [] }, { operatorToken: [] }];
 
 const RegionParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
 
@@ -171,9 +212,9 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
         schema: {
           tags: ['hub operator'],
           summary: 'All membership requests and members',
-          security: [{ operatorToken: [] }],
+          security: OPERATOR_SECURITY,
           querystring: Type.Object({ status: Type.Optional(Type.Enum(['pending', 'approved', 'rejected', 'suspended'])) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ members: Type.Array(MemberView) }), ...errorResponses(401) },
+          response: { 200: Type.Object({ members: Type.Array(MemberView) }), ...errorResponses(401, 403) },
         },
       },
       async (req) => ({ members: (await listMembers(ctx.db, req.query.status as MemberStatus | undefined)).map(operatorView) }),
@@ -185,22 +226,15 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
         schema: {
           tags: ['hub operator'],
           summary: 'One member with its decision history',
-          security: [{ operatorToken: [] }],
+          security: OPERATOR_SECURITY,
           params: RegionParams,
-          response: {
-            200: Type.Object({
-              member: MemberView,
-              history: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), actor: Type.String(), detail: Type.Union([Type.String(), Type.Null()]) })),
-            }),
-            ...errorResponses(401, 404),
-          },
+          response: { 200: Type.Object({ member: MemberView, history: Type.Array(HistoryEntry) }), ...errorResponses(401, 403, 404) },
         },
       },
       async (req) => {
         const member = await getMember(ctx.db, req.params.code);
         if (!member) throw new TongbanError('E_NOT_FOUND', `no member ${req.params.code}`);
-        const history = (await memberHistory(ctx.db, req.params.code)).map((e) => ({ at: e.at, action: e.action, actor: e.actor, detail: e.detail }));
-        return { member: operatorView(member), history };
+        return { member: operatorView(member), history: await memberHistory(ctx.db, req.params.code) };
       },
     );
 
@@ -211,16 +245,16 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
           schema: {
             tags: ['hub operator'],
             summary: `${decision[0]!.toUpperCase()}${decision.slice(1).replace('-', ' ')} ${decision.endsWith('-change') ? "an approved member's pending endpoint/name change" : 'a member'}${DECISIONS_WITH_REASON.includes(decision) ? ' (reason required)' : ''}`,
-            security: [{ operatorToken: [] }],
+            security: OPERATOR_SECURITY,
             params: RegionParams,
             body: (Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false })),
-            response: { 200: MemberView, ...errorResponses(400, 401, 404, 409) },
+            response: { 200: MemberView, ...errorResponses(400, 401, 403, 404, 409) },
           },
         },
         async (req) => {
           const reason = (req.body as { reason?: string } | undefined)?.reason;
-          const member = await decideMembership(ctx.db, req.params.code, decision, 'operator-api', reason, undefined, { audit: ctx.audit });
-          req.log.info({ regionCode: member.regionCode, decision }, 'membership decision');
+          const member = await decideMembership(ctx.db, req.params.code, decision, decidedBy(req), reason, undefined, { audit: ctx.audit });
+          req.log.info({ regionCode: member.regionCode, decision, by: req.user?.id ?? OPERATOR_TOKEN_ACTOR }, 'membership decision');
           return operatorView(member);
         },
       );
@@ -228,6 +262,23 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
   });
 }
 
+const requireOperatorAccount = requireUser('operator');
+
+/**
+ * The operator API's guard. A request with an Authorization header is judged by the bootstrap token
+ * alone (a wrong one is 401, whatever cookie comes with it); any other needs a signed-in account with
+ * the role operator (none: 401 E_UNAUTHENTICATED; without the role: 403 E_FORBIDDEN). A browser's
+ * state-changing request from another site has been refused before (http/cross-site.ts), as on a node.
+ */
 async function requireOperator(req: FastifyRequest, ctx: HubRouteContext): Promise<void> {
-  requireBearerToken(req.headers.authorization, await ctx.operatorTokenHash(), 'operator token required (Authorization: Bearer …)');
+  if (req.headers.authorization !== undefined) {
+    requireBearerToken(req.headers.authorization, await ctx.operatorTokenHash(), 'operator token required (Authorization: Bearer …)');
+    return;
+  }
+  await requireOperatorAccount(req);
+}
+
+/** Who decides: the signed-in operator by name, else the bootstrap token. */
+function decidedBy(req: FastifyRequest): DecisionActor {
+  return req.user ? { userId: req.user.id, department: req.user.department } : OPERATOR_TOKEN_ACTOR;
 }

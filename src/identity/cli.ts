@@ -1,31 +1,35 @@
-// `tongban users …`: a node's local accounts from the command line (add, list, disable, enable,
-// reset-password). Works on the node's database directly, like `tongban members`; a running node
-// sees the change at once (sessions of a disabled user end immediately). Every change is appended to
-// the node's audit log.
+// `tongban users …`: a server's local accounts from the command line (add, list, disable, enable,
+// reset-password) — a node's staff, or the hub's operators, whichever the config file is for. Works on
+// the server's database directly, like `tongban members`; a running server sees the change at once
+// (sessions of a disabled user end immediately). Every change is appended to the server's audit log.
 
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { withServerDb } from '../cli/db.js';
 import type { Kysely } from 'kysely';
+import type { Role } from '../config/index.js';
 import { TongbanError } from '../core/errors.js';
 import type { TongbanDB } from '../store/index.js';
 import { adminActionEvent, type AuditSink } from '../audit/index.js';
 import { withServerAuditLog } from '../audit/cli-support.js';
 import type { AdminActionHook, AdminContext } from './events.js';
 import { generatePassword, passwordProblem } from './password.js';
-import { createUser, disableUser, enableUser, isUserRole, listUsers, resetPassword, USER_ROLES, type UserRole, type UserView } from './users.js';
+import { createUser, disableUser, enableUser, HUB_ROLES, isUserRole, listUsers, NODE_ROLES, resetPassword, USER_ROLES, type UserRole, type UserView } from './users.js';
 
 /**
- * Runs an account command on the node's database, with its audit log: every administrative action is
- * appended to the node's tamper-evident log (category admin, actor cli:<os user>), exactly as if the
- * running node had done it. A node that has never started has no key and so no log yet; then the
- * command says so on stderr.
+ * Runs an account command on the database of the server the config file is for (a node or the hub),
+ * with its audit log: every administrative action is appended to the server's tamper-evident log
+ * (category admin, actor cli:<os user>), exactly as if the running server had done it. A server that
+ * has never started has no key and so no log yet; then the command says so on stderr.
  */
-async function withNodeDb<T>(configPath: string, fn: (db: Kysely<TongbanDB>, region: { code: string; name: string }, ctx: AdminContext) => Promise<T>): Promise<T> {
-  return withServerDb(configPath, 'node', (db, cfg) =>
+async function withAccountsDb<T>(
+  configPath: string,
+  fn: (db: Kysely<TongbanDB>, server: { role: Role; region: { code: string; name: string } }, ctx: AdminContext) => Promise<T>,
+): Promise<T> {
+  return withServerDb(configPath, 'auto', (db, cfg) =>
     withServerAuditLog(db, cfg, async (audit) => {
       if (!audit) console.error(`note: ${cfg.region.name} ${cfg.region.code} has no signing key yet (never started), so this action is not in an audit log`);
-      return fn(db, cfg.region, adminContext(audit));
+      return fn(db, { role: cfg.role, region: cfg.region }, adminContext(audit));
     }),
   );
 }
@@ -90,20 +94,23 @@ function showPasswordOnce(password: string): void {
 }
 
 export function registerUserCommands(program: Command, printTable: (head: string[], rows: string[][]) => void): void {
-  const users = program.command('users').description("a node's local staff accounts (window clerks, approvers, administrators, auditors)");
+  const users = program
+    .command('users')
+    .description("a server's local staff accounts: a node's window clerks, approvers, administrators and auditors, or the hub's operators");
+  const config = ['-c, --config <file>', 'the node or hub configuration file'] as const;
 
   users
     .command('add <id>')
     .description('create an account; prints a generated strong password once unless --password-stdin')
-    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .requiredOption(...config)
     .requiredOption('--name <name>', 'the person\'s name, e.g. 王芳')
     .requiredOption('--department <department>', 'e.g. "上海市浦东新区行政服务中心"')
-    .requiredOption('--role <role>', `${USER_ROLES.join(' | ')}; repeat for several`, collectRole)
+    .requiredOption('--role <role>', `on a node ${NODE_ROLES.join(' | ')}, on the hub ${HUB_ROLES.join(' | ')}; repeat for several`, collectRole)
     .option('--password-stdin', 'read the password from standard input instead of generating one', false)
     .action(async (id: string, opts: { config: string; name: string; department: string; role: UserRole[]; passwordStdin: boolean }) => {
       const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
-      const u = await withNodeDb(opts.config, (db, region, ctx) =>
-        createUser(db, { id, name: opts.name, department: opts.department, regionCode: region.code, roles: opts.role, password }, ctx),
+      const u = await withAccountsDb(opts.config, (db, server, ctx) =>
+        createUser(db, { server: server.role, id, name: opts.name, department: opts.department, regionCode: server.region.code, roles: opts.role, password }, ctx),
       );
       console.log(`✓ created ${u.id}: ${u.name}, ${u.department} (${u.regionCode}), roles ${u.roles.join(', ')}`);
       if (generated) showPasswordOnce(password);
@@ -111,39 +118,39 @@ export function registerUserCommands(program: Command, printTable: (head: string
 
   users
     .command('list')
-    .description('list the accounts of this node')
-    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .description('list the accounts of this server')
+    .requiredOption(...config)
     .option('--json', 'print JSON', false)
     .action(async (opts: { config: string; json: boolean }) => {
-      printUsers(await withNodeDb(opts.config, (db) => listUsers(db)), opts.json, printTable);
+      printUsers(await withAccountsDb(opts.config, (db) => listUsers(db)), opts.json, printTable);
     });
 
   users
     .command('disable <id>')
     .description('disable an account and end its sessions at once')
-    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .requiredOption(...config)
     .action(async (id: string, opts: { config: string }) => {
-      const u = await withNodeDb(opts.config, (db, _region, ctx) => disableUser(db, id, ctx));
+      const u = await withAccountsDb(opts.config, (db, _server, ctx) => disableUser(db, id, ctx));
       console.log(`✓ ${u.id} disabled; its sessions have ended`);
     });
 
   users
     .command('enable <id>')
     .description('enable a disabled account again')
-    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .requiredOption(...config)
     .action(async (id: string, opts: { config: string }) => {
-      const u = await withNodeDb(opts.config, (db, _region, ctx) => enableUser(db, id, ctx));
+      const u = await withAccountsDb(opts.config, (db, _server, ctx) => enableUser(db, id, ctx));
       console.log(`✓ ${u.id} enabled`);
     });
 
   users
     .command('reset-password <id>')
     .description('set a new password (generated and printed once unless --password-stdin); ends the sessions and clears a lockout')
-    .requiredOption('-c, --config <file>', 'the node configuration file')
+    .requiredOption(...config)
     .option('--password-stdin', 'read the password from standard input instead of generating one', false)
     .action(async (id: string, opts: { config: string; passwordStdin: boolean }) => {
       const { password, generated } = await choosePassword(opts.passwordStdin, id.toLowerCase());
-      const u = await withNodeDb(opts.config, (db, _region, ctx) => resetPassword(db, id, password, ctx));
+      const u = await withAccountsDb(opts.config, (db, _server, ctx) => resetPassword(db, id, password, ctx));
       console.log(`✓ new password set for ${u.id}; its sessions have ended`);
       if (generated) showPasswordOnce(password);
     });

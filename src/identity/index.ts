@@ -1,10 +1,13 @@
-// identity owns local staff accounts on a node (window clerks, approvers, administrators, auditors):
-// password hashing, sessions in an HttpOnly cookie, the sign-in throttle, `/api/session`, the
+// identity owns local staff accounts — a node's window clerks, approvers, administrators and auditors,
+// the hub's operators (each server's accounts hold only its own roles: rolesOf) — password hashing, sessions in an HttpOnly cookie, the sign-in throttle, `/api/session`, the
 // `requireUser(...roles)` guard other routes use, the `tongban users` command and the demo's users.
 // Federation-wide identity and cross-authorisation will extend these accounts.
 export { identityRoutes, requireUser, currentUser, type IdentityRouteOptions, type IdentityService } from './routes.js';
 export {
   USER_ROLES,
+  NODE_ROLES,
+  HUB_ROLES,
+  rolesOf,
   LOCKOUT,
   createUser,
   disableUser,

@@ -1,4 +1,4 @@
-// HTTP surface of identity on a node: sign in, who am I, sign out (`/api/session`), and
+// HTTP surface of identity on a node or the hub: sign in, who am I, sign out (`/api/session`), and
 // `requireUser(...roles)`, the preHandler every other application route uses to demand a signed-in
 // user with one of the given roles. Registered on the root app (not encapsulated) so that the
 // session resolver and `request.user` are available to every plugin registered after it.
@@ -20,7 +20,7 @@ declare module 'fastify' {
     user: SessionUser | null;
   }
   interface FastifyInstance {
-    /** resolves a request's session cookie; present on nodes (identityRoutes) */
+    /** resolves a request's session cookie; present where identityRoutes is registered (nodes and the hub) */
     identity?: IdentityService;
   }
 }
@@ -34,7 +34,7 @@ export interface IdentityService {
 
 export interface IdentityRouteOptions {
   db: Kysely<TongbanDB>;
-  /** the node's public URL: an https URL makes the session cookie Secure for every request */
+  /** the server's public URL: an https URL makes the session cookie Secure for every request */
   publicUrl?: () => string;
   /** where administrative actions are reported (the audit log); see events.ts */
   onAdminAction?: AdminActionHook;

@@ -6,12 +6,22 @@ import type { Kysely, Selectable } from 'kysely';
 import { TongbanError } from '../core/errors.js';
 import { nowIso } from '../core/time.js';
 import type { TongbanDB } from '../store/schema.js';
+import type { Role } from '../config/index.js';
 import type { AppUserTable } from './schema.js';
 import type { AdminAction, AdminContext } from './events.js';
 import { burnVerification, hashPassword, needsRehash, passwordProblem, verifyPassword } from './password.js';
 
-export const USER_ROLES = ['clerk', 'approver', 'admin', 'auditor'] as const;
+/** A node's staff: window clerks, approvers, data administrators, auditors (监督员). */
+export const NODE_ROLES = ['clerk', 'approver', 'admin', 'auditor'] as const;
+/** The hub's staff: its operators (枢纽运维员), who decide on membership. */
+export const HUB_ROLES = ['operator'] as const;
+export const USER_ROLES = [...NODE_ROLES, ...HUB_ROLES] as const;
 export type UserRole = (typeof USER_ROLES)[number];
+
+/** The roles a server's accounts may hold: a hub's only hub roles, a node's only node roles. */
+export function rolesOf(server: Role): readonly UserRole[] {
+  return server === 'hub' ? HUB_ROLES : NODE_ROLES;
+}
 
 /** What a signed-in request knows about its user (`request.user`). */
 export interface SessionUser {
@@ -75,6 +85,8 @@ async function report(ctx: AdminContext, action: AdminAction, target: string, re
 }
 
 export interface NewUser {
+  /** the server the account is on: it decides which roles the account may hold (rolesOf) */
+  server: Role;
   id: string;
   name: string;
   department: string;
@@ -90,9 +102,14 @@ function checkNewUser(u: NewUser): void {
   if (!u.name.trim() || [...u.name].length > 64) throw new TongbanError('E_INVALID_REQUEST', 'name must be 1–64 characters');
   if (!u.department.trim() || [...u.department].length > 128) throw new TongbanError('E_INVALID_REQUEST', 'department must be 1–128 characters');
   if (!/^[0-9]{6}$/.test(u.regionCode)) throw new TongbanError('E_INVALID_REQUEST', 'region code must be 6 digits');
-  if (u.roles.length === 0) throw new TongbanError('E_INVALID_REQUEST', `at least one role is needed: ${USER_ROLES.join(', ')}`);
+  const allowed = rolesOf(u.server);
+  if (u.roles.length === 0) throw new TongbanError('E_INVALID_REQUEST', `at least one role is needed: ${allowed.join(', ')}`);
   const bad = u.roles.filter((r) => !isUserRole(r));
   if (bad.length) throw new TongbanError('E_INVALID_REQUEST', `unknown role ${bad.join(', ')}; roles are ${USER_ROLES.join(', ')}`);
+  const elsewhere = u.roles.filter((r) => !allowed.includes(r));
+  if (elsewhere.length) {
+    throw new TongbanError('E_INVALID_REQUEST', `role ${elsewhere.join(', ')} is not for a ${u.server}'s accounts; a ${u.server}'s accounts hold ${allowed.join(', ')}`);
+  }
   const problem = passwordProblem(u.password, u.id);
   if (problem) throw new TongbanError('E_INVALID_REQUEST', problem.en);
 }

@@ -165,6 +165,15 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
     audit.observe((e) => metrics.observeAudit(e));
     await app.register(metricsRoutes, { metrics, tokenHash: () => getMeta(store.db, METRICS_TOKEN.meta) });
 
+    // staff accounts on both roles (a node's clerks, administrators…; the hub's operators): sessions and
+    // requireUser() for every route registered after it
+    await app.register(identityRoutes, {
+      db: store.db,
+      publicUrl: () => publicUrl,
+      // administrative actions (accounts created, disabled…) go to this server's audit log
+      onAdminAction: async (e) => void (await audit!.append(adminActionEvent(e))),
+    });
+
     if (cfg.role === 'hub') {
       const trust = {
         db: store.db,
@@ -213,13 +222,6 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         probeSeconds: opts.probeSeconds ?? 15,
       });
       await app.register(nodeRoutes, { db: store.db, federation, regionCode: cfg.region.code, info });
-      // sessions and requireUser() for every application route registered after it
-      await app.register(identityRoutes, {
-        db: store.db,
-        publicUrl: () => publicUrl,
-        // administrative actions (accounts created, disabled…) go to the node's audit log
-        onAdminAction: async (e) => void (await audit!.append(adminActionEvent(e))),
-      });
       const rotation = () => ({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(cfg.hub?.keyId ? { hubKeyId: cfg.hub.keyId } : {}), logger });
       await app.register(nodeAdminRoutes, { rotation, federation, audit });
       await app.register(auditStatusRoutes, { audit });

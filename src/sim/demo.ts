@@ -1,6 +1,6 @@
 // The demonstration federation: one hub and five province nodes in this process, each with its own
-// data directory, embedded database, port and synthetic registries, demo staff accounts
-// (identity/demo-users.ts) and a demo 实施清单 (demo-items.ts). Used by `tongban demo` (npm start) and
+// data directory, embedded database, port and synthetic registries, demo staff accounts (the nodes'
+// and the hub operator's: identity/demo-users.ts) and a demo 实施清单 (demo-items.ts). Used by `tongban demo` (npm start) and
 // by the end-to-end tests. A second start reuses the data.
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ export type DemoEvent =
 export interface RunningDemo {
   hub: RunningServer;
   nodes: RunningServer[];
-  /** the staff accounts of each node (clerk, admin, approver) by region code, with their passwords */
+  /** the staff accounts by region code, with their passwords: each node's (clerk, admin, approver, auditor) and the hub's operator (000000) */
   users: Record<string, DemoUser[]>;
   /** start to all-ready */
   elapsedMs: number;
@@ -98,6 +98,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       }),
     );
     started.push(hub);
+    const users: Record<string, DemoUser[]> = {};
+    users[hub.config.region.code] = await ensureDemoUsers(hub.store.db, hubDir, { role: 'hub', ...hub.config.region }, hub.app.identity?.onAdminAction);
     emit({ type: 'server-started', role: 'hub', regionCode: hub.config.region.code, url: hub.url });
 
     // Seeding runs in worker threads while the nodes start and join in this one.
@@ -107,7 +109,6 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 
     emit({ type: 'phase', phase: 'starting-nodes' });
     const nodes: RunningServer[] = [];
-    const users: Record<string, DemoUser[]> = {};
     for (const [i, region] of DEMO_REGIONS.entries()) {
       const dir = join(dataDir, region.code);
       const node = await startServer(
@@ -127,7 +128,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
       );
       started.push(node);
       nodes.push(node);
-      users[region.code] = await ensureDemoUsers(node.store.db, dir, region, node.app.identity?.onAdminAction);
+      users[region.code] = await ensureDemoUsers(node.store.db, dir, { role: 'node', code: region.code, name: region.name }, node.app.identity?.onAdminAction);
       // the region's 实施清单 of a few national items, with materials its partners' registries supply
       // (only what still waits for it: a later start imports nothing)
       await importDemoItems(node.catalog!, region.code);

@@ -55,8 +55,12 @@ export interface HubMemberEventTable {
   at: string;
   /** requested | approved | rejected | suspended | reinstated */
   action: string;
+  /** node:<keyId>, user:<id> (a hub operator's account), operator-token, cli:<os user>, … */
   actor: string;
+  /** English text: rows written before detail_json (newer rows leave it null) */
   detail: string | null;
+  /** the event's facts as JSON, a kind and its parameters (src/hub/history.ts MemberEventDetail; migration 013) */
+  detail_json: string | null;
 }
 
 /** Hub: the signed member list, one row per version (re-signed in place when it nears expiry). */

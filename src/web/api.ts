@@ -139,11 +139,6 @@ export interface CallOptions {
   okStatuses?: readonly number[];
   /** a 2xx answer may have no body (204) */
   allowEmpty?: boolean;
-  /**
-   * A token sent as `Authorization: Bearer` (the hub's operator token). A 401 then says the token is
-   * not accepted, not that the staff session has ended.
-   */
-  bearer?: string;
 }
 
 /** One call to this server's JSON API; failures become ApiError with the server's bilingual message. */
@@ -151,7 +146,6 @@ export async function call(path: string, opts: CallOptions = {}): Promise<{ stat
   const { method = 'GET', signal } = opts;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.bearer !== undefined) headers.authorization = `Bearer ${opts.bearer}`;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -176,7 +170,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<{ stat
     }
   }
   if (!res.ok && !(opts.okStatuses ?? []).includes(res.status)) {
-    if (res.status === 401 && !path.startsWith('/api/session') && opts.bearer === undefined) for (const l of unauthenticatedListeners) l();
+    if (res.status === 401 && !path.startsWith('/api/session')) for (const l of unauthenticatedListeners) l();
     throw errorFromBody(res.status, body);
   }
   if (body === undefined || (body === null && !(opts.allowEmpty && res.ok))) {
@@ -222,7 +216,8 @@ export async function fetchReadiness(signal?: AbortSignal): Promise<Readiness> {
 
 // ---- session (src/identity on the server) -------------------------------------------------------
 
-export type UserRole = 'clerk' | 'approver' | 'admin' | 'auditor';
+/** a node's staff (clerk, approver, admin, auditor) or the hub's (operator): src/identity/users.ts */
+export type UserRole = 'clerk' | 'approver' | 'admin' | 'auditor' | 'operator';
 
 export interface SessionUser {
   id: string;
@@ -247,7 +242,7 @@ function asSession(path: string, body: unknown): SessionInfo {
 /**
  * The signed-in user, or null when not signed in: the node answers 200 with `user: null` then (no
  * cookie, or an ended session), so a public page asking shows no failed request. A server without
- * accounts (the hub) answers 404.
+ * accounts (one older than accounts on the hub) answers 404.
  */
 export async function fetchSession(signal?: AbortSignal): Promise<SessionInfo | null> {
   const { body } = await call('/api/session', { signal });

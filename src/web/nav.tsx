@@ -10,6 +10,7 @@ import { FederationPage } from './pages/FederationPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RequireUser } from './session';
+import { HUB_OPERATOR } from './hub/api';
 
 // The capability pages load on first visit (Layout shows a placeholder meanwhile), so the first
 // page a visitor opens does not wait for every screen of the console.
@@ -162,10 +163,10 @@ export const navSections: NavSection[] = [
     ],
   },
   {
-    // the hub operator's: signed in with the operator token on the page itself (the hub keeps no staff accounts)
+    // the hub operator's: the page asks for an operator's sign-in (HUB_OPERATOR), and on a node says it is the hub's
     id: 'operator',
     titleKey: 'nav.sectionOperator',
-    entries: [{ kind: 'page', id: 'members', path: '/members', labelKey: 'nav.members', icon: 'seal', roles: ['hub'], element: <HubMembersPage /> }],
+    entries: [{ kind: 'page', id: 'members', path: '/members', labelKey: 'nav.members', icon: 'seal', roles: ['hub'], userRoles: HUB_OPERATOR, element: <HubMembersPage /> }],
   },
   {
     id: 'developer',

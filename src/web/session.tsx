@@ -1,4 +1,4 @@
-// Who is signed in (GET /api/session, on nodes), for the whole app: the header's user menu, the sign-in
+// Who is signed in (GET /api/session: a node's staff, the hub's operators), for the whole app: the header's user menu, the sign-in
 // page, and <RequireUser> around pages that need a role. Any API call answering 401 ends the session here,
 // so a page whose session expired sends the user to /login and back afterwards.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
@@ -9,13 +9,12 @@ import { ApiError, fetchSession, onUnauthenticated, signIn as apiSignIn, signOut
 import type { SessionUser, UserRole } from './api';
 import { Banner, ErrorPanel, Loading } from './components/ui';
 import { Icon } from './components/Icon';
-import { useNodeInfo } from './nodeInfo';
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous'; ended?: boolean }
   | { status: 'signed-in'; user: SessionUser; expiresAt: string }
-  /** this server keeps no staff accounts (the hub) */
+  /** this server keeps no staff accounts (it has no /api/session) */
   | { status: 'unavailable' }
   | { status: 'error'; error: ApiError };
 
@@ -33,17 +32,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  // Only nodes keep staff accounts: the hub is not asked (it has no /api/session). Until the server's
-  // role is known nothing is asked; when /api/info cannot be read the session is asked all the same.
-  const info = useNodeInfo();
-  const role = info.data ? info.data.role : info.loading ? undefined : 'unknown';
-
+  // nodes and the hub both keep staff accounts (a node's staff, the hub's operators)
   useEffect(() => {
-    if (role === undefined) return;
-    if (role === 'hub') {
-      setState({ status: 'unavailable' });
-      return;
-    }
     const ctrl = new AbortController();
     fetchSession(ctrl.signal).then(
       (s) => {
@@ -57,7 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
     );
     return () => ctrl.abort();
-  }, [tick, role]);
+  }, [tick]);
 
   // a 401 from any API call: the session has ended (expired, signed out elsewhere, account disabled)
   useEffect(

@@ -14,7 +14,7 @@ for (const engine of await engines()) {
       node = await startNode(engine, { url: hub.server.url, keyId: hub.server.identity.keyId }, { code: '310000', name: '上海' });
       const audit = node.server.audit;
       const ctx = (actor: string) => ({ actor, onAdminAction: async (e: Parameters<typeof adminActionEvent>[0]) => void (await audit.append(adminActionEvent(e))) });
-      await createUser(node.server.store.db, { id: 'sh-clerk', name: '王芳', department: '浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: 'Window-Clerk-2026' }, ctx('cli:ops'));
+      await createUser(node.server.store.db, { server: 'node', id: 'sh-clerk', name: '王芳', department: '浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: 'Window-Clerk-2026' }, ctx('cli:ops'));
       await disableUser(node.server.store.db, 'sh-clerk', ctx('sh-admin'));
       const entries = (await audit.tail(10)).reverse().filter((e) => e.category === 'admin');
       assert.deepEqual(

@@ -6,7 +6,8 @@ import { restoreFromBackup, servedEvent as event } from '../helpers/audit.js';
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner, signDocument } from '../../src/core/signed-document.js';
 import { currentTrustList } from '../../src/hub/trust-list.js';
-import { decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
+import { decideMembership, getMember } from '../../src/hub/membership.js';
+import { memberHistory } from '../../src/hub/history.js';
 import { failInserts } from '../helpers/faults.js';
 import { fetchHubAnchors, verifyAuditLog } from '../../src/audit/index.js';
 import { anchorProblem, buildCheckpoint, buildRestoreDeclaration } from '../../src/audit/documents.js';
@@ -171,7 +172,7 @@ for (const engine of await engines()) {
 
       // an administrator declares the loss, with the reason: the hub sets the lost history's anchors
       // aside (kept, listed with the declaration) and anchors this log's waiting checkpoints
-      await createUser(node.server.store.db, { id: 'js-admin', name: '赵敏', department: '江苏省大数据管理中心', regionCode: '320000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
+      await createUser(node.server.store.db, { server: 'node', id: 'js-admin', name: '赵敏', department: '江苏省大数据管理中心', regionCode: '320000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
       const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'js-admin', password: 'admin-password-77' }) });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
       const declare = (body: unknown) => fetch(`${node!.server.url}/api/admin/audit/restore`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });

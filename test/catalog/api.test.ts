@@ -29,7 +29,7 @@ for (const engine of await engines()) {
       const base = node.server.url;
       const users: Array<[string, UserRole[]]> = [['wang', ['admin']], ['zhao', ['admin', 'approver']], ['li', ['approver']], ['clerk1', ['clerk']]];
       for (const [id, roles] of users) {
-        await createUser(node.server.store.db, { id, name: id, department: '上海市大数据中心', regionCode: '310000', roles, password: PW }, { actor: 'test' });
+        await createUser(node.server.store.db, { server: 'node', id, name: id, department: '上海市大数据中心', regionCode: '310000', roles, password: PW }, { actor: 'test' });
       }
       const cookies = Object.fromEntries(await Promise.all(users.map(async ([id]) => [id, await signIn(base, id)] as const)));
       const call = async (path: string, o: { as?: string; method?: string; body?: unknown; lang?: string } = {}): Promise<{ status: number; body: Json }> => {

@@ -46,6 +46,14 @@ test('tongban demo: starts, prints the URL table, stops on Ctrl-C, reuses its da
   // the tour names the catalogue's four eyes: 上海's administrator and reviewer
   assert.match(out, /data administrator user sh-admin, password \S+ \(陈志强, 上海市大数据中心\)/);
   assert.match(out, /reviewer \(审核人\) user sh-approver, password \S+ \(赵敏, 上海市大数据中心\)/);
+  // and the hub's operator, who signs in at the hub and sees the members; and 上海's auditor
+  const op = /Be the hub operator: 成员管理 at (\S+)\/members — user hub-operator, password (\S+) \(刘建华, 国家政务服务平台运维中心\)/.exec(out);
+  assert.ok(op, out);
+  assert.match(out, /as 上海's auditor \(监督员, no administrator's form\) — user sh-auditor, password \S+ \(钱蕾, 上海市人民政府办公厅督查处\)/);
+  const signedIn = await fetch(`${op[1]}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'hub-operator', password: op[2] }) });
+  assert.equal(signedIn.status, 200);
+  const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
+  assert.equal(((await (await fetch(`${op[1]}/api/hub/members`, { headers: { cookie } })).json()) as { members: unknown[] }).members.length, 5);
   // 上海's implementation of a national item, published by the demo: modes set, a material from 安徽
   const itemUrl = `http://127.0.0.1:${base + 1}/api/catalog/items/${nationalCodeOf('户口迁移(夫妻投靠)')}`;
   const published = async () => ((await (await fetch(itemUrl)).json()) as { published: { version: number; modes: string[]; pending?: string[]; origin: { kind: string }; materials: Array<{ satisfiedBy: { resource?: string } | null }> } }).published;

@@ -80,8 +80,8 @@ for (const engine of await engines()) {
       assert.equal(await refusal('housing.loan'), 'E_INVALID_REQUEST: unknown resource "housing.loan"');
 
       // 安徽's administrator sees both, with the served one's health; a clerk may not look
-      await createUser(f.ah.server.store.db, { id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', regionCode: '340000', roles: ['admin'], password: 'correct-horse-43' }, { actor: 'test' });
-      await createUser(f.ah.server.store.db, { id: 'ah-clerk', name: '刘洋', department: '安徽省合肥市政务服务中心', regionCode: '340000', roles: ['clerk'], password: 'correct-horse-44' }, { actor: 'test' });
+      await createUser(f.ah.server.store.db, { server: 'node', id: 'ah-admin', name: '吴海峰', department: '安徽省数据资源管理局', regionCode: '340000', roles: ['admin'], password: 'correct-horse-43' }, { actor: 'test' });
+      await createUser(f.ah.server.store.db, { server: 'node', id: 'ah-clerk', name: '刘洋', department: '安徽省合肥市政务服务中心', regionCode: '340000', roles: ['clerk'], password: 'correct-horse-44' }, { actor: 'test' });
       const sourcesAs = async (userId: string, password: string) => {
         const login = await fetch(`${f.ah.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password }) });
         const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;

@@ -22,7 +22,7 @@ for (const engine of await engines()) {
       assert.equal(before.body.exchange.status, 'completed');
       await sh.audit.checkpointNow(); // a checkpoint signed by the old key
 
-      await createUser(sh.store.db, { id: 'sh-admin', name: '李强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
+      await createUser(sh.store.db, { server: 'node', id: 'sh-admin', name: '李强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin'], password: 'admin-password-77' }, { actor: 'test' });
       const login = await fetch(`${sh.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'sh-admin', password: 'admin-password-77' }) });
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
       const clerkTry = await f.clerk('/api/admin/keys/rotate', { method: 'POST', body: {} });

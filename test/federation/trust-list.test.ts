@@ -5,7 +5,8 @@ import { openDatabase, migrateToLatest, type TongbanDB } from '../../src/store/i
 import { suiteFor } from '../../src/core/crypto/index.js';
 import { makeSigner } from '../../src/core/signed-document.js';
 import { buildJoinRequest, verifyTrustList } from '../../src/federation/documents.js';
-import { handleJoinRequest, decideMembership, getMember, memberHistory } from '../../src/hub/membership.js';
+import { handleJoinRequest, decideMembership, getMember } from '../../src/hub/membership.js';
+import { memberHistory } from '../../src/hub/history.js';
 import { currentTrustList, type TrustListContext } from '../../src/hub/trust-list.js';
 
 const policy = { reservedCodes: ['000000'] };
@@ -92,11 +93,28 @@ for (const engine of await engines()) {
       assert.equal((await handleJoinRequest(store.db, join(replacement, '340000', '安徽', undefined, later), policy, later)).status, 'pending');
       // the old key cannot come back for another region either
       await assert.rejects(handleJoinRequest(store.db, join(ah, '320000', '江苏', undefined, later), policy, later), /E_CONFLICT: key .* is registered to region 340000/);
-      const history = (await memberHistory(store.db, '340000')).map((e) => e.action);
-      assert.deepEqual(history, [
+      const history = await memberHistory(store.db, '340000');
+      assert.deepEqual(history.map((e) => e.action), [
         'requested', 'approved', 'change-requested', 'change-withdrawn', 'change-requested', 'change-rejected', 'change-requested', 'change-approved',
         'suspended', 'reinstated', 'revoked', 'requested',
       ]);
+      // each event's facts, structured (for a client to say in its language) and in English words
+      const moveTo = { endpoint: { from: 'http://127.0.0.1:1/340000', to: 'http://127.0.0.1:2/new' } };
+      const rename = { name: { from: '安徽', to: '安徽省(新)' } };
+      assert.deepEqual(history.map((e) => e.data), [
+        null, null, { kind: 'change', ...moveTo }, null, { kind: 'change', ...rename }, { kind: 'change', ...rename, reason: 'name not as registered' },
+        { kind: 'change', ...moveTo }, { kind: 'change', ...moveTo },
+        { kind: 'reason', reason: 'audit pending' }, null, { kind: 'reason', reason: 'key lost' }, { kind: 'after-rejection' },
+      ]);
+      assert.deepEqual(history.map((e) => e.detail), [
+        null, null, 'endpoint http://127.0.0.1:1/340000 → http://127.0.0.1:2/new', null, 'name 安徽 → 安徽省(新)', 'name 安徽 → 安徽省(新) (name not as registered)',
+        'endpoint http://127.0.0.1:1/340000 → http://127.0.0.1:2/new', 'endpoint http://127.0.0.1:1/340000 → http://127.0.0.1:2/new',
+        'audit pending', null, 'key lost', 'new request after rejection',
+      ]);
+      assert.ok(history.every((e) => e.actorName === null), 'nodes and labels are no accounts');
+      // stored as JSON beside the old text column, which new events leave empty
+      const stored = await store.db.selectFrom('hub_member_event').select(['detail', 'detail_json']).where('region_code', '=', '340000').where('action', '=', 'revoked').executeTakeFirstOrThrow();
+      assert.deepEqual([stored.detail, JSON.parse(stored.detail_json!)], [null, { kind: 'reason', reason: 'key lost' }]);
       await assert.rejects(decideMembership(store.db, '999999', 'approve', 'test'), /E_NOT_FOUND/);
     } finally {
       await store.close();

@@ -77,7 +77,7 @@ export async function exchangeFixture(engine: Engine, o: FixtureOptions = {}): P
     await n.server.federation!.syncNow();
     await n.server.federation!.waitFor((s) => (s.trustList?.members.length ?? 0) === 2);
   }
-  await createUser(sh.server.store.db, { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: 'correct-horse-42' }, { actor: 'test' });
+  await createUser(sh.server.store.db, { server: 'node', id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: 'correct-horse-42' }, { actor: 'test' });
   const login = await fetch(`${sh.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'sh-clerk', password: 'correct-horse-42' }) });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;

@@ -70,11 +70,18 @@ export async function approveNode(hub: Started, node: Started): Promise<void> {
   await federation.waitFor((s) => s.membership === 'approved' && s.trustList !== null);
 }
 
-/** Creates a staff account on the node and signs it in: the session cookie. */
-export async function staffSession(node: Started, id: string, roles: UserRole[], password = 'correct-horse-battery-42'): Promise<string> {
-  const region = node.config.region;
-  await createUser(node.server.store.db, { id, name: id, department: `${region.name}大数据中心`, regionCode: region.code, roles, password }, { actor: 'test' });
-  const login = await fetch(`${node.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: id, password }) });
+/** Creates a staff account on the server (a node's staff, or the hub's operators) and signs it in: the session cookie. */
+export async function staffSession(
+  s: Started,
+  id: string,
+  roles: UserRole[],
+  password = 'correct-horse-battery-42',
+  person: { name?: string; department?: string } = {},
+): Promise<string> {
+  const region = s.config.region;
+  const department = person.department ?? `${region.name}大数据中心`;
+  await createUser(s.server.store.db, { server: s.config.role, id, name: person.name ?? id, department, regionCode: region.code, roles, password }, { actor: 'test' });
+  const login = await fetch(`${s.server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: id, password }) });
   if (login.status !== 200) throw new Error(`sign-in ${id}: ${login.status} ${await login.text()}`);
   return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 }

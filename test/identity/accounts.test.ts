@@ -63,17 +63,30 @@ for (const engine of await engines()) {
       const db = store.db;
 
       const pw = 'Pudong-Window-7';
-      const u = await createUser(db, { id: 'SH-Clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk', 'clerk'], password: pw }, ctx);
+      const u = await createUser(db, { server: 'node', id: 'SH-Clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk', 'clerk'], password: pw }, ctx);
       assert.deepEqual(
         { id: u.id, roles: u.roles, disabledAt: u.disabledAt, lastLoginAt: u.lastLoginAt },
         { id: 'sh-clerk', roles: ['clerk'], disabledAt: null, lastLoginAt: null },
         'ids are lower case, roles deduplicated',
       );
-      await assert.rejects(createUser(db, { ...u, id: 'sh-clerk', password: pw }, ctx), /E_CONFLICT/);
-      await assert.rejects(createUser(db, { id: 'x y', name: 'a', department: 'b', regionCode: '310000', roles: ['clerk'], password: pw }, ctx), /E_INVALID_REQUEST/);
-      await assert.rejects(createUser(db, { id: 'abc', name: 'a', department: 'b', regionCode: '310000', roles: [], password: pw }, ctx), /at least one role/);
-      await assert.rejects(createUser(db, { id: 'abc', name: 'a', department: 'b', regionCode: '310000', roles: ['clerk'], password: 'weak' }, ctx), /at least 10 characters/);
-      await createUser(db, { id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin', 'auditor'], password: 'Data-Center-42' }, ctx);
+      await assert.rejects(createUser(db, { ...u, server: 'node', id: 'sh-clerk', password: pw }, ctx), /E_CONFLICT/);
+      await assert.rejects(createUser(db, { server: 'node', id: 'x y', name: 'a', department: 'b', regionCode: '310000', roles: ['clerk'], password: pw }, ctx), /E_INVALID_REQUEST/);
+      await assert.rejects(createUser(db, { server: 'node', id: 'abc', name: 'a', department: 'b', regionCode: '310000', roles: [], password: pw }, ctx), /at least one role/);
+      await assert.rejects(createUser(db, { server: 'node', id: 'abc', name: 'a', department: 'b', regionCode: '310000', roles: ['clerk'], password: 'weak' }, ctx), /at least 10 characters/);
+      // a node's accounts hold node roles only, a hub's only hub roles: refused, nothing written
+      const before = events.length;
+      await assert.rejects(
+        createUser(db, { server: 'node', id: 'sh-op', name: 'a', department: 'b', regionCode: '310000', roles: ['clerk', 'operator'], password: pw }, ctx),
+        (e: Error & { code?: string }) => e.code === 'E_INVALID_REQUEST' && /role operator is not for a node's accounts; a node's accounts hold clerk, approver, admin, auditor/.test(e.message),
+      );
+      await assert.rejects(
+        createUser(db, { server: 'hub', id: 'hub-clerk', name: 'a', department: 'b', regionCode: '000000', roles: ['clerk'], password: pw }, ctx),
+        (e: Error & { code?: string }) => e.code === 'E_INVALID_REQUEST' && /role clerk is not for a hub's accounts; a hub's accounts hold operator/.test(e.message),
+      );
+      assert.equal(await getUser(db, 'sh-op'), undefined);
+      assert.equal(await getUser(db, 'hub-clerk'), undefined);
+      assert.equal(events.length, before, 'no admin event for a refused account');
+      await createUser(db, { server: 'node', id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin', 'auditor'], password: 'Data-Center-42' }, ctx);
       assert.deepEqual((await listUsers(db)).map((x) => x.id), ['sh-admin', 'sh-clerk']);
       const stored = await db.selectFrom('app_user').select(['password_hash', 'roles']).where('id', '=', 'sh-clerk').executeTakeFirstOrThrow();
       assert.ok(!stored.password_hash.includes(pw));
@@ -110,7 +123,7 @@ for (const engine of await engines()) {
       assert.equal(((await signIn(db, 'ghost', 'x', at(60))) as { reason: string }).reason, 'locked');
       // attempts sent all at once: only maxFailures passwords are checked, the rest are refused as
       // locked before any check — the right password sent after a burst of wrong ones does not get in
-      await createUser(db, { id: 'sh-burst', name: '李明', department: '上海市大数据中心', regionCode: '310000', roles: ['clerk'], password: 'Burst-Target-2026' }, ctx);
+      await createUser(db, { server: 'node', id: 'sh-burst', name: '李明', department: '上海市大数据中心', regionCode: '310000', roles: ['clerk'], password: 'Burst-Target-2026' }, ctx);
       const burst = await Promise.all([...Array.from({ length: 30 }, (_, i) => signIn(db, 'sh-burst', `wrong-${i}`, at(80))), signIn(db, 'sh-burst', 'Burst-Target-2026', at(80))]);
       assert.equal(burst.at(-1)!.ok, false, 'the right password in the burst is refused');
       const reasons = burst.map((r) => (r.ok ? 'ok' : r.reason));

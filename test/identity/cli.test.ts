@@ -61,7 +61,12 @@ test('users add prints a generated password once; list, disable, enable, reset-p
 
   const badRole = await runCli(['users', 'add', 'x1', '-c', cfg, '--name', 'a', '--department', 'b', '--role', 'boss']);
   assert.equal(badRole.code, 1);
-  assert.match(badRole.stderr, /--role must be one of clerk, approver, admin, auditor \(got boss\)/);
+  assert.match(badRole.stderr, /--role must be one of clerk, approver, admin, auditor, operator \(got boss\)/);
+  // the hub's role is not for a node's accounts
+  const hubRole = await runCli(['users', 'add', 'x1', '-c', cfg, '--name', 'a', '--department', 'b', '--role', 'operator']);
+  assert.equal(hubRole.code, 1);
+  assert.match(hubRole.stderr, /E_INVALID_REQUEST: role operator is not for a node's accounts; a node's accounts hold clerk, approver, admin, auditor/);
+  assert.ok(!hubRole.stdout.includes('password'), 'no password shown for an account not made');
 
   // a chosen password from stdin, checked against the rules and never printed
   const weak = await runWithStdin(['users', 'add', 'sh-admin', '-c', cfg, '--name', '陈志强', '--department', '上海市大数据中心', '--role', 'admin', '--password-stdin'], 'weak\n');
@@ -108,4 +113,28 @@ test('users add prints a generated password once; list, disable, enable, reset-p
   const missing = await runCli(['users', 'disable', 'nobody', '-c', cfg]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /E_NOT_FOUND: no user nobody/);
+});
+
+test("users add on a hub's config: an operator account, in the hub's database and audit log; a node's roles refused", async () => {
+  const hubCfg = join(dir, 'hub.yaml');
+  writeFileSync(hubCfg, 'role: hub\ndatabase: sqlite:./hub.db\ndataDir: ./hub-data\nlisten: { port: 0 }\n');
+  loadOrCreateIdentity(join(dir, 'hub-data'), loadConfig(hubCfg, 'hub').suite);
+  const add = await runCli(['users', 'add', 'hub-liu', '-c', hubCfg, '--name', '刘建华', '--department', '国家政务服务平台运维中心', '--role', 'operator']);
+  assert.equal(add.code, 0, add.stderr);
+  assert.match(add.stdout, /✓ created hub-liu: 刘建华, 国家政务服务平台运维中心 \(000000\), roles operator/);
+  const pw = /password \(shown once[^)]*\): (\S+)/.exec(add.stdout)?.[1];
+  assert.ok(pw);
+  const clerk = await runCli(['users', 'add', 'hub-clerk', '-c', hubCfg, '--name', 'a', '--department', 'b', '--role', 'clerk']);
+  assert.equal(clerk.code, 1);
+  assert.match(clerk.stderr, /E_INVALID_REQUEST: role clerk is not for a hub's accounts; a hub's accounts hold operator/);
+  const store = await openDatabase<TongbanDB>(`sqlite:${join(dir, 'hub.db')}`);
+  try {
+    assert.equal((await signIn(store.db, 'hub-liu', pw)).ok, true);
+    assert.deepEqual((await store.db.selectFrom('app_user').select('id').execute()).map((u) => u.id), ['hub-liu']);
+    const admin = (await readTail(store.db, 10)).filter((e) => e.category === 'admin');
+    assert.deepEqual(admin.map((e) => [e.action, JSON.parse(e.detail ?? '{}').target, JSON.parse(e.detail ?? '{}').roles]), [['user.created', 'hub-liu', 'operator']]);
+  } finally {
+    await store.close();
+  }
+  assert.match((await runCli(['users', 'list', '-c', hubCfg])).stdout, /hub-liu\s+刘建华\s+国家政务服务平台运维中心\s+operator\s+active/);
 });

@@ -7,18 +7,19 @@ import { join } from 'node:path';
 import { openDatabase, migrateToLatest, type TongbanDB } from '../../src/store/index.js';
 import { demoUsersPath, ensureDemoUsers, listUsers, signIn, type AdminActionEvent } from '../../src/identity/index.js';
 
-test('demo users: a clerk, an admin and an approver per node, passwords kept owner-only and reused; a lost file makes new ones that work; an older file gains the approver', async () => {
+test('demo users: a clerk, an admin, an approver and an auditor per node, an operator on the hub, passwords kept owner-only and reused; a lost file makes new ones that work; an older file gains the approver', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-demo-users-'));
   const store = await openDatabase<TongbanDB>(`sqlite:${join(dir, 'node.db')}`);
   const events: AdminActionEvent[] = [];
   try {
     await migrateToLatest(store);
-    const region = { code: '310000', name: '上海' };
+    const region = { role: 'node' as const, code: '310000', name: '上海' };
     const first = await ensureDemoUsers(store.db, dir, region, (e) => void events.push(e));
     assert.deepEqual(first.map((u) => [u.id, u.name, u.department, u.roles.join()]), [
       ['sh-clerk', '王芳', '上海市浦东新区行政服务中心', 'clerk'],
       ['sh-admin', '陈志强', '上海市大数据中心', 'admin'],
       ['sh-approver', '赵敏', '上海市大数据中心', 'approver'],
+      ['sh-auditor', '钱蕾', '上海市人民政府办公厅督查处', 'auditor'],
     ]);
     const path = demoUsersPath(dir);
     assert.equal(statSync(path).mode & 0o777, 0o600);
@@ -26,12 +27,13 @@ test('demo users: a clerk, an admin and an approver per node, passwords kept own
       ['user.created', 'demo', 'sh-clerk'],
       ['user.created', 'demo', 'sh-admin'],
       ['user.created', 'demo', 'sh-approver'],
+      ['user.created', 'demo', 'sh-auditor'],
     ]);
     for (const u of first) assert.equal((await signIn(store.db, u.id, u.password)).ok, true);
 
     const second = await ensureDemoUsers(store.db, dir, region);
     assert.deepEqual(second, first, 'a later start reuses the file');
-    assert.equal((await listUsers(store.db)).length, 3);
+    assert.equal((await listUsers(store.db)).length, 4);
 
     unlinkSync(path);
     const third = await ensureDemoUsers(store.db, dir, region);
@@ -40,8 +42,8 @@ test('demo users: a clerk, an admin and an approver per node, passwords kept own
     assert.equal((await signIn(store.db, 'sh-clerk', first[0]!.password)).ok, false);
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).users[0].password, third[0]!.password);
 
-    const ah = await ensureDemoUsers(store.db, join(dir, 'ah'), { code: '340000', name: '安徽' });
-    assert.deepEqual(ah.map((u) => u.id), ['ah-clerk', 'ah-admin', 'ah-approver']);
+    const ah = await ensureDemoUsers(store.db, join(dir, 'ah'), { role: 'node', code: '340000', name: '安徽' });
+    assert.deepEqual(ah.map((u) => u.id), ['ah-clerk', 'ah-admin', 'ah-approver', 'ah-auditor']);
     assert.equal(ah[0]!.department, '安徽省合肥市政务服务中心');
     assert.equal(ah[2]!.department, '安徽省数据资源管理局');
 
@@ -62,10 +64,11 @@ test('demo users: a clerk, an admin and an approver per node, passwords kept own
       await older.db.deleteFrom('app_user').where('id', '=', 'sh-approver').execute();
       const upgradeEvents: AdminActionEvent[] = [];
       const upgraded = await ensureDemoUsers(older.db, oldDir, region, (e) => void upgradeEvents.push(e));
-      assert.deepEqual(upgraded.map((u) => u.id), ['sh-clerk', 'sh-admin', 'sh-approver']);
+      assert.deepEqual(upgraded.map((u) => u.id), ['sh-clerk', 'sh-admin', 'sh-approver', 'sh-auditor']);
       assert.equal(upgraded[0]!.password, made[0]!.password, 'the clerk keeps its password');
       assert.equal(upgraded[1]!.password, made[1]!.password, 'the admin keeps its password');
       assert.notEqual(upgraded[2]!.password, made[2]!.password, 'the approver gets a new one');
+      assert.equal(upgraded[3]!.password, made[3]!.password, 'the auditor keeps its password');
       assert.deepEqual(upgradeEvents.map((e) => [e.action, e.target]), [['user.created', 'sh-approver']], 'only the approver is created');
       const oldPath = demoUsersPath(oldDir);
       assert.equal(statSync(oldPath).mode & 0o777, 0o600);
@@ -83,6 +86,27 @@ test('demo users: a clerk, an admin and an approver per node, passwords kept own
     } finally {
       await older.close();
     }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("demo users on the hub: its operator, in the hub's demo-users.json, reused later", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-demo-hub-users-'));
+  const store = await openDatabase<TongbanDB>(`sqlite:${join(dir, 'hub.db')}`);
+  try {
+    await migrateToLatest(store);
+    const hub = { role: 'hub' as const, code: '000000', name: '国家枢纽' };
+    const made = await ensureDemoUsers(store.db, dir, hub);
+    assert.deepEqual(made.map((u) => [u.id, u.name, u.department, u.roles.join()]), [['hub-operator', '刘建华', '国家政务服务平台运维中心', 'operator']]);
+    const file = JSON.parse(readFileSync(demoUsersPath(dir), 'utf8')) as { regionCode: string; note: string; users: unknown[] };
+    assert.deepEqual([file.regionCode, file.users], ['000000', made]);
+    assert.match(file.note, /Demo accounts of this hub/);
+    assert.equal(statSync(demoUsersPath(dir)).mode & 0o777, 0o600);
+    const signedIn = await signIn(store.db, 'hub-operator', made[0]!.password);
+    assert.ok(signedIn.ok && signedIn.user.roles.includes('operator'));
+    assert.deepEqual(await ensureDemoUsers(store.db, dir, hub), made, 'a later start reuses the file');
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

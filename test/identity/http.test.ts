@@ -34,7 +34,7 @@ for (const engine of await engines()) {
       hub = await startHub(engine);
       node = await startNode(engine, { url: hub.server.url, keyId: hub.server.identity.keyId }, { code: '310000', name: '上海' });
       const base = node.server.url;
-      await createUser(node.server.store.db, { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: PW }, ctx);
+      await createUser(node.server.store.db, { server: 'node', id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: PW }, ctx);
 
       // not signed in: an answer, not an error (public pages ask too)
       const anon = await fetch(`${base}/api/session`);
@@ -116,8 +116,8 @@ for (const engine of await engines()) {
     const bare = await buildApp({ logger: createLogger({ level: 'silent' }), title: 't', description: 't', readiness: [], serveWeb: false });
     try {
       await migrateToLatest(store);
-      await createUser(store.db, { id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: PW }, ctx);
-      await createUser(store.db, { id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin'], password: 'Data-Center-42' }, ctx);
+      await createUser(store.db, { server: 'node', id: 'sh-clerk', name: '王芳', department: '上海市浦东新区行政服务中心', regionCode: '310000', roles: ['clerk'], password: PW }, ctx);
+      await createUser(store.db, { server: 'node', id: 'sh-admin', name: '陈志强', department: '上海市大数据中心', regionCode: '310000', roles: ['admin'], password: 'Data-Center-42' }, ctx);
       await app.register(identityRoutes, { db: store.db });
       // a plugin registered later, encapsulated as the exchange routes will be
       await app.register(async (child) => {

@@ -13,6 +13,7 @@ import { memberChangesMigration } from '../../hub/migration-member-changes.js';
 import { auditRestoresMigration } from '../../audit/migration-restores.js';
 import { checkpointErrorCodeMigration } from '../../audit/migration-error-code.js';
 import { restoreDeclaredIndexMigration } from '../../audit/migration-restore-declared.js';
+import { memberEventDataMigration } from '../../hub/migration-member-event-data.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '010_hub_audit_restores': auditRestoresMigration,
   '011_audit_checkpoint_error_code': checkpointErrorCodeMigration,
   '012_audit_restore_declared_index': restoreDeclaredIndexMigration,
+  '013_hub_member_event_data': memberEventDataMigration,
 };

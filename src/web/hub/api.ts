@@ -1,7 +1,15 @@
 // The hub operator's API (src/hub/routes.ts): every member and join request, one member with its keys
-// and decision history, and the decisions. Each call carries the operator token as a bearer token; the
-// token is kept in this browser tab only (sessionStorage), never in localStorage.
+// and decision history, and the decisions. The calls go with the signed-in operator's session (the
+// tb_session cookie): a decision is recorded under the operator's name. A 401 ends the session here
+// as on any page (session.tsx sends the operator to sign in again).
 import { call, formatError, isRecord } from '../api';
+import type { UserRole } from '../api';
+import type { MemberEventView } from '../../hub/history-types.js';
+
+export type { MemberEventDetail } from '../../hub/history-types.js';
+
+/** Who may use this API from the console: the hub's operators (the server refuses anyone else). */
+export const HUB_OPERATOR: UserRole[] = ['operator'];
 
 export type HubMemberStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -31,13 +39,8 @@ export interface OperatorMember {
   decisions: Array<{ decision: Decision; reasonRequired: boolean }>;
 }
 
-export interface MemberEvent {
-  at: string;
-  action: string;
-  /** `node:<keyId>`, `operator-api`, `cli:<user>` … */
-  actor: string;
-  detail: string | null;
-}
+/** `actor`: `node:<keyId>`, `user:<id>` (a hub operator, named in actorName), `operator-token`, `cli:<user>`, `operator-api` (older) … */
+export type MemberEvent = MemberEventView;
 
 /** Needs a decision: a join request, or an approved member's address or name change. */
 export function awaitsDecision(m: OperatorMember): boolean {
@@ -51,43 +54,22 @@ function asMember(path: string, v: unknown): OperatorMember {
   return v as unknown as OperatorMember;
 }
 
-export async function fetchOperatorMembers(token: string, signal?: AbortSignal): Promise<OperatorMember[]> {
+export async function fetchOperatorMembers(signal?: AbortSignal): Promise<OperatorMember[]> {
   const path = '/api/hub/members';
-  const { body } = await call(path, { signal, bearer: token });
+  const { body } = await call(path, { signal });
   if (!isRecord(body) || !Array.isArray(body.members)) throw formatError(path, 'unexpected shape');
   return body.members.map((m) => asMember(path, m));
 }
 
-export async function fetchOperatorMember(token: string, code: string, signal?: AbortSignal): Promise<{ member: OperatorMember; history: MemberEvent[] }> {
+export async function fetchOperatorMember(code: string, signal?: AbortSignal): Promise<{ member: OperatorMember; history: MemberEvent[] }> {
   const path = `/api/hub/members/${encodeURIComponent(code)}`;
-  const { body } = await call(path, { signal, bearer: token });
+  const { body } = await call(path, { signal });
   if (!isRecord(body) || !Array.isArray(body.history)) throw formatError(path, 'unexpected shape');
   return { member: asMember(path, body.member), history: body.history as MemberEvent[] };
 }
 
-export async function decideMember(token: string, code: string, decision: Decision, reason?: string): Promise<OperatorMember> {
+export async function decideMember(code: string, decision: Decision, reason?: string): Promise<OperatorMember> {
   const path = `/api/hub/members/${encodeURIComponent(code)}/${decision}`;
-  const { body } = await call(path, { method: 'POST', body: reason ? { reason } : {}, bearer: token });
+  const { body } = await call(path, { method: 'POST', body: reason ? { reason } : {} });
   return asMember(path, body);
-}
-
-// ---- the token, for this tab only ----------------------------------------------------------------
-
-const TOKEN_KEY = 'tongban.hub.operatorToken';
-
-export function storedOperatorToken(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function keepOperatorToken(token: string | null): void {
-  try {
-    if (token === null) sessionStorage.removeItem(TOKEN_KEY);
-    else sessionStorage.setItem(TOKEN_KEY, token);
-  } catch {
-    // storage disabled: the token lasts as long as the page
-  }
 }

@@ -1,6 +1,6 @@
 // 工作人员登录 / Staff sign-in: a node's local account (window clerk, approver, administrator,
-// auditor). After signing in the user returns to the page that sent them here (?next=), else to the
-// workbench of their role.
+// auditor), or on the hub an operator's. After signing in the user returns to the page that sent them
+// here (?next=), else to the workbench of their role.
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,7 +19,7 @@ function safeNext(next: string | null): string | null {
 }
 
 function homeFor(user: SessionUser): string {
-  return user.roles.includes('clerk') ? '/exchange' : '/';
+  return user.roles.includes('clerk') ? '/exchange' : user.roles.includes('operator') ? '/members' : '/';
 }
 
 export function LoginPage() {
@@ -78,13 +78,6 @@ export function LoginPage() {
     body = (
       <Banner tone="info" title={t('session.noAccountsTitle')} testId="no-accounts">
         {t('session.noAccountsBody')}
-        {info?.role === 'hub' && (
-          <p>
-            <Link className="link" to="/members" data-testid="operator-link">
-              {t('session.operatorHint')}
-            </Link>
-          </p>
-        )}
       </Banner>
     );
   } else if (user) {
@@ -134,7 +127,7 @@ export function LoginPage() {
               spellCheck={false}
               value={userId}
               onChange={(e) => setUserId(e.target.value)}
-              placeholder={t('login.userIdPlaceholder')}
+              placeholder={info?.role === 'hub' ? t('login.userIdPlaceholderHub') : t('login.userIdPlaceholder')}
               data-testid="login-user"
               maxLength={64}
             />
@@ -158,7 +151,7 @@ export function LoginPage() {
           {busy ? t('login.signingIn') : t('login.submit')}
         </button>
         <ul className="login__notes">
-          <li>{t('login.noteAccounts')}</li>
+          <li>{info?.role === 'hub' ? t('login.noteAccountsHub') : t('login.noteAccounts')}</li>
           <li>{t('login.noteLockout')}</li>
           <li>{t('login.noteSession')}</li>
         </ul>

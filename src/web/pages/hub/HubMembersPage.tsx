@@ -1,22 +1,23 @@
-// 成员管理 / Membership: the hub operator's page (on the hub only). The operator signs in with the hub's
-// operator token (checked against GET /api/hub/members, kept in this tab only), sees every member and
-// join request — those awaiting a decision first and marked — and opens one (/members/:code) for its
-// keys, history and the decisions its state allows, as the hub names them: each one confirmed in place,
-// with its reason (required where the hub requires one). A decision reloads the member and the list.
-import { useCallback, useEffect, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+// 成员管理 / Membership: the hub operator's page (on the hub only). The operator signs in with their own
+// account (user id and password, the role operator: RequireUser sends anyone else to sign in, or says
+// the role is missing), sees every member and join request — those awaiting a decision first and
+// marked — and opens one (/members/:code) for its keys, history and the decisions its state allows, as
+// the hub names them: each one confirmed in place, with its reason (required where the hub requires
+// one), and recorded under the operator's name. A decision reloads the member and the list.
+import { useCallback, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api';
 import { useRegionName } from '../../catalog/labels';
 import { Icon } from '../../components/Icon';
-import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, FieldError, Loading, ReasonForm, SecretInput, SignInCard, Tag, Time, TimelineItem, useErrorText } from '../../components/ui';
-import type { Message } from '../../components/ui';
+import { Banner, Card, CardTable, DescList, Empty, ErrorPanel, Loading, ReasonForm, Tag, Time, TimelineItem } from '../../components/ui';
 import { formatDateTime } from '../../format';
-import { awaitsDecision, decideMember, fetchOperatorMember, fetchOperatorMembers, isDestructive, keepOperatorToken, storedOperatorToken } from '../../hub/api';
-import type { Decision, MemberEvent, OperatorMember } from '../../hub/api';
+import { awaitsDecision, decideMember, fetchOperatorMember, fetchOperatorMembers, HUB_OPERATOR, isDestructive } from '../../hub/api';
+import type { Decision, MemberEvent, MemberEventDetail, OperatorMember } from '../../hub/api';
 import { useLang } from '../../i18n';
 import { useNodeInfo } from '../../nodeInfo';
+import { RequireUser, useSession } from '../../session';
 import { useResource } from '../../useResource';
 import type { ResourceState } from '../../useResource';
 import { FEDERATION_POLL_MS, MembershipTag, PageHeader, useSuiteLabel } from '../shared';
@@ -28,15 +29,6 @@ function asApiError(err: unknown): ApiError {
 export function HubMembersPage() {
   const { t } = useTranslation();
   const { data: info } = useNodeInfo();
-  const [token, setToken] = useState<string | null>(storedOperatorToken);
-  // the hub stopped accepting the token this tab held (rotated): said on the sign-in card
-  const [refused, setRefused] = useState(false);
-  const keep = (next: string | null, wasRefused = false) => {
-    keepOperatorToken(next);
-    setRefused(wasRefused);
-    setToken(next);
-  };
-
   if (info?.role === 'node') {
     return (
       <div className="page" data-testid="page-hub-members">
@@ -46,87 +38,10 @@ export function HubMembersPage() {
       </div>
     );
   }
-  if (!token) {
-    return (
-      <div className="page login" data-testid="page-hub-members" data-signed-in="false">
-        <OperatorSignIn refused={refused} onSignedIn={(tok) => keep(tok)} />
-      </div>
-    );
-  }
-  return <OperatorConsole token={token} onSignOut={() => keep(null)} onRefused={() => keep(null, true)} />;
-}
-
-function OperatorSignIn({ refused, onSignedIn }: { refused: boolean; onSignedIn: (token: string) => void }) {
-  const { t } = useTranslation();
-  const errorText = useErrorText();
-  const [value, setValue] = useState('');
-  const [missing, setMissing] = useState<Message | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    const token = value.trim();
-    setError(null);
-    if (!token) {
-      setMissing({ key: 'hubMembers.signIn.missing' });
-      return;
-    }
-    setMissing(null);
-    setBusy(true);
-    try {
-      await fetchOperatorMembers(token);
-      onSignedIn(token);
-    } catch (err) {
-      setError(asApiError(err));
-      setBusy(false);
-    }
-  };
-
-  const wrong = error?.status === 401;
   return (
-    <SignInCard title={t('hubMembers.signIn.title')} subtitle={t('hubMembers.signIn.subtitle')}>
-      <form className="login__form" onSubmit={onSubmit} noValidate data-testid="operator-sign-in">
-        {refused && !error && (
-          <Banner tone="warn" title={t('hubMembers.signIn.expiredTitle')} testId="operator-refused">
-            {t('hubMembers.signIn.expiredBody')}
-          </Banner>
-        )}
-        {error && (
-          <Banner tone="error" title={wrong ? t('hubMembers.signIn.wrongTitle') : t('hubMembers.signIn.failedTitle')} testId="operator-error" attrs={{ 'data-code': error.code ?? '', 'data-status': String(error.status ?? '') }}>
-            {wrong ? t('hubMembers.signIn.wrongBody') : errorText(error)}
-            {error.code && <code className="error-code">{error.code}</code>}
-          </Banner>
-        )}
-        <label className="field">
-          <span className="field__label">{t('hubMembers.signIn.token')}</span>
-          <SecretInput
-            name="operator-token"
-            autoComplete="off"
-            value={value}
-            onChange={(v) => {
-              setValue(v);
-              setMissing(null);
-            }}
-            testId="operator-token"
-            maxLength={200}
-            placeholder={t('hubMembers.signIn.tokenPlaceholder')}
-            showLabel={t('hubMembers.signIn.showToken')}
-            hideLabel={t('hubMembers.signIn.hideToken')}
-            invalid={Boolean(missing) || wrong}
-          />
-          <FieldError message={missing} id="operator-token-error" />
-        </label>
-        <button type="submit" className="btn btn--primary btn--block" disabled={busy} data-testid="operator-submit">
-          {busy ? t('hubMembers.signIn.checking') : t('hubMembers.signIn.submit')}
-        </button>
-        <ul className="login__notes">
-          <li>{t('hubMembers.signIn.noteWhere')}</li>
-          <li>{t('hubMembers.signIn.noteStorage')}</li>
-          <li>{t('hubMembers.signIn.noteAudit')}</li>
-        </ul>
-      </form>
-    </SignInCard>
+    <RequireUser roles={HUB_OPERATOR}>
+      <OperatorConsole />
+    </RequireUser>
   );
 }
 
@@ -136,31 +51,27 @@ function byAttention(a: OperatorMember, b: OperatorMember): number {
   return rank(a) - rank(b) || a.regionCode.localeCompare(b.regionCode);
 }
 
-function OperatorConsole({ token, onSignOut, onRefused }: { token: string; onSignOut: () => void; onRefused: () => void }) {
+function OperatorConsole() {
   const { t } = useTranslation();
+  const { user } = useSession();
   const { code } = useParams();
-  const loadList = useCallback((signal: AbortSignal) => fetchOperatorMembers(token, signal), [token]);
-  const list = useResource(loadList, FEDERATION_POLL_MS);
-  const listRefused = list.error?.status === 401;
-  useEffect(() => {
-    if (listRefused) onRefused();
-  }, [listRefused, onRefused]);
+  const list = useResource(fetchOperatorMembers, FEDERATION_POLL_MS);
 
   return (
     <div className="page" data-testid="page-hub-members" data-signed-in="true">
       <PageHeader title={t('hubMembers.title')} subtitle={t('hubMembers.subtitle')} updatedAt={list.updatedAt} busy={list.busy} onRefresh={list.reload} />
-      <div className="operator-bar" data-testid="operator-bar">
-        <Icon name="seal" size={16} className="operator-bar__icon" />
-        <span className="operator-bar__text">
-          <span className="strong">{t('hubMembers.signedIn')}</span>
-          <span className="muted small">{t('hubMembers.signedInNote')}</span>
-        </span>
-        <button type="button" className="btn btn--small" onClick={onSignOut} data-testid="operator-sign-out">
-          <Icon name="logout" size={14} />
-          {t('hubMembers.signOut')}
-        </button>
-      </div>
-      {code && <MemberDetail key={code} token={token} code={code} onDecided={list.reload} onRefused={onRefused} />}
+      {user && (
+        <div className="operator-bar" data-testid="operator-bar" data-user={user.id}>
+          <Icon name="user" size={16} className="operator-bar__icon" />
+          <span className="operator-bar__text">
+            <span className="strong" data-testid="operator-name">
+              {t('hubMembers.actor.user', { name: user.name, department: user.department })}
+            </span>
+            <span className="muted small">{t('hubMembers.operatorNote')}</span>
+          </span>
+        </div>
+      )}
+      {code && <MemberDetail key={code} code={code} onDecided={list.reload} />}
       <MemberList list={list} selected={code} />
     </div>
   );
@@ -277,11 +188,16 @@ function byUrgency(a: { decision: Decision }, b: { decision: Decision }): number
 const KNOWN_ACTIONS = ['requested', 'updated', 'approved', 'rejected', 'suspended', 'reinstated', 'revoked', 'change-requested', 'change-withdrawn', 'change-approved', 'change-rejected', 'key-rotated'] as const;
 type KnownAction = (typeof KNOWN_ACTIONS)[number];
 
-/** Who did it, in words: a node by its key, the operator through the API (this page) or the command line. */
-function useActorText(): (actor: string | null) => string {
+/** Who did it, in words: a hub operator by name, a node by its key, the token, the command line. */
+function useActorText(): (e: Pick<MemberEvent, 'actor' | 'actorName' | 'actorDepartment'> | null) => string {
   const { t } = useTranslation();
-  return (actor) => {
-    if (!actor) return '—';
+  return (e) => {
+    if (!e) return '—';
+    const { actor } = e;
+    if (actor.startsWith('user:')) {
+      return e.actorName ? t('hubMembers.actor.user', { name: e.actorName, department: e.actorDepartment ?? '' }) : t('hubMembers.actor.userUnknown', { id: actor.slice(5) });
+    }
+    if (actor === 'operator-token') return t('hubMembers.actor.token');
     if (actor === 'operator-api') return t('hubMembers.actor.api');
     if (actor.startsWith('node:')) return t('hubMembers.actor.node', { keyId: actor.slice(5) });
     if (actor.startsWith('cli:')) return t('hubMembers.actor.cli', { user: actor.slice(4) });
@@ -289,9 +205,47 @@ function useActorText(): (actor: string | null) => string {
   };
 }
 
+/** An event's facts in the page's language (an operator's reason as typed); an older event's text as recorded. */
+function useDetailText(): (e: MemberEvent) => ReactNode {
+  const { t } = useTranslation();
+  const lines = (d: MemberEventDetail): string[] => {
+    switch (d.kind) {
+      case 'reason':
+        return [t('hubMembers.detail.reason', { reason: d.reason })];
+      case 'change':
+        return [
+          ...(d.endpoint ? [t('hubMembers.detail.endpoint', { from: d.endpoint.from, to: d.endpoint.to })] : []),
+          ...(d.name ? [t('hubMembers.detail.name', { from: d.name.from, to: d.name.to })] : []),
+          ...(d.reason ? [t('hubMembers.detail.reason', { reason: d.reason })] : []),
+        ];
+      case 'after-rejection':
+        return [t('hubMembers.detail.afterRejection')];
+      case 'key-rotation':
+        return [t('hubMembers.detail.keyRotation', { oldKeyId: d.oldKeyId, newKeyId: d.newKeyId })];
+      default:
+        return [];
+    }
+  };
+  return (e) => {
+    if (!e.data) return e.detail;
+    const text = lines(e.data);
+    if (text.length === 0) return e.detail;
+    return (
+      <span className="break-all" data-testid="history-detail" data-kind={e.data.kind}>
+        {text.map((line, i) => (
+          <span key={i} className="timeline__line">
+            {line}
+          </span>
+        ))}
+      </span>
+    );
+  };
+}
+
 function History({ events }: { events: MemberEvent[] }) {
   const { t } = useTranslation();
   const actorText = useActorText();
+  const detailText = useDetailText();
   if (events.length === 0) return <p className="muted">{t('hubMembers.historyEmpty')}</p>;
   return (
     <ol className="timeline" data-testid="member-history">
@@ -301,8 +255,8 @@ function History({ events }: { events: MemberEvent[] }) {
           kind={e.action}
           title={KNOWN_ACTIONS.includes(e.action as KnownAction) ? t(`hubMembers.action.${e.action as KnownAction}`) : e.action}
           at={e.at}
-          actor={actorText(e.actor)}
-          note={e.detail}
+          actor={actorText(e)}
+          note={detailText(e)}
           attrs={{ 'data-actor': e.actor }}
         />
       ))}
@@ -310,35 +264,37 @@ function History({ events }: { events: MemberEvent[] }) {
   );
 }
 
-function MemberDetail({ token, code, onDecided, onRefused }: { token: string; code: string; onDecided: () => void; onRefused: () => void }) {
+/** Who took the member's last decision, named as in its history (the decision and its event are written together). */
+function deciderOf(m: OperatorMember, history: MemberEvent[]): Pick<MemberEvent, 'actor' | 'actorName' | 'actorDepartment'> | null {
+  if (!m.decidedBy) return null;
+  return [...history].reverse().find((e) => e.actor === m.decidedBy) ?? { actor: m.decidedBy, actorName: null, actorDepartment: null };
+}
+
+function MemberDetail({ code, onDecided }: { code: string; onDecided: () => void }) {
   const { t } = useTranslation();
   const lang = useLang();
   const regionName = useRegionName();
   const suiteLabel = useSuiteLabel();
   const actorText = useActorText();
-  const load = useCallback((signal: AbortSignal) => fetchOperatorMember(token, code, signal), [token, code]);
+  const load = useCallback((signal: AbortSignal) => fetchOperatorMember(code, signal), [code]);
   const res = useResource(load);
   const [asking, setAsking] = useState<Decision | null>(null);
   const [busy, setBusy] = useState(false);
   // the decision taken, and the member as it answered, until the reload that follows has come back
   const [done, setDone] = useState<{ decision: Decision; member: OperatorMember; at: number } | null>(null);
   const [failed, setFailed] = useState<ApiError | null>(null);
-  const detailRefused = res.error?.status === 401;
-  useEffect(() => {
-    if (detailRefused) onRefused();
-  }, [detailRefused, onRefused]);
 
   const decide = async (decision: Decision, reason: string) => {
     setBusy(true);
     setFailed(null);
     setDone(null);
     try {
-      const member = await decideMember(token, code, decision, reason || undefined);
+      const member = await decideMember(code, decision, reason || undefined);
       setDone({ decision, member, at: Date.now() });
       setAsking(null);
     } catch (err) {
+      // a 401 (the session ended) sends the operator to sign in again (session.tsx)
       const e = asApiError(err);
-      if (e.status === 401) return onRefused();
       setFailed(e);
       // the state changed under the operator: what is offered now comes with the reload
       if (e.status === 409) setAsking(null);
@@ -382,7 +338,7 @@ function MemberDetail({ token, code, onDecided, onRefused }: { token: string; co
     { key: 'status', label: t('hubMembers.col.status'), value: <MembershipTag status={m.status} /> },
     { key: 'requestedAt', label: t('hubMembers.col.requestedAt'), value: <Time value={m.requestedAt} /> },
     { key: 'decidedAt', label: t('hubMembers.col.decidedAt'), value: <Time value={m.decidedAt} /> },
-    { key: 'decidedBy', label: t('hubMembers.decidedBy'), value: actorText(m.decidedBy) },
+    { key: 'decidedBy', label: t('hubMembers.decidedBy'), value: actorText(deciderOf(m, res.data.history)) },
     ...(m.reason ? [{ key: 'reason', label: t('hubMembers.lastReason'), value: <span className="break-all">{m.reason}</span> }] : []),
   ];
 
