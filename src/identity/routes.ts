@@ -104,8 +104,7 @@ async function identityPlugin(app: App, opts: IdentityRouteOptions): Promise<voi
       if (!result.ok) {
         if (result.reason === 'locked') {
           req.log.warn({ event: 'sign-in.locked', userIdDigest: idDigest(req.body.userId) }, 'sign-in refused: too many failures');
-          reply.header('retry-after', String(result.retryAfterSeconds));
-          throw new TongbanError('E_RATE_LIMITED', `sign-in for this user id is locked for ${Math.ceil(result.retryAfterSeconds / 60)} min after repeated failures`);
+          throw new TongbanError('E_RATE_LIMITED', `sign-in for this user id is locked for ${Math.ceil(result.retryAfterSeconds / 60)} min after repeated failures`, { retryAfterSeconds: result.retryAfterSeconds });
         }
         req.log.info({ event: 'sign-in.failed', userIdDigest: idDigest(req.body.userId) }, 'sign-in failed');
         throw new TongbanError('E_UNAUTHENTICATED', 'wrong user id or password');
