@@ -32,7 +32,7 @@ export async function nodeAdminRoutes(app: App, ctx: AdminRouteContext): Promise
         try {
           const r = await rotateNodeKey(ctx.rotation());
           await ctx.audit.append({ category: 'security', action: 'key.rotated', actor: { type: 'user', id: user.id, department: user.department }, outcome: 'ok', detail: { ...r } });
-          await ctx.federation.syncNow();
+          await ctx.federation.syncFresh(); // the list with the new key, not one a running round fetched before it
           return r;
         } catch (e) {
           await ctx.audit.append({ category: 'security', action: 'key.rotated', actor: { type: 'user', id: user.id, department: user.department }, outcome: 'error', errorCode: (e as { code?: string }).code ?? 'E_INTERNAL' });

@@ -117,8 +117,17 @@ export class NodeFederation extends EventEmitter {
     if (Date.now() - this.lastEagerRefresh < minIntervalMs) return false;
     this.lastEagerRefresh = Date.now();
     const before = this.state.trustList;
-    await this.syncNow();
+    await this.syncFresh();
     return this.state.source === 'hub' && this.state.trustList !== before;
+  }
+
+  /**
+   * A round that starts now. A round already running may have fetched the member list before what the
+   * caller needs was published (its own key rotation, a partner's new key): wait for it, then run another.
+   */
+  async syncFresh(): Promise<void> {
+    if (this.syncing) await this.syncing.catch(() => undefined);
+    return this.syncNow();
   }
 
   /** One round: assert membership, then fetch the member list if approved. Safe to call any time. */
