@@ -1,6 +1,6 @@
 // `tongban demo` (npm start): progress while the federation starts, a table of URLs, a short tour,
 // and a clean shutdown on Ctrl-C.
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { SuiteName } from '../core/crypto/suite.js';
 import { DEMO_REGIONS, startDemo, type DemoEvent } from '../sim/demo.js';
@@ -92,7 +92,9 @@ export async function runDemoCommand(opts: DemoCommandOptions): Promise<void> {
   console.log(`\n通办 Tongban demo federation — ready in ${(demo.elapsedMs / 1000).toFixed(1)} s (${opts.citizens.toLocaleString('en')} citizens a node, ${opts.suite})\n`);
   printTable(['role', 'region', 'code', 'URL', 'API docs'], rows);
   const sh = demo.nodes.find((n) => n.config.region.code === '310000')!;
-  const dataRel = relative(process.cwd(), demo.dataDir) || '.';
+  // short when the data is under the working directory (the default ./.tongban); else the whole path, not ../../tmp/…
+  const rel = relative(process.cwd(), demo.dataDir);
+  const dataRel = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? demo.dataDir : rel;
   console.log(`
 Tour:
   • ${sh.url}/federation — 上海 node's view of the federation: five members, signed member list, online status
