@@ -10,8 +10,7 @@ import type { Command } from 'commander';
 import { TongbanError } from '../core/errors.js';
 import { shanghaiTime } from '../core/time.js';
 import { displayWidth } from '../cli/members.js';
-import { EVIDENCE_CHECKS, verifyEvidence, type EvidenceCheckName, type EvidencePackage, type EvidenceReport } from './evidence.js';
-import { messageHash } from './seal.js';
+import { EVIDENCE_CHECKS, evidenceDigest, verifyEvidence, type EvidenceCheckName, type EvidencePackage, type EvidenceReport } from './evidence.js';
 
 const KEY_ID = /^(ed25519|sm2-sm3):[0-9a-f]{32}$/;
 /** Larger than any package a node hands out (two messages of at most 256 KiB and a member list). */
@@ -61,7 +60,7 @@ export function describeEvidence(r: EvidenceReport, file: string): string[] {
     lines.push('  or run again with --hub-key-id <id>. 未指定枢纽密钥:请与国家枢纽公布的密钥标识核对。');
   }
   // the exporting node's audit log records this digest with the export (exchange.evidence.exported)
-  lines.push(`  package digest 存证包摘要: ${messageHash(e!.request.signature.suite, e)}`);
+  lines.push(`  package digest 存证包摘要: ${evidenceDigest(e!)}`);
   return lines;
 }
 

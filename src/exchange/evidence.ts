@@ -18,7 +18,7 @@ import {
   assertRequestShape, assertResponseShape, IsoTime, MessageId, RegionCode, shapeCheck,
   type RequestPayload, type ResponsePayload, type SealedResponse, type SignedRequest,
 } from './envelope.js';
-import { responseBinding, verifySeal } from './seal.js';
+import { messageHash, responseBinding, verifySeal } from './seal.js';
 import { trustIndexOf } from './trust.js';
 
 export const EVIDENCE_TYPE = 'tongban.exchange-evidence';
@@ -291,6 +291,15 @@ export function evidenceRefusal(failure: EvidenceCheck): TongbanError {
 }
 
 /** The file name a package is served under. */
+/**
+ * The package's digest: its canonical JSON hashed with the requester's suite (SM3 or SHA-256, as the
+ * request's signature names it), so anyone holding the file computes the same. The exporting node's audit
+ * log records it with the export; the verifier prints it.
+ */
+export function evidenceDigest(pkg: EvidencePackage): string {
+  return messageHash(pkg.request.signature.suite, pkg);
+}
+
 export function evidenceFileName(messageId: string): string {
   return `tongban-evidence-${messageId}.json`;
 }

@@ -21,7 +21,7 @@ import { isUnknownKey, trustIndexOf } from './trust.js';
 import { keyFor } from './provider.js';
 import { canonicalBytes } from '../core/jcs.js';
 import type { PeerHttp } from './http.js';
-import { buildEvidence, evidenceRefusal, verifyEvidence, type EvidencePackage } from './evidence.js';
+import { buildEvidence, evidenceDigest, evidenceRefusal, verifyEvidence, type EvidencePackage } from './evidence.js';
 import type { AuditEvent, AuditSink } from '../audit/index.js';
 
 export type Route = 'direct' | 'relay';
@@ -266,7 +266,7 @@ export class Requester {
       requestHash: row.request_hash,
       // what this export answered with: the package's digest, which the verifier prints, ties a file to its
       // export (kept in the hash column: a detail string is masked, and a hex digest can hold 18 digits)
-      responseHash: messageHash(this.o.signer.suiteName, pkg),
+      responseHash: evidenceDigest(pkg),
       detail: { exportedAt: pkg.exportedAt, ...(reader.id !== row.user_id ? { requestedBy: row.user_id } : {}) },
     });
     return pkg;
