@@ -278,7 +278,10 @@ test("the hub operator's membership page: a named operator signs in, sees what a
     // signing out on the desktop ends that session: the page asks to sign in again
     await page.getByTestId('sign-out').click();
     // to the sign-in page; with ?next= when the page's auto-refresh met the ended session first
-    await page.waitForURL(/\/login(\?next=%2Fmembers[^&]*)?$/);
+    await page.waitForURL(/\/login(\?next=%2Fmembers[^&]*)?$/).catch((e: Error) => {
+      // once in a clean-clone run this waited 30 s; say where the page was instead, for whoever meets it next
+      throw new Error(`after 退出 the page stayed at ${page.url()}: ${e.message}`);
+    });
     await page.goto(`${hubUrl}/members`);
     await page.getByTestId('login-form').waitFor();
     // the account is disabled (tongban users disable): its other sessions end, the phone's page asks to sign in again
