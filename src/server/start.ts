@@ -20,6 +20,7 @@ import { ExchangeService } from '../exchange/service.js';
 import { exchangeRoutes } from '../exchange/routes.js';
 import { nodeAdminRoutes } from '../node/admin-routes.js';
 import { auditStatusRoutes } from '../audit/status-routes.js';
+import { auditSearchRoutes } from '../audit/search-routes.js';
 import { validationRoutes } from '../validation/routes.js';
 import { resumeKeyRotation } from '../node/key-rotation.js';
 import { currentTrustList } from '../hub/trust-list.js';
@@ -225,6 +226,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
       const rotation = () => ({ identity, dataDir: cfg.dataDir, regionCode: cfg.region.code, hubUrl: cfg.hub!.url, ...(cfg.hub?.keyId ? { hubKeyId: cfg.hub.keyId } : {}), logger });
       await app.register(nodeAdminRoutes, { rotation, federation, audit });
       await app.register(auditStatusRoutes, { audit });
+      await app.register(auditSearchRoutes, { db: store.db, audit });
       exchange = new ExchangeService({ config: cfg, db: store.db, signer: identity, federation, audit, logger: logger.child({ component: 'exchange' }), ...(opts.outboxPollMs !== undefined ? { outboxPollMs: opts.outboxPollMs } : {}) });
       await app.register(exchangeRoutes, exchange);
       catalog = new CatalogService({ db: store.db, regionCode: cfg.region.code, audit, logger: logger.child({ component: 'catalog' }) });
