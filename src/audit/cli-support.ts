@@ -3,6 +3,7 @@
 // on a node can do the same with withServerAuditLog and adminActionEvent (admin.ts).
 
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ServerConfig } from '../config/index.js';
 import type { TongbanDB } from '../store/schema.js';
@@ -14,15 +15,31 @@ export function existingIdentity(cfg: ServerConfig): Identity | undefined {
   return existsSync(keyPaths(cfg.dataDir, cfg.suite).privateKey) ? loadOrCreateIdentity(cfg.dataDir, cfg.suite) : undefined;
 }
 
+/** Who acts from a server's command line: `cli:<OS user>` (an operator at the console). */
+export function cliActorId(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry for this uid (some containers)
+  }
+  return `cli:${user}`;
+}
+
 /**
  * Runs fn with a server's audit log from outside the running server (the hub's for `tongban members`,
  * a node's for account commands), then flushes and checkpoints it. Without a key (the server never
- * started) there is nothing to audit into and fn gets undefined. Admin events carry no subject, so no
- * subject key is loaded.
+ * started) there is nothing to audit into and fn gets undefined. Only a caller whose events name a
+ * subject passes the node's subject key.
  */
-export async function withServerAuditLog<T>(db: Kysely<TongbanDB>, cfg: ServerConfig, fn: (audit: AuditLog | undefined) => Promise<T>): Promise<T> {
+export async function withServerAuditLog<T>(
+  db: Kysely<TongbanDB>,
+  cfg: ServerConfig,
+  fn: (audit: AuditLog | undefined) => Promise<T>,
+  opts: { subjectKey?: Buffer } = {},
+): Promise<T> {
   const identity = existingIdentity(cfg);
-  const audit = identity ? new AuditLog({ db, signer: identity, regionCode: cfg.region.code, checkpointSeconds: 0 }) : undefined;
+  const audit = identity ? new AuditLog({ db, signer: identity, regionCode: cfg.region.code, checkpointSeconds: 0, ...opts }) : undefined;
   try {
     return await fn(audit);
   } finally {

@@ -12,8 +12,10 @@ import { TongbanError } from '../core/errors.js';
 import { shanghaiTime } from '../core/time.js';
 import { verifyTrustList, type PublicKeyEntry, type TrustListPayload } from '../federation/documents.js';
 import { printTable } from '../cli/members.js';
-import { readTail } from './log.js';
-import { existingIdentity } from './cli-support.js';
+import { cliActorId, existingIdentity, withServerAuditLog } from './cli-support.js';
+import { subjectRefOf, type AuditCategory, type AuditOutcome } from './event.js';
+import { AUDIT_TAIL_MAX_LIMIT, checkAuditSearch, searchAuditLog } from './search.js';
+import { readSubjectKey, subjectKeyPath } from './subject-key.js';
 import { withServerDb } from '../cli/db.js';
 import { fetchHubRestores, hubAnchorPages, hubGetJson, verifyAuditLog, type HubAnchor, type HubRestore, type VerifyReport } from './verify.js';
 import { keysOfRegion } from './documents.js';
@@ -125,6 +127,27 @@ function describe(cfg: ServerConfig, r: VerifyReport, inputs: Inputs): string[] 
   return lines;
 }
 
+interface TailOptions {
+  config: string;
+  lines: number;
+  subject?: string;
+  message?: string;
+  category?: string;
+  action?: string;
+  actor?: string;
+  counterparty?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  json: boolean;
+}
+
+/** A node's subject key, to find a person's entries; the hub keeps no subjects. */
+function nodeSubjectKey(cfg: ServerConfig): Buffer {
+  if (cfg.role === 'hub') throw new TongbanError('E_INVALID_REQUEST', '--subject: the hub keeps no citizens\' data in its log; search a node\'s');
+  return readSubjectKey(subjectKeyPath(cfg.dataDir));
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -159,37 +182,83 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('tail')
-    .description('the latest audit entries (subjects masked)')
+    .description('the latest audit entries, or the latest matching filters (subjects masked); a search by --subject is itself appended to the log')
     .requiredOption('-c, --config <file>', "the server's configuration file")
     .option('-n, --lines <n>', 'how many entries', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new TongbanError('E_INVALID_REQUEST', `-n must be an integer 1–10000 (got ${v})`);
+      if (!Number.isInteger(n) || n < 1 || n > AUDIT_TAIL_MAX_LIMIT) throw new TongbanError('E_INVALID_REQUEST', `-n must be an integer 1–${AUDIT_TAIL_MAX_LIMIT} (got ${v})`);
       return n;
     }, 20)
-    .option('--json', 'print JSON', false)
-    .action(async (opts: { config: string; lines: number; json: boolean }) => {
-      await withAnyServerDb(opts.config, async (db) => {
-        const rows = (await readTail(db, opts.lines)).reverse();
+    .option('--subject <id>', 'entries about this ID number or 统一社会信用代码 (a node; recorded as audit.subject-searched)')
+    .option('--message <id>', 'entries about this exchange message')
+    .option('--category <category>', 'exchange, admin, membership or security')
+    .option('--action <action>', 'exact action, e.g. exchange.request.served')
+    .option('--actor <id>', "exact actor: a staff member's login name, a node's key id, cli:<user>…")
+    .option('--counterparty <code>', "the partner region's 6-digit code")
+    .option('--outcome <outcome>', 'ok, refused, error or pending')
+    .option('--since <time>', 'from this UTC time, inclusive (2026-11-24T16:00:00Z)')
+    .option('--until <time>', 'before this UTC time')
+    .option('--json', 'print JSON (the entries as POST /api/audit/search answers them)', false)
+    .action(async (opts: TailOptions) => {
+      await withAnyServerDb(opts.config, async (db, cfg) => {
+        const subjectKey = opts.subject !== undefined ? nodeSubjectKey(cfg) : undefined;
+        const algorithm = suiteFor(cfg.suite).hashName;
+        const query = checkAuditSearch(
+          {
+            ...(opts.subject !== undefined ? { subject: opts.subject } : {}),
+            ...(opts.message !== undefined ? { messageId: opts.message } : {}),
+            ...(opts.category !== undefined ? { category: opts.category as AuditCategory } : {}),
+            ...(opts.action !== undefined ? { action: opts.action } : {}),
+            ...(opts.actor !== undefined ? { actor: opts.actor } : {}),
+            ...(opts.counterparty !== undefined ? { counterparty: opts.counterparty } : {}),
+            ...(opts.outcome !== undefined ? { outcome: opts.outcome as AuditOutcome } : {}),
+            ...(opts.since !== undefined ? { from: opts.since } : {}),
+            ...(opts.until !== undefined ? { to: opts.until } : {}),
+            limit: opts.lines,
+          },
+          (id) => subjectRefOf(subjectKey!, algorithm, id),
+          AUDIT_TAIL_MAX_LIMIT,
+        );
+        const page = await searchAuditLog(db, query, cfg.region.code);
+        if (opts.subject !== undefined) {
+          // as the console's search does: whoever looked a person up is in that person's history
+          await withServerAuditLog(
+            db,
+            cfg,
+            async (audit) => {
+              await audit?.append({
+                category: 'security',
+                action: 'audit.subject-searched',
+                actor: { type: 'operator', id: cliActorId(), regionCode: cfg.region.code },
+                outcome: 'ok',
+                subject: { idNumber: opts.subject! },
+                detail: { matches: page.entries.length, ...(page.nextBefore !== null ? { more: true } : {}) },
+              });
+            },
+            { subjectKey },
+          );
+        }
+        const rows = [...page.entries].reverse();
         if (opts.json) {
-          // the stored row minus subject_ref (a keyed hash is of no use to a reader and need not travel)
-          console.log(JSON.stringify(rows.map(({ subject_ref: _ref, ...r }) => r), null, 2));
+          console.log(JSON.stringify(rows, null, 2));
           return;
         }
         if (rows.length === 0) {
-          console.log('(the audit log is empty)');
+          const filtered = Object.keys(query).length > 1; // more than the limit
+          console.log(filtered ? '(no audit entry matches)' : '(the audit log is empty)');
           return;
         }
         printTable(
           ['seq', 'time (Asia/Shanghai)', 'action', 'actor', 'outcome', 'counterparty', 'subject', 'purpose', 'message'],
           rows.map((r) => {
-            const purpose = r.purpose ? (JSON.parse(r.purpose) as { serviceItem: string; caseId: string }) : undefined;
-            const actor = [r.actor_type, r.actor_id, r.actor_region, r.actor_department].filter(Boolean).join(' ');
+            const actor = [r.actor.type, r.actor.id, r.actor.regionCode, r.actor.department].filter(Boolean).join(' ');
             return [
-              String(r.seq), shanghaiTime(r.at), r.action, actor, r.error_code ? `${r.outcome} ${r.error_code}` : r.outcome,
-              r.counterparty ?? '', r.subject_masked ?? '', purpose ? `${purpose.serviceItem} / ${purpose.caseId}` : '', r.message_id ?? '',
+              String(r.seq), shanghaiTime(r.at), r.action, actor, r.errorCode ? `${r.outcome} ${r.errorCode}` : r.outcome,
+              r.counterparty ?? '', r.subjectMasked ?? '', r.purpose ? `${r.purpose.serviceItem} / ${r.purpose.caseId}` : '', r.messageId ?? '',
             ];
           }),
         );
+        if (page.nextBefore !== null && Object.keys(query).length > 1) console.log(`(older entries match too: raise -n, or narrow with --since/--until)`);
       });
     });
 }

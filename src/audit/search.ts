@@ -15,6 +15,8 @@ import { normaliseEntry } from './log.js';
 
 export const AUDIT_SEARCH_DEFAULT_LIMIT = 50;
 export const AUDIT_SEARCH_MAX_LIMIT = 200;
+/** the command line prints what it reads, no page to fill */
+export const AUDIT_TAIL_MAX_LIMIT = 10_000;
 
 /** What a caller may filter on; every filter narrows (AND). */
 export interface AuditSearchFilters {
@@ -87,7 +89,7 @@ export interface AuditSearchPage {
  * Checks the filters and turns them into the query's terms; throws E_INVALID_REQUEST naming what is
  * wrong, before anything is read. `subjectRef` hashes a checked subject (the node's subject key).
  */
-export function checkAuditSearch(f: AuditSearchFilters, subjectRef: (id: string) => string): AuditQuery {
+export function checkAuditSearch(f: AuditSearchFilters, subjectRef: (id: string) => string, maxLimit = AUDIT_SEARCH_MAX_LIMIT): AuditQuery {
   const problems: string[] = [];
   let ref: string | undefined;
   if (f.subject !== undefined) {
@@ -103,7 +105,7 @@ export function checkAuditSearch(f: AuditSearchFilters, subjectRef: (id: string)
   const to = timeBound('to', f.to, problems);
   if (from && to && from >= to) problems.push('from must be before to');
   const limit = f.limit ?? AUDIT_SEARCH_DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > AUDIT_SEARCH_MAX_LIMIT) problems.push(`limit must be an integer 1–${AUDIT_SEARCH_MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) problems.push(`limit must be an integer 1–${maxLimit}`);
   if (f.before !== undefined && (!Number.isInteger(f.before) || f.before < 1)) problems.push('before must be a positive integer (a seq)');
   if (problems.length) throw new TongbanError('E_INVALID_REQUEST', `audit search: ${problems.join('; ')}`);
   return {

@@ -4,10 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { withServerDb } from '../cli/db.js';
-import { withServerAuditLog } from '../audit/cli-support.js';
+import { cliActorId, withServerAuditLog } from '../audit/cli-support.js';
 import { TongbanError } from '../core/errors.js';
 import { CROSS_MODE_ZH, SHARING_TYPE_ZH, type DataResource, type ServiceItem } from './model.js';
 import { formatImportProblem, importItems, importProblemsOf, type ImportFormat } from './import.js';
@@ -16,13 +15,6 @@ import { CatalogService, ENTRY_KINDS, type CatalogActor, type EntryKind, type En
 const KIND_BY_NAME: Record<string, EntryKind> = { resources: 'resource', 'certificate-types': 'certificate-type', items: 'item', elements: 'element' };
 const NAME_OF_KIND: Record<EntryKind, string> = { resource: 'resources', 'certificate-type': 'certificate-types', item: 'items', element: 'elements' };
 
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 function kindOf(name: string): EntryKind {
   const k = KIND_BY_NAME[name];
@@ -35,7 +27,7 @@ async function withCatalog<T>(configPath: string, fn: (svc: CatalogService, acto
     withServerAuditLog(db, cfg, async (audit) => {
       if (audited && !audit) console.error(`note: ${cfg.region.name} ${cfg.region.code} has no signing key yet (never started), so this action is not in an audit log`);
       const svc = new CatalogService({ db, regionCode: cfg.region.code, ...(audit ? { audit } : {}) });
-      return fn(svc, { type: 'operator', id: `cli:${osUser()}` });
+      return fn(svc, { type: 'operator', id: cliActorId() });
     }),
   );
 }

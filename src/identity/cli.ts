@@ -3,7 +3,6 @@
 // the server's database directly, like `tongban members`; a running server sees the change at once
 // (sessions of a disabled user end immediately). Every change is appended to the server's audit log.
 
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { withServerDb } from '../cli/db.js';
 import type { Kysely } from 'kysely';
@@ -11,7 +10,7 @@ import type { Role } from '../config/index.js';
 import { TongbanError } from '../core/errors.js';
 import type { TongbanDB } from '../store/index.js';
 import { adminActionEvent, type AuditSink } from '../audit/index.js';
-import { withServerAuditLog } from '../audit/cli-support.js';
+import { cliActorId, withServerAuditLog } from '../audit/cli-support.js';
 import type { AdminActionHook, AdminContext } from './events.js';
 import { generatePassword, passwordProblem } from './password.js';
 import { createUser, disableUser, enableUser, HUB_ROLES, isUserRole, listUsers, NODE_ROLES, resetPassword, USER_ROLES, type UserRole, type UserView } from './users.js';
@@ -41,16 +40,9 @@ export function cliAdminHook(audit: AuditSink | undefined): AdminActionHook | un
 
 function adminContext(audit: AuditSink | undefined): AdminContext {
   const hook = cliAdminHook(audit);
-  return { actor: `cli:${osUser()}`, ...(hook ? { onAdminAction: hook } : {}) };
+  return { actor: cliActorId(), ...(hook ? { onAdminAction: hook } : {}) };
 }
 
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function readPasswordFromStdin(): Promise<string> {
   if (process.stdin.isTTY) console.error('password (then Enter, Ctrl-D):');

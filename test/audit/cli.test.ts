@@ -9,6 +9,9 @@ import { openDatabase, type TongbanDB } from '../../src/store/index.js';
 
 test.after(() => killAllChildren());
 
+/** a valid GB 11643 number (check digit 5); ...1234 is the same with a wrong check digit */
+const VALID_ID = '340104199003071235';
+
 test('tongban audit verify and tail: intact, tampered, offline, hub unreachable; members decisions from the CLI are audited', async () => {
   let hub: Started | undefined;
   let node: Started | undefined;
@@ -30,7 +33,7 @@ test('tongban audit verify and tail: intact, tampered, offline, hub unreachable;
       await audit.append({
         category: 'exchange', action: 'exchange.request.served', actor: { type: 'node', id: '310000', regionCode: '310000' }, outcome: i === 3 ? 'refused' : 'ok',
         ...(i === 3 ? { errorCode: 'E_NO_AGREEMENT' } : {}), counterparty: '310000', messageId: `msg-${i}`,
-        subject: { idNumber: '340104199003071234' }, purpose: { serviceItem: '婚姻登记', caseId: `C-${i}` },
+        subject: { idNumber: VALID_ID }, purpose: { serviceItem: '婚姻登记', caseId: `C-${i}` },
       });
     }
     await audit.checkpointNow();
@@ -47,18 +50,41 @@ test('tongban audit verify and tail: intact, tampered, offline, hub unreachable;
 
     const tail = await runCli(['audit', 'tail', '-c', nodeCfg, '-n', '3']);
     assert.equal(tail.code, 0, tail.stderr);
-    assert.match(tail.stdout, /13 .*exchange\.request\.served .*node 310000 310000 .*ok .*3401\*\*\*\*\*\*\*\*\*\*1234 .*婚姻登记 \/ C-11 .*msg-11/);
-    assert.ok(!tail.stdout.includes('340104199003071234'), 'no ID number in clear');
+    assert.match(tail.stdout, /13 .*exchange\.request\.served .*node 310000 310000 .*ok .*3401\*\*\*\*\*\*\*\*\*\*1235 .*婚姻登记 \/ C-11 .*msg-11/);
+    assert.ok(!tail.stdout.includes(VALID_ID), 'no ID number in clear');
     assert.equal(tail.stdout.trim().split('\n').length, 5, 'header, rule and 3 entries');
 
     // the hub's own log, from its own command line
     const hubTail = await runCli(['audit', 'tail', '-c', hubCfg, '--json']);
-    const actions = (JSON.parse(hubTail.stdout) as Array<{ action: string; actor_id: string }>).map((e) => `${e.action} ${e.actor_id}`);
+    const actions = (JSON.parse(hubTail.stdout) as Array<{ action: string; actor: { id: string } }>).map((e) => `${e.action} ${e.actor.id}`);
     assert.deepEqual(actions.map((a) => a.split(' ')[0]), ['key.generated', 'member.requested', 'member.approved']);
     assert.match(actions[2]!, /^member\.approved cli:/);
     const hubVerify = await runCli(['audit', 'verify', '-c', hubCfg]);
     assert.equal(hubVerify.code, 0, hubVerify.stdout + hubVerify.stderr);
     assert.match(hubVerify.stdout, /✓ audit log of hub 000000 is intact: 3 entries/);
+
+    // filters: the one refusal about this citizen, found by the ID number; the search itself is then in the log
+    const refused = await runCli(['audit', 'tail', '-c', nodeCfg, '--subject', VALID_ID, '--outcome', 'refused']);
+    assert.equal(refused.code, 0, refused.stderr);
+    assert.match(refused.stdout, /^5 .*exchange\.request\.served .*refused E_NO_AGREEMENT .*婚姻登记 \/ C-3 .*msg-3/m);
+    assert.equal(refused.stdout.trim().split('\n').length, 3, refused.stdout);
+    assert.ok(!refused.stdout.includes(VALID_ID));
+    const searched = JSON.parse((await runCli(['audit', 'tail', '-c', nodeCfg, '--action', 'audit.subject-searched', '--json'])).stdout) as Array<{ seq: number; actor: { type: string; id: string }; subjectMasked: string; detail: unknown }>;
+    assert.equal(searched.length, 1);
+    assert.equal(searched[0]!.seq, 14);
+    assert.equal(searched[0]!.actor.type, 'operator');
+    assert.match(searched[0]!.actor.id, /^cli:/);
+    assert.equal(searched[0]!.subjectMasked, '3401**********1235');
+    assert.deepEqual(searched[0]!.detail, { matches: 1 });
+    const none = await runCli(['audit', 'tail', '-c', nodeCfg, '--counterparty', '320000']);
+    assert.equal(none.stdout.trim(), '(no audit entry matches)');
+    const badId = await runCli(['audit', 'tail', '-c', nodeCfg, '--subject', '340104199003071234']);
+    assert.notEqual(badId.code, 0);
+    assert.match(badId.stderr, /subject: not a valid GB 11643 ID number/);
+    const hubSubject = await runCli(['audit', 'tail', '-c', hubCfg, '--subject', VALID_ID]);
+    assert.notEqual(hubSubject.code, 0);
+    assert.match(hubSubject.stderr, /the hub keeps no citizens' data/);
+    assert.equal((await runCli(['audit', 'verify', '-c', nodeCfg, '--offline'])).code, 0);
 
     // tamper with a row in the middle
     const store = await openDatabase<TongbanDB>(dbUrl);
