@@ -6,10 +6,10 @@ import { withServerDb } from './db.js';
 import type { ServerConfig } from '../config/index.js';
 import type { TongbanDB } from '../store/index.js';
 import { DECISIONS, DECISIONS_WITH_REASON, decideMembership, getMember, listMembers, type MemberStatus, type MemberView } from '../hub/membership.js';
-import { memberHistory } from '../hub/history.js';
+import { memberHistory, type MemberEventView } from '../hub/history.js';
 import { TongbanError } from '../core/errors.js';
-import { userInfo } from 'node:os';
-import { withHubAuditLog } from '../audit/cli-support.js';
+import { cliActorId, withHubAuditLog } from '../audit/cli-support.js';
+import { shanghaiTime } from '../core/time.js';
 
 const withHubDb = <T>(configPath: string, fn: (db: Kysely<TongbanDB>, cfg: ServerConfig) => Promise<T>) => withServerDb(configPath, 'hub', fn);
 
@@ -28,6 +28,32 @@ function printMembers(members: MemberView[], json: boolean): void {
   ]);
   const head = ['code', 'name', 'status', 'suite', 'key', 'endpoint', 'requested', 'change waiting'];
   printTable(head, rows);
+}
+
+/** One member as the operator reads it: who, where, its state and why, its keys, then what was decided when. */
+function printMember(m: MemberView, history: MemberEventView[]): void {
+  const facts: Array<[string, string]> = [
+    ['region', `${m.regionCode} ${m.name}`],
+    ['status', m.status],
+    ['endpoint', m.endpoint],
+    ['suite', m.suite],
+    ['requested', shanghaiTime(m.requestedAt)],
+    ...(m.decidedAt ? [['decided', `${shanghaiTime(m.decidedAt)} by ${m.decidedBy ?? '?'}`] as [string, string]] : []),
+    ...(m.reason ? [['reason', m.reason] as [string, string]] : []),
+    ...(m.pendingChange ? [['change waiting', `${m.pendingChange.endpoint} (${m.pendingChange.name}) since ${shanghaiTime(m.pendingChange.since)} — approve-change / reject-change`] as [string, string]] : []),
+  ];
+  const w = Math.max(...facts.map(([k]) => k.length));
+  for (const [k, v] of facts) console.log(`${k.padEnd(w)}  ${v}`);
+  console.log('\nkeys');
+  printTable(['key id', 'suite', 'status', 'added'], m.keys.map((k) => [k.keyId, k.suite, k.status, shanghaiTime(k.addedAt)]));
+  console.log('\nhistory (Asia/Shanghai)');
+  if (history.length === 0) console.log('(none)');
+  else {
+    printTable(
+      ['time', 'action', 'by', 'detail'],
+      history.map((e) => [shanghaiTime(e.at), e.action, e.actorName ? `${e.actor} ${e.actorName}${e.actorDepartment ? ` (${e.actorDepartment})` : ''}` : e.actor, e.detail ?? '']),
+    );
+  }
 }
 
 /** Columns a string takes in a terminal: Chinese characters and full-width forms take two. */
@@ -64,11 +90,14 @@ export function registerMemberCommands(program: Command): void {
     .command('show <code>')
     .description('one member with its keys and decision history')
     .requiredOption('-c, --config <file>', 'the hub configuration file')
-    .action(async (code: string, opts: { config: string }) => {
+    .option('--json', 'print JSON', false)
+    .action(async (code: string, opts: { config: string; json: boolean }) => {
       await withHubDb(opts.config, async (db) => {
         const m = await getMember(db, code);
         if (!m) throw new TongbanError('E_NOT_FOUND', `no member or request for region ${code}`);
-        console.log(JSON.stringify({ member: m, history: await memberHistory(db, code) }, null, 2));
+        const history = await memberHistory(db, code);
+        if (opts.json) console.log(JSON.stringify({ member: m, history }, null, 2));
+        else printMember(m, history);
       });
     });
 
@@ -80,18 +109,10 @@ export function registerMemberCommands(program: Command): void {
       .option('--reason <text>', DECISIONS_WITH_REASON.includes(decision) ? 'why (required)' : 'why (recorded in the history)')
       .action(async (code: string, opts: { config: string; reason?: string }) => {
         if (!/^[0-9]{6}$/.test(code)) throw new TongbanError('E_INVALID_REQUEST', `region code must be 6 digits (got ${code})`);
-        const actor = `cli:${safeUser()}`;
+        const actor = cliActorId();
         // appended to the hub's audit log like decisions made through the operator API
         const m = await withHubDb(opts.config, (db, cfg) => withHubAuditLog(db, cfg, (audit) => decideMembership(db, code, decision, actor, opts.reason, undefined, { audit })));
         console.log(`✓ ${m.regionCode} ${m.name}: ${m.status}${m.pendingChange ? ` (change waiting: ${m.pendingChange.endpoint}, ${m.pendingChange.name})` : ''}  ${m.endpoint}`);
       });
-  }
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
   }
 }

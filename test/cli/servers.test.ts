@@ -84,9 +84,18 @@ test('hub and node run from config files; the operator approves with the CLI; SI
     const ok = await runCli(['members', 'approve', '330000', '-c', hubCfg]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /330000 浙江: approved/);
-    const shown = JSON.parse((await runCli(['members', 'show', '330000', '-c', hubCfg])).stdout) as { history: Array<{ action: string; actor: string }> };
+    const shown = JSON.parse((await runCli(['members', 'show', '330000', '-c', hubCfg, '--json'])).stdout) as { history: Array<{ action: string; actor: string }> };
     assert.deepEqual(shown.history.map((h) => h.action), ['requested', 'approved']);
     assert.match(shown.history[1]!.actor, /^cli:/);
+    // for people: the member's facts, its keys and its history as tables
+    const text = (await runCli(['members', 'show', '330000', '-c', hubCfg])).stdout;
+    assert.match(text, /^region +330000 浙江$/m);
+    assert.match(text, /^status +approved$/m);
+    assert.match(text, /^decided +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d by cli:/m);
+    assert.match(text, /^key id +suite +status +added/m);
+    assert.match(text, /ed25519 +active +\d{4}-/);
+    assert.match(text, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +requested +node:/m);
+    assert.match(text, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +approved +cli:/m);
     const bad = await runCli(['members', 'approve', '330000', '-c', hubCfg]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /E_CONFLICT: cannot approve region 330000: it is approved/);
