@@ -5,6 +5,7 @@
 import { Type, type TSchema } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
+import { TongbanError } from '../core/errors.js';
 import { errorResponses, type App } from '../http/app.js';
 import { currentUser, requireUser } from '../identity/index.js';
 import type { TongbanDB } from '../store/schema.js';
@@ -15,6 +16,8 @@ import { AUDIT_SEARCH_MAX_LIMIT, checkAuditSearch, searchAuditLog, type AuditSea
 export interface AuditSearchRouteContext {
   db: Kysely<TongbanDB>;
   audit: Pick<AuditLog, 'append' | 'subjectRef' | 'regionCode'>;
+  /** the hub: its log holds no citizens (no subject key), so a search by subject is refused */
+  hub?: boolean;
 }
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -78,14 +81,15 @@ const Page = Type.Object({
 export async function auditSearchRoutes(app: App, ctx: AuditSearchRouteContext): Promise<void> {
   await app.register(async (instance) => {
     const r = instance.withTypeProvider<TypeBoxTypeProvider>();
-    r.addHook('preHandler', requireUser('admin', 'auditor'));
+    // a node's data administrators and auditors; the hub's auditors and operators
+    r.addHook('preHandler', ctx.hub ? requireUser('auditor', 'operator') : requireUser('admin', 'auditor'));
     r.post(
       '/api/audit/search',
       {
         schema: {
           tags: ['audit'],
           summary:
-            "Search this node's audit log, newest first: by the person concerned (ID number or 统一社会信用代码), message, category, action, actor, partner region, outcome and time; a page at a time (data administrators and auditors). A search by subject is appended to the log as audit.subject-searched",
+            "Search this server's audit log, newest first: by the person concerned (ID number or 统一社会信用代码; nodes only), message, category, action, actor, partner region, outcome and time; a page at a time (a node's data administrators and auditors; the hub's auditors and operators). A search by subject is appended to the log as audit.subject-searched",
           body: Filters,
           response: { 200: Page, ...errorResponses(400, 401, 403) },
         },
@@ -93,6 +97,9 @@ export async function auditSearchRoutes(app: App, ctx: AuditSearchRouteContext):
       async (req) => {
         const user = currentUser(req);
         const filters = req.body as AuditSearchFilters;
+        if (ctx.hub && filters.subject !== undefined) {
+          throw new TongbanError('E_INVALID_REQUEST', "subject: the hub's log holds no citizens' data; search the node of the region that served or requested it");
+        }
         const query = checkAuditSearch(filters, (id) => ctx.audit.subjectRef(id));
         const page = await searchAuditLog(ctx.db, query, ctx.audit.regionCode);
         if (filters.subject !== undefined) {

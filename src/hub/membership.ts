@@ -155,7 +155,8 @@ async function insertKey(tx: Transaction<TongbanDB>, p: JoinRequestPayload, at: 
  * log as that user with their department), or a label — `operator-token` (the bootstrap token),
  * `cli:<os user>`, `demo` — recorded as is (in the audit log as an operator).
  */
-export type DecisionActor = string | { userId: string; department: string };
+/** a label (cli:<user>, operator-token…) or a signed-in hub account; regionCode is the hub's own, so that the log names its staff */
+export type DecisionActor = string | { userId: string; department: string; regionCode?: string };
 
 /** The actor of a decision taken with the hub's bootstrap operator token. */
 export const OPERATOR_TOKEN_ACTOR = 'operator-token';
@@ -165,7 +166,7 @@ function actorLabel(a: DecisionActor): string {
 }
 
 function auditActor(a: DecisionActor): AuditEvent['actor'] {
-  return typeof a === 'string' ? { type: 'operator', id: a } : { type: 'user', id: a.userId, department: a.department };
+  return typeof a === 'string' ? { type: 'operator', id: a } : { type: 'user', id: a.userId, department: a.department, ...(a.regionCode ? { regionCode: a.regionCode } : {}) };
 }
 
 export type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate' | 'revoke' | 'approve-change' | 'reject-change';

@@ -263,22 +263,25 @@ export async function hubRoutes(app: App, ctx: HubRouteContext): Promise<void> {
 }
 
 const requireOperatorAccount = requireUser('operator');
+/** the hub's auditors read members and their histories; only operators decide */
+const requireReaderAccount = requireUser('operator', 'auditor');
 
 /**
  * The operator API's guard. A request with an Authorization header is judged by the bootstrap token
  * alone (a wrong one is 401, whatever cookie comes with it); any other needs a signed-in account with
- * the role operator (none: 401 E_UNAUTHENTICATED; without the role: 403 E_FORBIDDEN). A browser's
- * state-changing request from another site has been refused before (http/cross-site.ts), as on a node.
+ * the role operator, or auditor for a read (none: 401 E_UNAUTHENTICATED; without the role: 403
+ * E_FORBIDDEN). A browser's state-changing request from another site has been refused before
+ * (http/cross-site.ts), as on a node.
  */
 async function requireOperator(req: FastifyRequest, ctx: HubRouteContext): Promise<void> {
   if (req.headers.authorization !== undefined) {
     requireBearerToken(req.headers.authorization, await ctx.operatorTokenHash(), 'operator token required (Authorization: Bearer …)');
     return;
   }
-  await requireOperatorAccount(req);
+  await (req.method === 'GET' || req.method === 'HEAD' ? requireReaderAccount(req) : requireOperatorAccount(req));
 }
 
 /** Who decides: the signed-in operator by name, else the bootstrap token. */
 function decidedBy(req: FastifyRequest): DecisionActor {
-  return req.user ? { userId: req.user.id, department: req.user.department } : OPERATOR_TOKEN_ACTOR;
+  return req.user ? { userId: req.user.id, department: req.user.department, regionCode: req.user.regionCode } : OPERATOR_TOKEN_ACTOR;
 }

@@ -69,7 +69,10 @@ const PRESETS: Record<string, Preset[]> = {
   ],
 };
 
-const HUB_PRESETS: Preset[] = [{ id: 'hub-operator', name: '刘建华', department: '国家政务服务平台运维中心', roles: ['operator'] }];
+const HUB_PRESETS: Preset[] = [
+  { id: 'hub-operator', name: '刘建华', department: '国家政务服务平台运维中心', roles: ['operator'] },
+  { id: 'hub-auditor', name: '周静', department: '国务院办公厅电子政务办公室', roles: ['auditor'] },
+];
 
 /** The server the demo's accounts are made on: a province node, or the hub. */
 export interface DemoServer {

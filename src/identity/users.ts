@@ -13,9 +13,10 @@ import { burnVerification, hashPassword, needsRehash, passwordProblem, verifyPas
 
 /** A node's staff: window clerks, approvers, data administrators, auditors (监督员). */
 export const NODE_ROLES = ['clerk', 'approver', 'admin', 'auditor'] as const;
-/** The hub's staff: its operators (枢纽运维员), who decide on membership. */
-export const HUB_ROLES = ['operator'] as const;
-export const USER_ROLES = [...NODE_ROLES, ...HUB_ROLES] as const;
+/** The hub's staff: its operators (枢纽运维员), who decide on membership, and auditors (监督员), who read what was decided and the hub's log. */
+export const HUB_ROLES = ['operator', 'auditor'] as const;
+// auditor is on both: one role, one meaning (reads, decides nothing)
+export const USER_ROLES = ['clerk', 'approver', 'admin', 'auditor', 'operator'] as const satisfies ReadonlyArray<(typeof NODE_ROLES)[number] | (typeof HUB_ROLES)[number]>;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** The roles a server's accounts may hold: a hub's only hub roles, a node's only node roles. */

@@ -200,6 +200,7 @@ export async function startServer(cfg: ServerConfig, opts: StartOptions = {}): P
         audit,
       });
       await app.register(auditHubRoutes, { db: store.db, signer: identity, audit });
+      await app.register(auditSearchRoutes, { db: store.db, audit, hub: true });
       await app.register(directoryHubRoutes, { db: store.db, signer: identity });
       relay = new Relay({
         db: store.db,

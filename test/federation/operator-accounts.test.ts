@@ -3,7 +3,7 @@
 // department); the bootstrap token still works and is recorded as operator-token; deny by default (no
 // one signed in: 401; an account without the role: 403; a wrong token beside a good session: 401); a
 // browser's cross-site request is refused as on a node; history details are structured, older text
-// ones still returned.
+// ones still returned. The hub's auditors read members, histories and the hub's audit log, and decide nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -125,6 +125,29 @@ for (const engine of await engines()) {
         { action: 'member.rejected', outcome: 'ok', actor_type: 'operator', actor_id: 'operator-token', actor_department: null, counterparty: '320000' },
         { action: 'member.change-approved', outcome: 'ok', actor_type: 'user', actor_id: 'hub-liu', actor_department: '国家政务服务平台运维中心', counterparty: '330000' },
       ]);
+
+      // the hub's auditor (监督员) reads members, histories and the hub's log; decides nothing
+      const auditor = await staffSession(hub, 'hub-zhou', ['auditor'], 'Hub-Auditor-2026', { name: '周静', department: '国务院办公厅督查室' });
+      assert.equal((await call('/api/hub/members', { cookie: auditor })).status, 200);
+      const read = await call('/api/hub/members/330000', { cookie: auditor });
+      assert.equal(read.status, 200);
+      assert.equal(((await read.json()) as { history: HistoryEntry[] }).history.length, 4);
+      assert.deepEqual(await codeOf(await call('/api/hub/members/330000/suspend', { cookie: auditor, body: { reason: '审计' }, headers: { 'sec-fetch-site': 'same-origin' } })), [403, 'E_FORBIDDEN']);
+      assert.equal(await statusOf('330000'), 'approved', 'the auditor changed nothing');
+      const search = (cookie: string, body: object) => call('/api/audit/search', { cookie, body, headers: { 'sec-fetch-site': 'same-origin' } });
+      const found = await search(auditor, { category: 'membership', actor: 'hub-liu' });
+      assert.equal(found.status, 200);
+      const entries = ((await found.json()) as { entries: Array<{ action: string; actor: { name: string | null; department: string | null }; counterparty: string }> }).entries;
+      assert.deepEqual(entries.map((e) => [e.action, e.actor.name, e.actor.department, e.counterparty]), [
+        ['member.change-approved', '刘建华', '国家政务服务平台运维中心', '330000'],
+        ['member.approved', '刘建华', '国家政务服务平台运维中心', '330000'],
+      ]);
+      assert.equal((await search(operator, { limit: 1 })).status, 200);
+      // the hub's log holds no citizens: a search by ID number is refused, not answered "none"
+      const bySubject = await search(auditor, { subject: '11010519491231002X' });
+      assert.equal(bySubject.status, 400);
+      assert.match(((await bySubject.json()) as { error: { detail: string } }).error.detail, /the hub's log holds no citizens' data/);
+      assert.deepEqual(await codeOf(await search(other, {})), [403, 'E_FORBIDDEN']);
 
       // signed out: 401 again
       assert.equal((await fetch(`${base}/api/session`, { method: 'DELETE', headers: { cookie: operator } })).status, 204);

@@ -92,14 +92,17 @@ test('demo users: a clerk, an admin, an approver and an auditor per node, an ope
   }
 });
 
-test("demo users on the hub: its operator, in the hub's demo-users.json, reused later", async () => {
+test("demo users on the hub: its operator and its auditor, in the hub's demo-users.json, reused later", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-demo-hub-users-'));
   const store = await openDatabase<TongbanDB>(`sqlite:${join(dir, 'hub.db')}`);
   try {
     await migrateToLatest(store);
     const hub = { role: 'hub' as const, code: '000000', name: '国家枢纽' };
     const made = await ensureDemoUsers(store.db, dir, hub);
-    assert.deepEqual(made.map((u) => [u.id, u.name, u.department, u.roles.join()]), [['hub-operator', '刘建华', '国家政务服务平台运维中心', 'operator']]);
+    assert.deepEqual(made.map((u) => [u.id, u.name, u.department, u.roles.join()]), [
+      ['hub-operator', '刘建华', '国家政务服务平台运维中心', 'operator'],
+      ['hub-auditor', '周静', '国务院办公厅电子政务办公室', 'auditor'],
+    ]);
     const file = JSON.parse(readFileSync(demoUsersPath(dir), 'utf8')) as { regionCode: string; note: string; users: unknown[] };
     assert.deepEqual([file.regionCode, file.users], ['000000', made]);
     assert.match(file.note, /Demo accounts of this hub/);
