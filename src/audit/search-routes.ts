@@ -4,14 +4,16 @@
 // before its answer is returned: whoever looked up a person's history is in that history.
 import { Type, type TSchema } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { TongbanError } from '../core/errors.js';
 import { errorResponses, type App } from '../http/app.js';
-import { currentUser, requireUser } from '../identity/index.js';
+import { currentUser, requireUser, type SessionUser } from '../identity/index.js';
 import type { TongbanDB } from '../store/schema.js';
 import { AUDIT_CATEGORIES, AUDIT_OUTCOMES } from './event.js';
 import type { AuditLog } from './log.js';
 import { AUDIT_SEARCH_MAX_LIMIT, checkAuditSearch, searchAuditLog, type AuditSearchFilters } from './search.js';
+import { AUDIT_EXPORT_MAX_ROWS, auditEntriesCsv, auditExportFileName } from './export.js';
 
 export interface AuditSearchRouteContext {
   db: Kysely<TongbanDB>;
@@ -36,6 +38,14 @@ const Filters = Type.Object(
     to: Type.Optional(Type.String({ maxLength: 40, description: 'exclusive, UTC' })),
     before: Type.Optional(Type.Integer({ minimum: 1, description: "the previous page's nextBefore" })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: AUDIT_SEARCH_MAX_LIMIT, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const ExportFilters = Type.Object(
+  {
+    ...Type.Omit(Filters, ['before', 'limit']).properties,
+    lang: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')], { description: "the headers' language (default zh-CN)" })),
   },
   { additionalProperties: false },
 );
@@ -78,11 +88,39 @@ const Page = Type.Object({
   anchoredThrough: Type.Integer({ description: 'the highest seq a hub-countersigned checkpoint covers' }),
 });
 
+/** The filters of an export as its audit entry records them (the subject is in the entry's own columns): outcome=refused; from=… */
+function describeFilters(f: AuditSearchFilters): string {
+  const parts = Object.entries(f).filter(([k, v]) => k !== 'subject' && v !== undefined).map(([k, v]) => `${k}=${String(v)}`).sort();
+  if (f.subject !== undefined) parts.unshift('subject');
+  return parts.join('; ') || 'none';
+}
+
 export async function auditSearchRoutes(app: App, ctx: AuditSearchRouteContext): Promise<void> {
   await app.register(async (instance) => {
     const r = instance.withTypeProvider<TypeBoxTypeProvider>();
     // a node's data administrators and auditors; the hub's auditors and operators
     r.addHook('preHandler', ctx.hub ? requireUser('auditor', 'operator') : requireUser('admin', 'auditor'));
+
+    const search = async (filters: AuditSearchFilters, maxLimit: number) => {
+      if (ctx.hub && filters.subject !== undefined) {
+        throw new TongbanError('E_INVALID_REQUEST', "subject: the hub's log holds no citizens' data; search the node of the region that served or requested it");
+      }
+      return searchAuditLog(ctx.db, checkAuditSearch(filters, (id) => ctx.audit.subjectRef(id), maxLimit), ctx.audit.regionCode);
+    };
+    /** recorded before the answer leaves: no one reads a person's history unrecorded */
+    const recordSubjectSearch = async (user: SessionUser, filters: AuditSearchFilters, detail: Record<string, number | boolean>) => {
+      if (filters.subject === undefined) return;
+      await ctx.audit.append({
+        category: 'security',
+        action: 'audit.subject-searched',
+        actor: { type: 'user', id: user.id, regionCode: ctx.audit.regionCode, department: user.department },
+        outcome: 'ok',
+        subject: { idNumber: filters.subject },
+        detail,
+      });
+    };
+    const exportMax = AUDIT_EXPORT_MAX_ROWS;
+
     r.post(
       '/api/audit/search',
       {
@@ -95,25 +133,44 @@ export async function auditSearchRoutes(app: App, ctx: AuditSearchRouteContext):
         },
       },
       async (req) => {
-        const user = currentUser(req);
         const filters = req.body as AuditSearchFilters;
-        if (ctx.hub && filters.subject !== undefined) {
-          throw new TongbanError('E_INVALID_REQUEST', "subject: the hub's log holds no citizens' data; search the node of the region that served or requested it");
-        }
-        const query = checkAuditSearch(filters, (id) => ctx.audit.subjectRef(id));
-        const page = await searchAuditLog(ctx.db, query, ctx.audit.regionCode);
-        if (filters.subject !== undefined) {
-          // recorded before the answer leaves: no one reads a person's history unrecorded
-          await ctx.audit.append({
-            category: 'security',
-            action: 'audit.subject-searched',
-            actor: { type: 'user', id: user.id, regionCode: ctx.audit.regionCode, department: user.department },
-            outcome: 'ok',
-            subject: { idNumber: filters.subject },
-            detail: { matches: page.entries.length, ...(page.nextBefore !== null ? { more: true } : {}) },
-          });
-        }
+        const page = await search(filters, AUDIT_SEARCH_MAX_LIMIT);
+        await recordSubjectSearch(currentUser(req), filters, { matches: page.entries.length, ...(page.nextBefore !== null ? { more: true } : {}) });
         return page;
+      },
+    );
+
+    r.post(
+      '/api/audit/export',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: `Every entry matching the search's filters as a CSV file (UTF-8 with BOM; times in Asia/Shanghai), newest first, for an auditor's report. More than ${AUDIT_EXPORT_MAX_ROWS.toLocaleString('en')} matches: 400 E_INVALID_REQUEST, narrow the search. Appended to the log as audit.log.exported (with the subject, when the export is of one person's entries)`,
+          body: ExportFilters,
+          produces: ['text/csv'],
+          response: { 200: Type.String({ description: 'text/csv; charset=utf-8, an attachment' }), ...errorResponses(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        const { lang, ...filters } = req.body as AuditSearchFilters & { lang?: 'zh-CN' | 'en' };
+        const page = await search({ ...filters, limit: exportMax }, exportMax);
+        if (page.nextBefore !== null) {
+          throw new TongbanError('E_INVALID_REQUEST', `more than ${exportMax} entries match: narrow the search (by time, say) and export it in parts`);
+        }
+        const user = currentUser(req);
+        await ctx.audit.append({
+          category: 'security',
+          action: 'audit.log.exported',
+          actor: { type: 'user', id: user.id, regionCode: ctx.audit.regionCode, department: user.department },
+          outcome: 'ok',
+          ...(filters.subject !== undefined ? { subject: { idNumber: filters.subject } } : {}),
+          detail: { rows: page.entries.length, filters: describeFilters(filters) },
+        });
+        return (reply as FastifyReply)
+          .header('content-disposition', `attachment; filename="${auditExportFileName(ctx.audit.regionCode)}"`)
+          .header('cache-control', 'no-store')
+          .type('text/csv; charset=utf-8')
+          .send(auditEntriesCsv(page.entries, lang ?? 'zh-CN'));
       },
     );
   });

@@ -135,6 +135,40 @@ for (const engine of await engines()) {
       assert.ok(later.anchoredThrough >= later.entries[0]!.seq);
       assert.ok(later.entries.every((e) => e.anchored));
 
+      // the matches as a CSV file for a report: headers in the reader's language, times in Asia/Shanghai,
+      // the subject masked; the export is itself appended, with the subject when it is one person's
+      const exportCsv = async (body: unknown, cookie = shAuditor) => {
+        const res = await fetch(`${f.sh.server.url}/api/audit/export`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+        // keep the byte-order mark (res.text() drops it)
+        return { res, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer()) };
+      };
+      const csv = await exportCsv({ subject: f.citizen.idNumber });
+      assert.equal(csv.res.status, 200, csv.text);
+      assert.match(csv.res.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
+      assert.match(csv.res.headers.get('content-disposition') ?? '', /^attachment; filename="tongban-audit-310000-\d{8}-\d{6}\.csv"$/);
+      assert.ok(csv.text.startsWith('\uFEFF序号,时间(北京时间),类别,操作,'), csv.text.slice(0, 80));
+      const lines = csv.text.trim().split('\r\n');
+      const bySubject = (await sh({ subject: f.citizen.idNumber })).body.entries;
+      // the export's own entry is one more about the citizen, newer than its rows
+      assert.equal(lines.length, 1 + bySubject.length - 1);
+      assert.match(lines.at(-1)!, new RegExp(`^${sent.find((e) => e.messageId === messageId)!.seq},\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,exchange,exchange\\.request\\.sent,user,sh-clerk,王芳,310000,`));
+      assert.ok(!csv.text.includes(f.citizen.idNumber) && csv.text.includes(`${f.citizen.idNumber.slice(0, 4)}**********`));
+      const exported = (await sh({ action: 'audit.log.exported' })).body.entries[0]!;
+      assert.equal(exported.subjectMasked, `${f.citizen.idNumber.slice(0, 4)}**********${f.citizen.idNumber.slice(14)}`);
+      assert.deepEqual(exported.detail, { rows: lines.length - 1, filters: 'subject' });
+      const english = await exportCsv({ outcome: 'ok', category: 'exchange', lang: 'en' });
+      assert.ok(english.text.startsWith('\uFEFFseq,time (Asia/Shanghai),category,action,'));
+      assert.deepEqual((await sh({ action: 'audit.log.exported' })).body.entries[0]!.detail, { rows: english.text.trim().split('\r\n').length - 1, filters: 'category=exchange; outcome=ok' });
+      assert.equal((await exportCsv({}, shClerk)).res.status, 403);
+      // more than 10,000 matches: refused, the auditor asked to narrow it, nothing recorded
+      await Promise.all(Array.from({ length: 10_001 }, (_, i) => f.sh.server.audit.append({ category: 'admin', action: 'test.bulk', actor: { type: 'system', id: 'test' }, outcome: 'ok', detail: { i } })));
+      const headBulk = (await f.sh.server.audit.head()).seq;
+      const tooMany = await exportCsv({ action: 'test.bulk' });
+      assert.equal(tooMany.res.status, 400);
+      assert.match((JSON.parse(tooMany.text.replace(/^\uFEFF/, '')) as { error: { detail: string } }).error.detail, /more than 10000 entries match: narrow the search/);
+      assert.equal((await f.sh.server.audit.head()).seq, headBulk);
+      assert.equal((await exportCsv({ action: 'test.bulk', before: 5 })).res.status, 400, 'an export has no pages');
+
       // bad input: refused, named, and nothing appended
       const head = (await f.sh.server.audit.head()).seq;
       const wrongDigit = f.citizen.idNumber.slice(0, 17) + (f.citizen.idNumber[17] === '0' ? '1' : '0');
