@@ -11,6 +11,7 @@ import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RequireUser } from './session';
 import { HUB_OPERATOR } from './hub/api';
+import { AUDIT_LOG_PATH } from './audit/search';
 
 // The capability pages load on first visit (Layout shows a placeholder meanwhile), so the first
 // page a visitor opens does not wait for every screen of the console.
@@ -34,6 +35,7 @@ const PortalResourcePage = lazyNamed(portalPages, 'PortalResourcePage');
 const SourcesPage = lazyNamed(() => import('./pages/sources/SourcesPage'), 'SourcesPage');
 const HubMembersPage = lazyNamed(() => import('./pages/hub/HubMembersPage'), 'HubMembersPage');
 const AuditPage = lazyNamed(() => import('./pages/audit/AuditPage'), 'AuditPage');
+const AuditLogPage = lazyNamed(() => import('./pages/audit/AuditLogPage'), 'AuditLogPage');
 
 export interface PageEntry {
   kind: 'page';
@@ -81,7 +83,7 @@ const CATALOG_STAFF: UserRole[] = ['admin', 'approver'];
 const CATALOG_ADMIN: UserRole[] = ['admin'];
 /** 数据源状态: the node's data administrators (the server answers 403 to anyone else) */
 const SOURCES_ADMIN: UserRole[] = ['admin'];
-/** 审计与存证: the node's data administrators (who declare a restore) and its auditors */
+/** 审计与存证 and 审计日志: the node's data administrators (who declare a restore) and its auditors */
 const AUDIT_STAFF: UserRole[] = ['admin', 'auditor'];
 
 export const navSections: NavSection[] = [
@@ -103,6 +105,20 @@ export const navSections: NavSection[] = [
         element: (
           <RequireUser roles={AUDIT_STAFF}>
             <AuditPage />
+          </RequireUser>
+        ),
+      },
+      {
+        kind: 'page',
+        id: 'audit-log',
+        path: AUDIT_LOG_PATH,
+        labelKey: 'nav.auditLog',
+        icon: 'list',
+        roles: ['node'],
+        userRoles: AUDIT_STAFF,
+        element: (
+          <RequireUser roles={AUDIT_STAFF}>
+            <AuditLogPage />
           </RequireUser>
         ),
       },
