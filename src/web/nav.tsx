@@ -85,6 +85,8 @@ const CATALOG_ADMIN: UserRole[] = ['admin'];
 const SOURCES_ADMIN: UserRole[] = ['admin'];
 /** 审计与存证 and 审计日志: the node's data administrators (who declare a restore) and its auditors */
 const AUDIT_STAFF: UserRole[] = ['admin', 'auditor'];
+/** one exchange's result: the clerk who made it, or an auditor (who opens it from the audit log) */
+const EXCHANGE_READERS: UserRole[] = ['clerk', 'auditor'];
 
 export const navSections: NavSection[] = [
   {
@@ -200,6 +202,8 @@ export interface OtherRoute {
   titleKey: ParseKeys;
   element: ReactNode;
   navId?: string;
+  /** the entry highlighted instead for a user who has no `navId` entry (an auditor on an exchange's result) */
+  altNavId?: string;
 }
 
 /** A catalogue form's two routes (administrators only): a new entry, and editing one (its draft, or a new version). */
@@ -247,8 +251,9 @@ export const otherRoutes: OtherRoute[] = [
     path: '/exchange/:messageId',
     titleKey: 'result.title',
     navId: 'exchange',
+    altNavId: 'audit-log',
     element: (
-      <RequireUser roles={CLERK}>
+      <RequireUser roles={EXCHANGE_READERS}>
         <ExchangeResultPage />
       </RequireUser>
     ),
@@ -268,10 +273,17 @@ export function visibleEntries(entries: NavEntry[], role: Role | undefined, user
   });
 }
 
-export function pageForPath(pathname: string): { titleKey: ParseKeys; navId: string } | undefined {
+export function pageForPath(pathname: string): { titleKey: ParseKeys; navId: string; altNavId?: string } | undefined {
   const p = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   const page = pages.find((e) => e.path === p);
   if (page) return { titleKey: page.labelKey, navId: page.id };
   const other = otherRoutes.find((r) => matchPath(r.path, p));
-  return other ? { titleKey: other.titleKey, navId: other.navId ?? other.id } : undefined;
+  return other ? { titleKey: other.titleKey, navId: other.navId ?? other.id, ...(other.altNavId ? { altNavId: other.altNavId } : {}) } : undefined;
+}
+
+/** The navigation entry to highlight on this page: its own, or its alternative when this user's navigation lacks it. */
+export function activeNavId(page: { navId: string; altNavId?: string } | undefined, role: Role | undefined, user: SessionUser | null | undefined): string | undefined {
+  if (!page?.altNavId) return page?.navId;
+  const shown = navSections.flatMap((s) => visibleEntries(s.entries, role, user)).map((e) => e.id);
+  return shown.includes(page.navId) ? page.navId : page.altNavId;
 }
