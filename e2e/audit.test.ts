@@ -1,4 +1,4 @@
-// End-to-end: the 审计与存证 / Audit log console page in Chromium, on a hub and a node (江苏) started on
+// End-to-end: the 审计与存证 / Audit anchoring console page in Chromium, on a hub and a node (江苏) started on
 // 127.0.0.1 port 0. The node's log is anchored (green); its database is then restored from an older
 // backup (the node stopped, the audit rows after a checkpoint deleted, the node started again) and the
 // hub refuses its next checkpoint (red: anchoring held). The auditor sees that, with no form, also on a
@@ -108,7 +108,7 @@ test('审计与存证: anchored (green); restored from an older backup, the hub 
     await page.getByTestId('declare-restore').waitFor();
     await switchLang(page, 'en');
     assert.match(await text(page, 'audit-state'), new RegExp(`^Anchoring is held: the hub refused this log's checkpoint[\\s\\S]*anchored this node's log up to seq ${lost.seq}, but this log no longer holds seq ${backup.seq + 1}–${lost.seq} of it`));
-    assert.equal(await text(page, 'nav-audit'), 'Audit log');
+    assert.equal(await text(page, 'nav-audit'), 'Audit anchoring');
     assert.match(await text(page, 'tile-pending'), /Checkpoints waiting\s+1\s+refused by the hub: held/);
     await screenshot(page, 'audit-held-en.png');
     await switchLang(page, 'zh-CN');

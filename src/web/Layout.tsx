@@ -8,7 +8,7 @@ import { useRegionName } from './catalog/labels';
 import { Icon } from './components/Icon';
 import { Loading } from './components/ui';
 import { LangSwitch } from './components/LangSwitch';
-import { navSections, pageForPath, sectionTitleKey, visibleEntries } from './nav';
+import { activeNavId, navSections, pageForPath, sectionTitleKey, visibleEntries } from './nav';
 import { useNodeInfo } from './nodeInfo';
 import { loginPath, useSession } from './session';
 
@@ -118,7 +118,7 @@ export function Layout() {
   // view (also when entries come and go with the role and the user, or change width with the language).
   // Only the row scrolls, never the page.
   const navRef = useRef<HTMLElement>(null);
-  const navId = page?.navId;
+  const navId = activeNavId(page, info?.role, user);
   useEffect(() => {
     const nav = navRef.current;
     const active = nav?.querySelector<HTMLElement>('.sidenav__link.is-active');
@@ -157,7 +157,7 @@ export function Layout() {
                         <NavLink
                           to={e.path}
                           end
-                          className={({ isActive }) => (isActive || page?.navId === e.id ? 'sidenav__link is-active' : 'sidenav__link')}
+                          className={({ isActive }) => (isActive || navId === e.id ? 'sidenav__link is-active' : 'sidenav__link')}
                           data-testid={`nav-${e.id}`}
                         >
                           <Icon name={e.icon} />

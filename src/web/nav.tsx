@@ -11,6 +11,7 @@ import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RequireUser } from './session';
 import { HUB_OPERATOR } from './hub/api';
+import { AUDIT_LOG_PATH } from './audit/search';
 
 // The capability pages load on first visit (Layout shows a placeholder meanwhile), so the first
 // page a visitor opens does not wait for every screen of the console.
@@ -34,6 +35,7 @@ const PortalResourcePage = lazyNamed(portalPages, 'PortalResourcePage');
 const SourcesPage = lazyNamed(() => import('./pages/sources/SourcesPage'), 'SourcesPage');
 const HubMembersPage = lazyNamed(() => import('./pages/hub/HubMembersPage'), 'HubMembersPage');
 const AuditPage = lazyNamed(() => import('./pages/audit/AuditPage'), 'AuditPage');
+const AuditLogPage = lazyNamed(() => import('./pages/audit/AuditLogPage'), 'AuditLogPage');
 
 export interface PageEntry {
   kind: 'page';
@@ -81,8 +83,10 @@ const CATALOG_STAFF: UserRole[] = ['admin', 'approver'];
 const CATALOG_ADMIN: UserRole[] = ['admin'];
 /** 数据源状态: the node's data administrators (the server answers 403 to anyone else) */
 const SOURCES_ADMIN: UserRole[] = ['admin'];
-/** 审计与存证: the node's data administrators (who declare a restore) and its auditors */
+/** 审计与存证 and 审计日志: the node's data administrators (who declare a restore) and its auditors */
 const AUDIT_STAFF: UserRole[] = ['admin', 'auditor'];
+/** one exchange's result: the clerk who made it, or an auditor (who opens it from the audit log) */
+const EXCHANGE_READERS: UserRole[] = ['clerk', 'auditor'];
 
 export const navSections: NavSection[] = [
   {
@@ -103,6 +107,20 @@ export const navSections: NavSection[] = [
         element: (
           <RequireUser roles={AUDIT_STAFF}>
             <AuditPage />
+          </RequireUser>
+        ),
+      },
+      {
+        kind: 'page',
+        id: 'audit-log',
+        path: AUDIT_LOG_PATH,
+        labelKey: 'nav.auditLog',
+        icon: 'list',
+        roles: ['node'],
+        userRoles: AUDIT_STAFF,
+        element: (
+          <RequireUser roles={AUDIT_STAFF}>
+            <AuditLogPage />
           </RequireUser>
         ),
       },
@@ -184,6 +202,8 @@ export interface OtherRoute {
   titleKey: ParseKeys;
   element: ReactNode;
   navId?: string;
+  /** the entry highlighted instead for a user who has no `navId` entry (an auditor on an exchange's result) */
+  altNavId?: string;
 }
 
 /** A catalogue form's two routes (administrators only): a new entry, and editing one (its draft, or a new version). */
@@ -231,8 +251,9 @@ export const otherRoutes: OtherRoute[] = [
     path: '/exchange/:messageId',
     titleKey: 'result.title',
     navId: 'exchange',
+    altNavId: 'audit-log',
     element: (
-      <RequireUser roles={CLERK}>
+      <RequireUser roles={EXCHANGE_READERS}>
         <ExchangeResultPage />
       </RequireUser>
     ),
@@ -252,10 +273,17 @@ export function visibleEntries(entries: NavEntry[], role: Role | undefined, user
   });
 }
 
-export function pageForPath(pathname: string): { titleKey: ParseKeys; navId: string } | undefined {
+export function pageForPath(pathname: string): { titleKey: ParseKeys; navId: string; altNavId?: string } | undefined {
   const p = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   const page = pages.find((e) => e.path === p);
   if (page) return { titleKey: page.labelKey, navId: page.id };
   const other = otherRoutes.find((r) => matchPath(r.path, p));
-  return other ? { titleKey: other.titleKey, navId: other.navId ?? other.id } : undefined;
+  return other ? { titleKey: other.titleKey, navId: other.navId ?? other.id, ...(other.altNavId ? { altNavId: other.altNavId } : {}) } : undefined;
+}
+
+/** The navigation entry to highlight on this page: its own, or its alternative when this user's navigation lacks it. */
+export function activeNavId(page: { navId: string; altNavId?: string } | undefined, role: Role | undefined, user: SessionUser | null | undefined): string | undefined {
+  if (!page?.altNavId) return page?.navId;
+  const shown = navSections.flatMap((s) => visibleEntries(s.entries, role, user)).map((e) => e.id);
+  return shown.includes(page.navId) ? page.navId : page.altNavId;
 }

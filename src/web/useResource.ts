@@ -16,7 +16,8 @@ export interface ResourceState<T> {
   reload: () => void;
 }
 
-function asApiError(err: unknown): ApiError {
+/** A failure as an ApiError (one that is not, a network failure with its text). */
+export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   return new ApiError({ kind: 'network', message: String(err) });
 }

@@ -170,6 +170,12 @@ export function useErrorText(): (err: ApiError) => string {
   };
 }
 
+/** A vocabulary error code's meaning in the page's language (errorCode.*); undefined for a code the UI does not know. */
+export function useErrorCodeText(): (code: string) => string | undefined {
+  const { t, i18n } = useTranslation();
+  return (code) => (i18n.exists(`errorCode.${code}`) ? t(`errorCode.${code as 'E_INTERNAL'}`) : undefined);
+}
+
 /**
  * A message raised by the page itself (a form's validation), kept as its key and values rather than as
  * text, so that it is translated where it is shown, and again when the user switches language.

@@ -8,6 +8,9 @@ export type IdNumberCheck =
   | { ok: true; value: string; birthDate: string }
   | { ok: false; problem: IdNumberProblem; value: string; expected?: string };
 
+/** A number that fails the check: why, and (a wrong check character) what it should be. */
+export type IdNumberFailure = Exclude<IdNumberCheck, { ok: true }>;
+
 const WEIGHTS = Array.from({ length: 17 }, (_, i) => 2 ** (17 - i) % 11);
 const CHECK_CHARS = '10X98765432';
 

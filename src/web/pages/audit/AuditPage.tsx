@@ -1,4 +1,4 @@
-// 审计与存证 / Audit log: for the node's data administrators and auditors, whether the hub has
+// 审计与存证 / Audit anchoring: for the node's data administrators and auditors, whether the hub has
 // countersigned (anchored) this node's audit log (GET /api/audit/status). Green when every checkpoint
 // is anchored; yellow while some wait (the hub unreachable: retried); red when the hub refused one
 // because the log went back below what it anchored (a restore from an older backup) — then, for

@@ -19,6 +19,7 @@ import { draftOfInput, readFormState } from '../../exchange/draft';
 import type { AuthorisationType } from '../../exchange/draft';
 import { checkIdNumber } from '../../exchange/idNumber';
 import type { IdNumberCheck } from '../../exchange/idNumber';
+import { useIdProblemText } from '../../exchange/idNumberText';
 import { rankServiceItems, resourcesByItem } from '../../exchange/serviceItems';
 import { pick, useLang } from '../../i18n';
 import { useNodeInfo } from '../../nodeInfo';
@@ -147,6 +148,7 @@ function ReferenceInput(p: {
 
 function IdStatus({ check, touched }: { check: IdNumberCheck; touched: boolean }) {
   const { t } = useTranslation();
+  const problemText = useIdProblemText();
   if (check.ok) {
     return (
       <span className="id-status id-status--ok" data-testid="id-number-status" data-valid="true">
@@ -161,17 +163,9 @@ function IdStatus({ check, touched }: { check: IdNumberCheck; touched: boolean }
       </span>
     );
   }
-  const messages: Record<Exclude<IdNumberCheck, { ok: true }>['problem'], string> = {
-    empty: t('exchange.id.empty'),
-    length: t('exchange.id.length', { n: check.value.length }),
-    characters: t('exchange.id.characters'),
-    region: t('exchange.id.region'),
-    birthDate: t('exchange.id.birthDate'),
-    checkDigit: t('exchange.id.checkDigit', { expected: check.expected ?? '?' }),
-  };
   return (
     <span className="id-status id-status--error" data-testid="id-number-status" data-valid="false" data-problem={check.problem} role="alert">
-      <Icon name="error" size={14} /> {messages[check.problem]}
+      <Icon name="error" size={14} /> {problemText(check)}
     </span>
   );
 }

@@ -2,7 +2,8 @@
 // (department, source system, data time), whether the provider's seal verifies and is bound to this
 // request, and the evidence package (存证包) to take away. A pending exchange (slow source) is polled
 // every 2 s until it completes or fails; a refusal shows its vocabulary code with the message in both
-// languages.
+// languages. An auditor opens any exchange from the audit log (审计日志) and reads it here, evidence
+// package included, but is offered none of the clerk's steps (a new request, editing a refused one).
 import { useCallback, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,7 @@ import type { TFunction } from 'i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { Icon } from '../../components/Icon';
 import { Banner, Card, DescList, ErrorPanel, Loading, Tag, Time } from '../../components/ui';
+import { AUDIT_LOG_PATH } from '../../audit/search';
 import { useRegionName } from '../../catalog/labels';
 import { evidenceDownload, fetchExchange } from '../../exchange/api';
 import type { ExchangeView, FieldDef } from '../../exchange/api';
@@ -17,6 +19,7 @@ import { draftOfView, focusForError, readDraft } from '../../exchange/draft';
 import type { ExchangeDraft, ExchangeFormState } from '../../exchange/draft';
 import { pick, useLang } from '../../i18n';
 import type { Lang } from '../../i18n';
+import { useSession } from '../../session';
 import { useResource } from '../../useResource';
 import { useSuiteLabel } from '../shared';
 import { formatDataTime, formatLatency, PENDING_POLL_MS, RouteTag, StatusTag, usePartnerResource, useResourceName } from './shared';
@@ -295,11 +298,11 @@ function BasisValue({ authorisation }: { authorisation: NonNullable<ExchangeView
   );
 }
 
-function SummaryCard({ x }: { x: ExchangeView }) {
+function SummaryCard({ x, isClerk }: { x: ExchangeView; isClerk: boolean }) {
   const { t } = useTranslation();
   const lang = useLang();
   const regionName = useRegionName();
-  const resourceName = useResourceName(x.target.regionCode, x.resource);
+  const resourceName = useResourceName(x.target.regionCode, x.resource, isClerk);
   const basis = x.authorisation;
   return (
     <Card title={t('result.summaryTitle')} testId="exchange-summary" className="summary-card">
@@ -337,7 +340,11 @@ export function ExchangeResultPage() {
   const regionName = useRegionName();
   const { messageId = '' } = useParams();
   const location = useLocation();
-  const navState = location.state as { exchange?: ExchangeView; request?: unknown } | null;
+  const { user } = useSession();
+  // the clerk's workbench and partner lists are the clerks'; an auditor reads the exchange and goes back to the log
+  const isClerk = user?.roles.includes('clerk') ?? false;
+  const navState = location.state as { exchange?: ExchangeView; request?: unknown; from?: string } | null;
+  const backToLog = !isClerk || navState?.from === AUDIT_LOG_PATH;
   const seeded = navState?.exchange;
   const initial = seeded?.messageId === messageId ? seeded : undefined;
   // the request as the form sent it (the ID number included), when this page was opened from the form
@@ -354,7 +361,7 @@ export function ExchangeResultPage() {
   }, [x?.status]);
 
   // labels from the partner's list, or from this node's copy of the directory while the partner is offline
-  const fieldDefs = usePartnerResource(x?.target.regionCode ?? '', x?.resource ?? '').fields;
+  const fieldDefs = usePartnerResource(x?.target.regionCode ?? '', x?.resource ?? '', isClerk).fields;
 
   // After a refusal the way back brings the request to the form, filled in as it was sent (or, opened
   // from the recent list, all the stored exchange tells: everything but the ID number).
@@ -393,7 +400,7 @@ export function ExchangeResultPage() {
                 </div>
               </Card>
             )}
-            <SummaryCard x={x} />
+            <SummaryCard x={x} isClerk={isClerk} />
           </div>
           <div className="result-layout__side">
             {x.status === 'completed' && x.result && <ProvenancePanel x={x} />}
@@ -403,7 +410,7 @@ export function ExchangeResultPage() {
                 <p className="muted">{t('result.provenancePending')}</p>
               </Card>
             )}
-            {x.status === 'failed' && (
+            {x.status === 'failed' && isClerk && (
               <Card title={t('result.adviceTitle')} testId="advice" className="advice-card">
                 <p className="prose">{adviceFor(x.error?.code, t)}</p>
                 <div className="advice-card__actions">
@@ -424,9 +431,15 @@ export function ExchangeResultPage() {
     <div className="page" data-testid="page-exchange-result" data-status={x?.status ?? 'loading'}>
       <div className="page-head">
         <div className="page-head__text">
-          <Link to="/exchange" state={backState} className="back-link" data-testid="back-to-exchange">
-            <Icon name="arrowLeft" size={14} /> {t('result.back')}
-          </Link>
+          {backToLog ? (
+            <Link to={AUDIT_LOG_PATH} className="back-link" data-testid="back-to-audit-log">
+              <Icon name="arrowLeft" size={14} /> {t('result.backToAuditLog')}
+            </Link>
+          ) : (
+            <Link to="/exchange" state={backState} className="back-link" data-testid="back-to-exchange">
+              <Icon name="arrowLeft" size={14} /> {t('result.back')}
+            </Link>
+          )}
           <h1 className="page-head__title">
             {t('result.title')} {x && <StatusTag status={x.status} />}
           </h1>

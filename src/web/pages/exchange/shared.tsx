@@ -98,20 +98,22 @@ export function usePartnerResources(code: string | undefined): ResourcesState {
  * directory — the name the partner published, kept on this node while the partner or the hub is down;
  * its id only when neither has it. The exchange itself stores no name (its view carries the id).
  */
-export function useResourceName(regionCode: string, resourceId: string): string {
-  return usePartnerResource(regionCode, resourceId).name;
+export function useResourceName(regionCode: string, resourceId: string, askPartner = true): string {
+  return usePartnerResource(regionCode, resourceId, askPartner).name;
 }
 
 /**
  * A partner resource's name in the current language and its fields (labels, sensitivity), from the
  * same two places as `useResourceName`: the partner's live list, else what it published to the
  * directory. `fields` is undefined while neither has answered or when neither has the resource.
+ * `askPartner: false` goes to the directory straight away: the partner's list is the clerks' (an
+ * auditor reading an exchange would only be refused it).
  */
-export function usePartnerResource(regionCode: string, resourceId: string): { name: string; fields: FieldDef[] | undefined } {
+export function usePartnerResource(regionCode: string, resourceId: string, askPartner = true): { name: string; fields: FieldDef[] | undefined } {
   const lang = useLang();
-  const { resources, error } = usePartnerResources(regionCode);
+  const { resources, error } = usePartnerResources(askPartner ? regionCode : undefined);
   const live = resources?.find((x) => x.id === resourceId);
-  const askDirectory = !live && (error !== undefined || resources !== undefined);
+  const askDirectory = Boolean(regionCode && resourceId) && !live && (!askPartner || error !== undefined || resources !== undefined);
   const key = `${regionCode}/${resourceId}`;
   const [published, setPublished] = useState<{ key: string; name: Bilingual; fields: FieldDef[] }>();
   useEffect(() => {
