@@ -108,10 +108,12 @@ Tour:
   const approver = shUsers.find((u) => u.roles.includes('approver'));
   const auditor = shUsers.find((u) => u.roles.includes('auditor'));
   const operator = demo.users[demo.hub.config.region.code]?.find((u) => u.roles.includes('operator'));
+  const hubAuditor = demo.users[demo.hub.config.region.code]?.find((u) => u.roles.includes('auditor'));
   const account = (u: { id: string; password: string; name: string; department: string }) => `user ${u.id}, password ${u.password} (${u.name}, ${u.department})`;
   if (operator) {
     console.log(`  • Be the hub operator: 成员管理 at ${demo.hub.url}/members — ${account(operator)}; every decision is recorded under that name`);
   }
+  if (hubAuditor) console.log(`  • The hub's auditor (监督员) reads 成员管理 and the hub's 审计日志 (${demo.hub.url}/audit/log), deciding nothing — ${account(hubAuditor)}`);
   console.log(`  • ${sh.url}/portal — 数据门户: search the federation's catalogue; an item's 办事指南 lists the 免提交 materials and which region's department supplies them`);
   if (clerk) {
     console.log(`  • Sign in as 上海's window clerk at ${sh.url}/login — ${account(clerk)}
@@ -122,8 +124,11 @@ Tour:
     data administrator ${account(admin)}
     reviewer (审核人) ${account(approver)}`);
   }
-  if (auditor) console.log(`  • 审计与存证 at ${sh.url}/audit as 上海's auditor (监督员, no administrator's form) — ${account(auditor)}`);
-  console.log(`  • Every node's demo accounts (a clerk, an administrator, a reviewer and an auditor) are in ${dataRel}/<code>/demo-users.json, the hub operator's in ${dataRel}/hub/demo-users.json`);
+  if (auditor) {
+    console.log(`  • As 上海's auditor (监督员) — ${account(auditor)}:
+    审计日志 at ${sh.url}/audit/log (who looked up whom: search by ID number, open an exchange, export CSV), 审计与存证 at ${sh.url}/audit`);
+  }
+  console.log(`  • Every node's demo accounts (a clerk, an administrator, a reviewer and an auditor) are in ${dataRel}/<code>/demo-users.json, the hub operator's and auditor's in ${dataRel}/hub/demo-users.json`);
   try {
     // someone to look up from 上海's workbench: a 居住证 holder whose household registration is in 安徽
     const sample = await sampleMigrants(`sqlite:${demo.dataDir}/310000/registries.db`, { hukouProvince: '340000', limit: 1 });

@@ -148,7 +148,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
           if (!holdsThisNode(m)) {
             throw new TongbanError('E_REGION_TAKEN', `the hub holds another key for ${node.config.region.code}`);
           }
-          await decideMembership(hub.store.db, node.config.region.code, 'approve', 'demo');
+          // in the hub's audit log like any operator's decision
+          await decideMembership(hub.store.db, node.config.region.code, 'approve', 'demo', undefined, undefined, { audit: hub.audit });
         } else if (s.membership !== 'approved') {
           throw new TongbanError('E_MEMBERSHIP_REJECTED', `${node.config.region.code} is ${s.membership}: ${s.membershipDetail ?? ''}`);
         } else {
@@ -157,7 +158,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
           await f.syncNow();
           const m = await getMember(hub.store.db, node.config.region.code);
           if (holdsThisNode(m) && m.pendingChange?.endpoint === node.url) {
-            await decideMembership(hub.store.db, node.config.region.code, 'approve-change', 'demo');
+            await decideMembership(hub.store.db, node.config.region.code, 'approve-change', 'demo', undefined, undefined, { audit: hub.audit });
           }
         }
       }),

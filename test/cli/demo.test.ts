@@ -46,10 +46,18 @@ test('tongban demo: starts, prints the URL table, stops on Ctrl-C, reuses its da
   // the tour names the catalogue's four eyes: 上海's administrator and reviewer
   assert.match(out, /data administrator user sh-admin, password \S+ \(陈志强, 上海市大数据中心\)/);
   assert.match(out, /reviewer \(审核人\) user sh-approver, password \S+ \(赵敏, 上海市大数据中心\)/);
-  // and the hub's operator, who signs in at the hub and sees the members; and 上海's auditor
+  // and the hub's operator, who signs in at the hub and sees the members; and the auditors
   const op = /Be the hub operator: 成员管理 at (\S+)\/members — user hub-operator, password (\S+) \(刘建华, 国家政务服务平台运维中心\)/.exec(out);
   assert.ok(op, out);
-  assert.match(out, /as 上海's auditor \(监督员, no administrator's form\) — user sh-auditor, password \S+ \(钱蕾, 上海市人民政府办公厅督查处\)/);
+  assert.match(out, /As 上海's auditor \(监督员\) — user sh-auditor, password \S+ \(钱蕾, 上海市人民政府办公厅督查处\):\n\s+审计日志 at http:\/\/127\.0\.0\.1:\d+\/audit\/log/);
+  // the hub's auditor reads what the operator decided, on the hub's own log
+  const hubAuditor = /The hub's auditor \(监督员\) reads 成员管理 and the hub's 审计日志 \((\S+)\/audit\/log\), deciding nothing — user hub-auditor, password (\S+) \(周静, /.exec(out);
+  assert.ok(hubAuditor, out);
+  const auditorIn = await fetch(`${hubAuditor[1]}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'hub-auditor', password: hubAuditor[2] }) });
+  assert.equal(auditorIn.status, 200);
+  const auditorCookie = auditorIn.headers.getSetCookie()[0]!.split(';')[0]!;
+  const decisions = await fetch(`${hubAuditor[1]}/api/audit/search`, { method: 'POST', headers: { cookie: auditorCookie, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'member.approved' }) });
+  assert.equal(((await decisions.json()) as { entries: unknown[] }).entries.length, 5, 'the demo approved its five members');
   const signedIn = await fetch(`${op[1]}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'hub-operator', password: op[2] }) });
   assert.equal(signedIn.status, 200);
   const cookie = signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
